@@ -1,0 +1,206 @@
+//! Terraform's `data "external"` protocol, shared by every ecs-drift program.
+//!
+//! A program reads ONE JSON object whose values are all strings, and writes ONE JSON object of
+//! strings, then exits 0. On any error it writes one line to stderr, `<program>: <message>`, with
+//! the whole cause chain joined by ": ", writes nothing to stdout, and exits 1.
+//! (Terraform's external provider documentation: "The program must then produce a valid JSON
+//! object on stdout ... If the program encounters an error ... it must print a human-readable error
+//! message (ideally a single line) to stderr and exit with a non-zero status.")
+//!
+//! A program declares its keys once in a [`Program`]; `--help`, `--schema`, the unknown-key check
+//! and the defaults all come from that declaration.
+
+mod output;
+mod query;
+mod spec;
+
+use std::ffi::OsString;
+use std::io::{self, IsTerminal, Read, Write};
+use std::process::ExitCode;
+
+pub use output::Output;
+pub use query::{MAX_QUERY_BYTES, Query, json_type};
+pub use spec::{Kind, Program, QueryKey, ResultKey, suggest};
+
+/// What can go wrong while speaking the protocol.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("failed to read the query from stdin")]
+    ReadStdin(#[source] io::Error),
+    #[error(
+        "the query is larger than {limit} bytes; Terraform's external data source sends one small JSON object"
+    )]
+    QueryTooLarge { limit: u64 },
+    #[error("the query is not UTF-8 (invalid byte at offset {offset}); {protocol}")]
+    QueryNotUtf8 {
+        offset: usize,
+        protocol: &'static str,
+    },
+    #[error("the query is empty; {protocol} on stdin (or pass KEY=VALUE arguments; see --help)")]
+    QueryEmpty { protocol: &'static str },
+    #[error("the query is not valid JSON; {protocol}")]
+    QueryNotJson {
+        protocol: &'static str,
+        #[source]
+        source: serde_json::Error,
+    },
+    #[error("the query is {found}, not a JSON object; {protocol}")]
+    QueryNotObject {
+        found: &'static str,
+        protocol: &'static str,
+    },
+    #[error(
+        "query key `{key}` is {found}, not a string; {protocol} (use jsonencode() for nested data)"
+    )]
+    QueryValueNotString {
+        key: String,
+        found: &'static str,
+        protocol: &'static str,
+    },
+    #[error("unknown query key `{key}`; {hint}")]
+    UnknownKey { key: String, hint: String },
+    #[error(
+        "argument `{argument}` is not KEY=VALUE; pass the query as KEY=VALUE arguments or as JSON on stdin (see --help)"
+    )]
+    BadArgument { argument: String },
+    #[error("argument `{key}=...` is given twice")]
+    RepeatedArgument { key: String },
+    #[error("query key `{key}` is required and must not be empty")]
+    MissingKey { key: &'static str },
+    #[error("query key `{key}` must be \"true\" or \"false\", got {value:?}")]
+    NotBoolean { key: &'static str, value: String },
+    #[error("query key `{key}` must be a positive integer, got {value:?}")]
+    NotPositiveInteger { key: &'static str, value: String },
+    #[error("query key `{key}` is not valid JSON")]
+    KeyNotJson {
+        key: &'static str,
+        #[source]
+        source: serde_json::Error,
+    },
+}
+
+/// The whole life of a program: arguments and stdin in, result or one error line out.
+///
+/// `run` receives the validated query and returns the result; any error it returns is reported as
+/// one line. Returns the exit status.
+pub fn main<E>(program: &'static Program, run: impl FnOnce(&Query) -> Result<Output, E>) -> ExitCode
+where
+    E: std::error::Error,
+{
+    let arguments = std::env::args_os().skip(1).collect();
+    let stdout = io::stdout();
+    let pretty = stdout.is_terminal();
+    let status = run_with(
+        program,
+        arguments,
+        io::stdin().lock(),
+        &mut stdout.lock(),
+        &mut io::stderr().lock(),
+        pretty,
+        run,
+    );
+    ExitCode::from(status)
+}
+
+/// [`main`] with its inputs and outputs passed in, for tests.
+pub fn run_with<E>(
+    program: &'static Program,
+    arguments: Vec<OsString>,
+    stdin: impl Read,
+    stdout: &mut impl Write,
+    stderr: &mut impl Write,
+    pretty: bool,
+    run: impl FnOnce(&Query) -> Result<Output, E>,
+) -> u8
+where
+    E: std::error::Error,
+{
+    let arguments = match arguments
+        .into_iter()
+        .map(|argument| argument.into_string())
+        .collect::<Result<Vec<String>, OsString>>()
+    {
+        Ok(arguments) => arguments,
+        Err(argument) => {
+            let message = format!("argument {argument:?} is not UTF-8");
+            return report(program, stderr, &message);
+        }
+    };
+    let text = match arguments.first().map(String::as_str) {
+        Some("--help" | "-h" | "help") => Some(program.help_text()),
+        Some("--version" | "-V") => Some(format!("{} {}\n", program.name, program.version)),
+        Some("--schema") => Some(program.schema_json() + "\n"),
+        _ => None,
+    };
+    if let Some(text) = text {
+        return match stdout
+            .write_all(text.as_bytes())
+            .and_then(|()| stdout.flush())
+        {
+            Ok(()) => 0,
+            Err(error) => report_error(program, stderr, &error),
+        };
+    }
+    let query = if arguments.is_empty() {
+        Query::read(program, stdin)
+    } else {
+        Query::from_arguments(program, arguments)
+    };
+    let result = match query {
+        Ok(query) => run(&query).map_err(|error| error_chain(&error)),
+        Err(error) => Err(error_chain(&error)),
+    };
+    let output = match result {
+        Ok(output) => output,
+        Err(message) => return report(program, stderr, &message),
+    };
+    if let Err(missing) = output.check_complete(program) {
+        return report(
+            program,
+            stderr,
+            &format!("internal error: result key `{missing}` is missing or undeclared"),
+        );
+    }
+    let text = output.to_json(pretty);
+    match stdout
+        .write_all(text.as_bytes())
+        .and_then(|()| stdout.flush())
+    {
+        Ok(()) => 0,
+        Err(error) => report_error(program, stderr, &error),
+    }
+}
+
+/// An error and its causes on one line, joined by ": ".
+///
+/// A cause whose text is already part of the message so far is skipped: some errors repeat their
+/// source in their own text, and the line should say each thing once.
+pub fn error_chain(error: &dyn std::error::Error) -> String {
+    let mut message = error.to_string();
+    let mut source = error.source();
+    while let Some(cause) = source {
+        let text = cause.to_string();
+        if !text.is_empty() && !message.contains(&text) {
+            message.push_str(": ");
+            message.push_str(&text);
+        }
+        source = cause.source();
+    }
+    message
+}
+
+fn report_error(program: &Program, stderr: &mut impl Write, error: &dyn std::error::Error) -> u8 {
+    report(program, stderr, &error_chain(error))
+}
+
+/// Writes `<program>: <message>` as one line on stderr. A closed stderr is ignored: the exit status
+/// still tells.
+fn report(program: &Program, stderr: &mut impl Write, message: &str) -> u8 {
+    let one_line = message.trim().replace(['\n', '\r'], " ");
+    let _ = writeln!(stderr, "{}: {one_line}", program.name);
+    let _ = stderr.flush();
+    1
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,368 @@
+use super::*;
+
+static PROGRAM: Program = Program {
+    name: "demo",
+    version: "1.2.3",
+    summary: "Answers a demonstration question.",
+    description: "Reads a few keys and echoes them back.",
+    query: &[
+        QueryKey {
+            name: "cluster",
+            kind: Kind::String,
+            required: true,
+            default: None,
+            help: "The cluster.",
+        },
+        QueryKey {
+            name: "region",
+            kind: Kind::String,
+            required: false,
+            default: None,
+            help: "The region.",
+        },
+        QueryKey {
+            name: "force",
+            kind: Kind::Boolean,
+            required: false,
+            default: Some("false"),
+            help: "Force it.",
+        },
+        QueryKey {
+            name: "strict",
+            kind: Kind::Boolean,
+            required: false,
+            default: Some("true"),
+            help: "Be strict.",
+        },
+        QueryKey {
+            name: "timeout_seconds",
+            kind: Kind::PositiveInteger,
+            required: false,
+            default: Some("20"),
+            help: "Timeout.",
+        },
+        QueryKey {
+            name: "max_attempts",
+            kind: Kind::PositiveInteger,
+            required: false,
+            default: None,
+            help: "Attempts.",
+        },
+        QueryKey {
+            name: "document",
+            kind: Kind::Json,
+            required: false,
+            default: None,
+            help: "A document.",
+        },
+    ],
+    result: &[ResultKey {
+        name: "echo",
+        help: "The cluster, echoed.",
+    }],
+    example: "echo '{\"cluster\":\"prod\"}' | demo",
+};
+
+#[derive(Debug, thiserror::Error)]
+enum TestError {
+    #[error("failed to do the thing")]
+    Outer(#[source] Error),
+}
+
+fn echo(query: &Query) -> Result<Output, TestError> {
+    let cluster = query.string("cluster").map_err(TestError::Outer)?;
+    let mut output = Output::new();
+    output.insert("echo", cluster);
+    Ok(output)
+}
+
+/// Runs the demo program; returns (status, stdout, stderr).
+fn run(arguments: &[&str], stdin: &[u8]) -> (u8, String, String) {
+    let mut stdout = Vec::new();
+    let mut stderr = Vec::new();
+    let arguments = arguments.iter().map(OsString::from).collect();
+    let status = run_with(
+        &PROGRAM,
+        arguments,
+        stdin,
+        &mut stdout,
+        &mut stderr,
+        false,
+        echo,
+    );
+    (
+        status,
+        String::from_utf8_lossy(&stdout).into(),
+        String::from_utf8_lossy(&stderr).into(),
+    )
+}
+
+fn parse(text: &str) -> Result<Query, Error> {
+    Query::parse(&PROGRAM, text.as_bytes())
+}
+
+/// Asserts the run failed the protocol way: status 1, empty stdout, one stderr line naming the
+/// program and containing `needle`.
+fn assert_fails(arguments: &[&str], stdin: &[u8], needle: &str) {
+    let (status, stdout, stderr) = run(arguments, stdin);
+    assert_eq!(status, 1, "stderr: {stderr}");
+    assert_eq!(stdout, "");
+    assert_eq!(stderr.lines().count(), 1, "one line expected: {stderr:?}");
+    assert!(stderr.starts_with("demo: "), "{stderr}");
+    assert!(
+        stderr.contains(needle),
+        "{stderr:?} should contain {needle:?}"
+    );
+}
+
+#[test]
+fn writes_the_result_as_compact_json() {
+    let (status, stdout, stderr) = run(&[], br#"{"cluster":"prod"}"#);
+    assert_eq!(
+        (status, stdout.as_str(), stderr.as_str()),
+        (0, "{\"echo\":\"prod\"}\n", "")
+    );
+}
+
+#[test]
+fn writes_pretty_json_for_a_terminal() {
+    let mut output = Output::new();
+    output.insert("b", "2").insert("a", "1");
+    assert_eq!(
+        output.to_json(true),
+        "{\n  \"a\": \"1\",\n  \"b\": \"2\"\n}\n"
+    );
+    assert_eq!(output.to_json(false), "{\"a\":\"1\",\"b\":\"2\"}\n");
+}
+
+#[test]
+fn accepts_key_value_arguments_instead_of_stdin() {
+    let (status, stdout, _) = run(&["cluster=prod", "region=eu-west-1"], b"not read");
+    assert_eq!((status, stdout.as_str()), (0, "{\"echo\":\"prod\"}\n"));
+}
+
+#[test]
+fn rejects_bad_arguments() {
+    assert_fails(&["cluster"], b"", "argument `cluster` is not KEY=VALUE");
+    assert_fails(
+        &["cluster=a", "cluster=b"],
+        b"",
+        "`cluster=...` is given twice",
+    );
+    assert_fails(
+        &["clustr=a"],
+        b"",
+        "unknown query key `clustr`; did you mean `cluster`?",
+    );
+}
+
+#[test]
+fn rejects_every_bad_shape_of_stdin() {
+    let protocol = "one JSON object whose values are all strings";
+    assert_fails(&[], b"", "the query is empty");
+    assert_fails(&[], b"  \n", "the query is empty");
+    assert_fails(&[], b"{", "the query is not valid JSON");
+    assert_fails(&[], b"{", "line 1 column 1");
+    assert_fails(&[], b"[]", "the query is an array, not a JSON object");
+    assert_fails(&[], b"\"x\"", protocol);
+    assert_fails(&[], b"null", "the query is null");
+    assert_fails(
+        &[],
+        br#"{"cluster":null}"#,
+        "query key `cluster` is null, not a string",
+    );
+    assert_fails(
+        &[],
+        br#"{"cluster":1}"#,
+        "query key `cluster` is a number, not a string",
+    );
+    assert_fails(&[], br#"{"cluster":{"a":"b"}}"#, "use jsonencode()");
+    assert_fails(
+        &[],
+        b"{\"cluster\":\"\xff\"}",
+        "the query is not UTF-8 (invalid byte at offset 12)",
+    );
+    assert_fails(
+        &[],
+        br#"{"zzz":"1"}"#,
+        "unknown query key `zzz`; accepted keys: cluster, region",
+    );
+}
+
+#[test]
+fn rejects_a_query_over_the_limit() {
+    let big = vec![b' '; MAX_QUERY_BYTES as usize + 1];
+    assert_fails(&[], &big, "larger than 4194304 bytes");
+}
+
+#[test]
+fn reports_the_whole_cause_chain_on_one_line() {
+    assert_fails(
+        &[],
+        br#"{"region":"x"}"#,
+        "demo: failed to do the thing: query key `cluster` is required and must not be empty",
+    );
+    assert_fails(&[], br#"{"cluster":""}"#, "`cluster` is required");
+}
+
+#[test]
+fn error_chain_says_each_cause_once() {
+    #[derive(Debug, thiserror::Error)]
+    #[error("outer: {0}")]
+    struct Repeats(#[source] std::io::Error);
+    let error = Repeats(std::io::Error::other("inner detail"));
+    assert_eq!(error_chain(&error), "outer: inner detail");
+}
+
+#[test]
+fn multi_line_messages_become_one_line() {
+    #[derive(Debug, thiserror::Error)]
+    #[error("first\nsecond")]
+    struct TwoLines;
+    let mut stderr = Vec::new();
+    let status = run_with(
+        &PROGRAM,
+        vec![],
+        &b"{}"[..],
+        &mut Vec::new(),
+        &mut stderr,
+        false,
+        |_| Err::<Output, _>(TwoLines),
+    );
+    assert_eq!(status, 1);
+    assert_eq!(String::from_utf8_lossy(&stderr), "demo: first second\n");
+}
+
+#[test]
+fn an_incomplete_or_undeclared_result_is_an_internal_error() {
+    let mut stdout = Vec::new();
+    let mut stderr = Vec::new();
+    let status = run_with(
+        &PROGRAM,
+        vec![],
+        &b"{}"[..],
+        &mut stdout,
+        &mut stderr,
+        false,
+        |_| Ok::<_, TestError>(Output::new()),
+    );
+    assert_eq!((status, stdout.len()), (1, 0));
+    assert!(String::from_utf8_lossy(&stderr).contains("result key `echo` is missing"));
+    let mut stderr = Vec::new();
+    let status = run_with(
+        &PROGRAM,
+        vec![],
+        &b"{}"[..],
+        &mut stdout,
+        &mut stderr,
+        false,
+        |_| {
+            let mut output = Output::new();
+            output.insert("echo", "x").insert("surprise", "y");
+            Ok::<_, TestError>(output)
+        },
+    );
+    assert_eq!((status, stdout.len()), (1, 0));
+    assert!(String::from_utf8_lossy(&stderr).contains("`surprise`"));
+}
+
+#[test]
+fn help_version_and_schema_come_from_the_spec() {
+    let (status, help, _) = run(&["--help"], b"");
+    assert_eq!(status, 0);
+    for needle in [
+        "demo 1.2.3",
+        "cluster  (string; required)",
+        "force  (\"true\" or \"false\"; optional, default false)",
+        "RESULT KEYS",
+        "echo",
+        "| demo",
+    ] {
+        assert!(help.contains(needle), "help lacks {needle:?}:\n{help}");
+    }
+    assert_eq!(run(&["--version"], b"").1, "demo 1.2.3\n");
+    let schema: serde_json::Value =
+        serde_json::from_str(&run(&["--schema"], b"").1).expect("schema is JSON");
+    assert_eq!(schema["query"][0]["name"], "cluster");
+    assert_eq!(schema["query"][0]["required"], true);
+    assert_eq!(schema["result"][0]["name"], "echo");
+}
+
+#[test]
+fn typed_access_reads_values_and_defaults() {
+    let query =
+        parse(r#"{"cluster":"c","force":"true","max_attempts":"3","document":"{\"a\": 1}"}"#)
+            .expect("valid");
+    assert_eq!(query.string("cluster").expect("set"), "c");
+    assert_eq!(query.optional_string("region"), None);
+    assert!(query.boolean("force").expect("bool"));
+    assert!(query.boolean("strict").expect("default applies"));
+    assert_eq!(
+        query.positive_integer("max_attempts").expect("int"),
+        Some(3)
+    );
+    assert_eq!(
+        query.positive_integer("timeout_seconds").expect("default"),
+        Some(20)
+    );
+    let document: serde_json::Value = query.json("document").expect("json").expect("set");
+    assert_eq!(document["a"], 1);
+    assert!(query.is_set("cluster") && !query.is_set("region"));
+}
+
+#[test]
+fn empty_strings_mean_unset() {
+    let query =
+        parse(r#"{"cluster":"c","region":"","force":"","max_attempts":"","document":"  "}"#)
+            .expect("valid");
+    assert_eq!(query.optional_string("region"), None);
+    assert!(!query.boolean("force").expect("default"));
+    assert_eq!(query.positive_integer("max_attempts").expect("unset"), None);
+    assert_eq!(
+        query.json::<serde_json::Value>("document").expect("unset"),
+        None
+    );
+}
+
+#[test]
+fn typed_access_errors_name_the_key_and_value() {
+    let query = parse(
+        r#"{"force":"yes","max_attempts":"0","timeout_seconds":"-1","document":"{\n\"a\":"}"#,
+    )
+    .expect("valid");
+    assert_eq!(
+        query.boolean("force").expect_err("bad").to_string(),
+        "query key `force` must be \"true\" or \"false\", got \"yes\""
+    );
+    assert_eq!(
+        query
+            .positive_integer("max_attempts")
+            .expect_err("bad")
+            .to_string(),
+        "query key `max_attempts` must be a positive integer, got \"0\""
+    );
+    assert!(query.positive_integer("timeout_seconds").is_err());
+    let error = query
+        .json::<serde_json::Value>("document")
+        .expect_err("bad");
+    assert_eq!(
+        error_chain(&error),
+        "query key `document` is not valid JSON: EOF while parsing a value at line 2 column 4"
+    );
+}
+
+proptest::proptest! {
+    /// No input makes the reader panic, and whatever it is, the answer is a query or one error.
+    #[test]
+    fn never_panics_on_any_bytes(bytes in proptest::collection::vec(proptest::num::u8::ANY, 0..256)) {
+        let (status, stdout, stderr) = run(&[], &bytes);
+        proptest::prop_assert!(status == 0 || (stdout.is_empty() && stderr.lines().count() == 1));
+    }
+
+    #[test]
+    fn never_panics_on_any_arguments(arguments in proptest::collection::vec(".*", 0..4)) {
+        let arguments: Vec<&str> = arguments.iter().map(String::as_str).collect();
+        let (status, stdout, stderr) = run(&arguments, b"");
+        proptest::prop_assert!(status == 0 || (stdout.is_empty() && stderr.lines().count() == 1));
+    }
+}
