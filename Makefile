@@ -1,0 +1,25 @@
+# The two commands a newcomer needs: `make demo` and `make test`. Everything else is a step of those.
+.PHONY: demo test venv build lint bench
+
+# Builds the programs and walks the drift story against a local ECS emulator (no AWS account).
+demo: venv
+	cargo build --release --workspace --bins
+	scripts/demo
+
+# Everything CI runs: formatting, lints, and every test (the moto and deploy-tool tests included).
+test: venv lint
+	cargo test --workspace
+
+# The project's own Python environment (.venv): moto, ecs-deploy and the other pinned test tools.
+venv:
+	scripts/bootstrap-venv
+
+lint:
+	cargo fmt --all -- --check
+	cargo clippy --workspace --all-targets -- -D warnings
+
+build:
+	cargo build --release --workspace --bins
+
+bench: venv build
+	bench/run
