@@ -77,6 +77,12 @@ pub enum Error {
         #[source]
         source: serde_json::Error,
     },
+    #[error("query key `{key}` is JSON of the wrong shape")]
+    KeyWrongShape {
+        key: &'static str,
+        #[source]
+        source: serde_json::Error,
+    },
 }
 
 /// The whole life of a program: arguments and stdin in, result or one error line out.
@@ -90,10 +96,18 @@ where
     let arguments = std::env::args_os().skip(1).collect();
     let stdout = io::stdout();
     let pretty = stdout.is_terminal();
+    // A person who runs the program at a prompt with no arguments gets the "empty query" hint at
+    // once instead of a program silently waiting for stdin.
+    let stdin = io::stdin();
+    let stdin: Box<dyn Read> = if stdin.is_terminal() {
+        Box::new(io::empty())
+    } else {
+        Box::new(stdin.lock())
+    };
     let status = run_with(
         program,
         arguments,
-        io::stdin().lock(),
+        stdin,
         &mut stdout.lock(),
         &mut io::stderr().lock(),
         pretty,

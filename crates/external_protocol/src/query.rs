@@ -182,7 +182,10 @@ impl Query {
         }
         serde_json::from_str(text)
             .map(Some)
-            .map_err(|source| Error::KeyNotJson { key, source })
+            .map_err(|source| match source.classify() {
+                serde_json::error::Category::Data => Error::KeyWrongShape { key, source },
+                _ => Error::KeyNotJson { key, source },
+            })
     }
 
     /// Whether the caller set `key` to a non-empty value.

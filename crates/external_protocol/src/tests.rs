@@ -366,3 +366,15 @@ proptest::proptest! {
         proptest::prop_assert!(status == 0 || (stdout.is_empty() && stderr.lines().count() == 1));
     }
 }
+
+#[test]
+fn json_of_the_wrong_shape_is_not_called_invalid() {
+    let query = parse(r#"{"document":"[1]"}"#).expect("valid");
+    let error = query
+        .json::<std::collections::BTreeMap<String, String>>("document")
+        .expect_err("a list is not a map");
+    assert_eq!(
+        error_chain(&error),
+        "query key `document` is JSON of the wrong shape: invalid type: sequence, expected a map at line 1 column 0"
+    );
+}
