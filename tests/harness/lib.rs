@@ -133,3 +133,314 @@ impl Run {
         object
     }
 }
+
+// ---------------------------------------------------------------------------------------------
+// moto: the ECS API on loopback.
+
+/// The account moto reports in every ARN.
+pub const MOTO_ACCOUNT: &str = "123456789012";
+
+/// The region the sealed environment and the seeding use.
+pub const MOTO_REGION: &str = "us-east-1";
+
+/// A file of the project's virtual environment (`.venv/bin/<name>`), created first by
+/// `scripts/bootstrap-venv` when `.venv/bin/moto_server` is missing.
+///
+/// Panics with the bootstrap's own message when it cannot install (no Python, no PyPI).
+pub fn venv_bin(name: &str) -> PathBuf {
+    static BOOTSTRAP: std::sync::Once = std::sync::Once::new();
+    let bin = repo_root().join(".venv").join("bin");
+    BOOTSTRAP.call_once(|| {
+        if bin.join("moto_server").is_file() {
+            return;
+        }
+        let script = repo_root().join("scripts").join("bootstrap-venv");
+        let output = Command::new(&script)
+            .stdin(Stdio::null())
+            .output()
+            .unwrap_or_else(|error| panic!("cannot run {}: {error}", script.display()));
+        assert!(
+            output.status.success(),
+            "{} failed:\n{}",
+            script.display(),
+            String::from_utf8_lossy(&output.stderr)
+        );
+    });
+    bin.join(name)
+}
+
+/// moto's standalone server on 127.0.0.1 and a free port, killed when dropped.
+///
+/// Every test gets its own server, so tests share no state and run in parallel.
+///
+/// ```no_run
+/// let moto = ecs_drift_tests::Moto::start();
+/// let service = moto.create_service("prod", "web");
+/// let run = ecs_drift_tests::run_command(moto.command("live_task_lookup"), b"{}");
+/// ```
+#[derive(Debug)]
+pub struct Moto {
+    child: std::process::Child,
+    port: u16,
+    /// moto's own output, shown when it does not start.
+    _log: tempfile::NamedTempFile,
+}
+
+/// A service [`Moto::create_service`] made: an awsvpc service with two containers, `app`
+/// (`APP_IMAGE`) and `sidecar` (`SIDECAR_IMAGE`), on revision 1 of family `<service>`.
+#[derive(Debug, Clone)]
+pub struct Service {
+    pub cluster: String,
+    pub cluster_arn: String,
+    pub service: String,
+    pub service_arn: String,
+    pub family: String,
+    pub task_definition_arn: String,
+}
+
+impl Service {
+    /// The containers of revision 1, name and image.
+    pub const CONTAINERS: [(&str, &str); 2] = [("app", APP_IMAGE), ("sidecar", SIDECAR_IMAGE)];
+}
+
+/// The image [`Moto::create_service`] gives the `app` container.
+pub const APP_IMAGE: &str = "public.ecr.aws/nginx/nginx:1.27";
+/// The image [`Moto::create_service`] gives the `sidecar` container.
+pub const SIDECAR_IMAGE: &str = "public.ecr.aws/envoyproxy/envoy:v1.31";
+
+impl Moto {
+    /// Starts a server (installing the venv first if needed) and waits until it answers.
+    ///
+    /// Panics with moto's own output when it does not answer within 60 seconds.
+    pub fn start() -> Self {
+        let server = venv_bin("moto_server");
+        let mut last_error = String::new();
+        // A free port can be taken between asking and binding; try a few.
+        for _ in 0..3 {
+            let port = free_port();
+            let log = tempfile::NamedTempFile::new()
+                .unwrap_or_else(|error| panic!("cannot create moto's log file: {error}"));
+            let log_file = log
+                .reopen()
+                .unwrap_or_else(|error| panic!("cannot open moto's log file: {error}"));
+            let child = sealed_command(&server)
+                .args(["-H", "127.0.0.1", "-p", &port.to_string()])
+                .stdin(Stdio::null())
+                .stdout(
+                    log_file
+                        .try_clone()
+                        .unwrap_or_else(|error| panic!("cannot share the log: {error}")),
+                )
+                .stderr(log_file)
+                .spawn()
+                .unwrap_or_else(|error| panic!("cannot start {}: {error}", server.display()));
+            let log_path = log.path().to_path_buf();
+            let mut moto = Moto {
+                child,
+                port,
+                _log: log,
+            };
+            match moto.wait_until_ready(std::time::Duration::from_secs(60)) {
+                Ok(()) => return moto,
+                Err(error) => {
+                    last_error = format!(
+                        "{error}; its output:\n{}",
+                        std::fs::read_to_string(&log_path).unwrap_or_default()
+                    );
+                    drop(moto);
+                }
+            }
+        }
+        panic!("moto_server did not start: {last_error}")
+    }
+
+    fn wait_until_ready(&mut self, within: std::time::Duration) -> Result<(), String> {
+        let deadline = std::time::Instant::now() + within;
+        loop {
+            if let Ok(Some(status)) = self.child.try_wait() {
+                return Err(format!("moto_server exited with {status}"));
+            }
+            if http_get_status(self.port, "/moto-api/").is_some() {
+                return Ok(());
+            }
+            if std::time::Instant::now() > deadline {
+                return Err(format!("no answer on port {} within {within:?}", self.port));
+            }
+            std::thread::sleep(std::time::Duration::from_millis(100));
+        }
+    }
+
+    /// `http://127.0.0.1:<port>`.
+    pub fn endpoint(&self) -> String {
+        format!("http://127.0.0.1:{}", self.port)
+    }
+
+    /// [`sealed_command`] pointed at this server: `AWS_ENDPOINT_URL`, region `us-east-1` (for the
+    /// AWS SDKs, boto3 and the AWS CLI alike) and one attempt per call (retries against moto can
+    /// leave orphans behind).
+    pub fn command(&self, program: impl AsRef<std::ffi::OsStr>) -> Command {
+        let mut command = sealed_command(program);
+        command
+            .env("AWS_ENDPOINT_URL", self.endpoint())
+            .env("AWS_REGION", MOTO_REGION)
+            .env("AWS_DEFAULT_REGION", MOTO_REGION)
+            .env("AWS_MAX_ATTEMPTS", "1");
+        command
+    }
+
+    /// Runs one action of `tests/moto_seed.py` (see that file for the actions and their
+    /// parameters) and returns the JSON object it prints. Panics when it fails.
+    pub fn seed(&self, action: &str, parameters: serde_json::Value) -> serde_json::Value {
+        let script = repo_root().join("tests").join("moto_seed.py");
+        let mut command = self.command(venv_bin("python"));
+        command
+            .arg(script)
+            .arg(self.endpoint())
+            .arg(action)
+            .arg(parameters.to_string());
+        let run = run_command(command, b"");
+        assert_eq!(run.status, Some(0), "seeding {action} failed: {run:#?}");
+        serde_json::from_str(&run.stdout)
+            .unwrap_or_else(|error| panic!("moto_seed.py printed no JSON ({error}): {run:#?}"))
+    }
+
+    /// Creates cluster `cluster` (if missing) and an awsvpc Fargate service `service` running
+    /// revision 1 of family `service`, with the containers of [`Service::CONTAINERS`].
+    pub fn create_service(&self, cluster: &str, service: &str) -> Service {
+        self.create_service_with_controller(cluster, service, "ECS")
+    }
+
+    /// [`Moto::create_service`] with another deployment controller (`ECS`, `EXTERNAL` or
+    /// `CODE_DEPLOY`). An EXTERNAL service has no task definition of its own until a task set is
+    /// made PRIMARY (`seed("primary-task-set", ...)`); revision 1 is registered all the same.
+    pub fn create_service_with_controller(
+        &self,
+        cluster: &str,
+        service: &str,
+        controller: &str,
+    ) -> Service {
+        let containers: Vec<_> = Service::CONTAINERS
+            .iter()
+            .map(|(name, image)| serde_json::json!({ "name": name, "image": image }))
+            .collect();
+        let created = self.seed(
+            "service",
+            serde_json::json!({
+                "cluster": cluster,
+                "service": service,
+                "family": service,
+                "containers": containers,
+                "controller": controller,
+            }),
+        );
+        let field = |key: &str| created[key].as_str().unwrap_or_default().to_string();
+        Service {
+            cluster: cluster.to_string(),
+            cluster_arn: field("cluster_arn"),
+            service: service.to_string(),
+            service_arn: field("service_arn"),
+            family: service.to_string(),
+            task_definition_arn: field("task_definition_arn"),
+        }
+    }
+
+    /// Ships `image` to `container` the way a CI pipeline does, with the real deploy tool:
+    /// `ecs deploy CLUSTER SERVICE --image CONTAINER IMAGE --timeout -1` (PyPI `ecs-deploy`). It
+    /// registers the next revision, points the service at it and deregisters the previous one.
+    /// Panics when the tool fails.
+    pub fn ecs_deploy(&self, cluster: &str, service: &str, container: &str, image: &str) -> Run {
+        let mut command = self.command(venv_bin("ecs"));
+        command.args([
+            "deploy",
+            cluster,
+            service,
+            "--image",
+            container,
+            image,
+            "--timeout",
+            "-1",
+        ]);
+        let run = run_command(command, b"");
+        assert_eq!(run.status, Some(0), "ecs deploy failed: {run:#?}");
+        run
+    }
+}
+
+impl Drop for Moto {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// A TCP port on 127.0.0.1 that was free a moment ago.
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|listener| listener.local_addr())
+        .map(|address| address.port())
+        .unwrap_or_else(|error| panic!("cannot find a free port: {error}"))
+}
+
+/// The status code of `GET path` on 127.0.0.1:`port`, or `None` when nothing answers.
+fn http_get_status(port: u16, path: &str) -> Option<u16> {
+    use std::io::Read;
+    let timeout = std::time::Duration::from_secs(2);
+    let address = std::net::SocketAddr::from(([127, 0, 0, 1], port));
+    let mut stream = std::net::TcpStream::connect_timeout(&address, timeout).ok()?;
+    stream.set_read_timeout(Some(timeout)).ok()?;
+    stream
+        .write_all(format!("GET {path} HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n").as_bytes())
+        .ok()?;
+    let mut head = [0u8; 12];
+    stream.read_exact(&mut head).ok()?;
+    std::str::from_utf8(&head[9..12]).ok()?.parse().ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn moto_starts_seeds_deploys_and_stops() {
+        let moto = Moto::start();
+        let service = moto.create_service("prod", "web");
+        assert_eq!(
+            service.service_arn,
+            format!("arn:aws:ecs:{MOTO_REGION}:{MOTO_ACCOUNT}:service/prod/web")
+        );
+        assert!(
+            service
+                .task_definition_arn
+                .ends_with(":task-definition/web:1")
+        );
+        moto.ecs_deploy("prod", "web", "app", "example/app:2");
+
+        let mut describe = moto.command(venv_bin("aws"));
+        describe.args([
+            "ecs",
+            "describe-services",
+            "--cluster",
+            "prod",
+            "--services",
+            "web",
+            "--query",
+            "services[0].taskDefinition",
+            "--output",
+            "text",
+        ]);
+        let run = run_command(describe, b"");
+        assert_eq!(run.status, Some(0), "{run:#?}");
+        assert!(
+            run.stdout.trim().ends_with(":task-definition/web:2"),
+            "{run:#?}"
+        );
+
+        let port = moto.port;
+        drop(moto);
+        assert_eq!(
+            http_get_status(port, "/moto-api/"),
+            None,
+            "moto still answers"
+        );
+    }
+}
