@@ -1,0 +1,326 @@
+//! Reading JSON into the model: a walk over the schema table that checks types and keys.
+//!
+//! The strict walk (user input) refuses unknown keys and wrong types. The lenient walk (what
+//! DescribeTaskDefinition returned) drops unknown keys and keeps values of an unexpected type as
+//! they are, so that they compare as different rather than failing the plan.
+
+use serde_json::Value;
+
+use crate::schema::{self, Field, Kind, Table, Unit};
+use crate::{Error, Map, NetworkMode, shown, validate};
+
+/// User-written container definitions (a JSON array, as `aws_ecs_task_definition` takes them):
+/// validated, `environment`/`secrets` objects turned into lists, nulls dropped, in input order.
+///
+/// `root` names the array in messages (`container_definitions`).
+pub fn parse_container_definitions(
+    value: &Value,
+    root: &str,
+    network_mode: NetworkMode,
+) -> Result<Vec<Map>, Error> {
+    let Value::Array(items) = value else {
+        return Err(wrong_type(
+            root,
+            "an array of container definitions",
+            value,
+            false,
+        ));
+    };
+    let walk = Walk { strict: true };
+    let containers = items
+        .iter()
+        .enumerate()
+        .map(|(index, item)| walk.object(item, &schema::CONTAINER, &format!("{root}[{index}]")))
+        .collect::<Result<Vec<Map>, Error>>()?;
+    validate::containers(&containers, root, network_mode, None)?;
+    Ok(containers)
+}
+
+/// A desired whole task definition (task-level fields in camelCase plus `containerDefinitions`),
+/// strictly validated. Nulls are dropped and `environment`/`secrets` objects turned into lists;
+/// nothing else is changed.
+pub fn parse_task_definition(value: &Value, root: &str) -> Result<Map, Error> {
+    let Value::Object(object) = value else {
+        return Err(wrong_type(root, "an object", value, false));
+    };
+    if let Some(key) = schema::READ_ONLY_TASK_FIELDS
+        .iter()
+        .find(|key| object.contains_key(**key))
+    {
+        return Err(Error::invalid(
+            format!("{root}.{key}"),
+            "is read-only (DescribeTaskDefinition returns it, RegisterTaskDefinition does not take it); leave it out",
+        ));
+    }
+    if object.contains_key("tags") {
+        return Err(Error::invalid(
+            format!("{root}.tags"),
+            "are not part of a task definition revision; set them on the aws_ecs_task_definition resource",
+        ));
+    }
+    let task = Walk { strict: true }.object(value, &schema::TASK, root)?;
+    validate::task(&task, root)?;
+    Ok(task)
+}
+
+/// A live task definition, as DescribeTaskDefinition returns it (with or without the
+/// `{"taskDefinition": ...}` envelope): read-only fields and fields the schema does not know are
+/// dropped, nulls too; values of an unexpected type are kept as they are.
+///
+/// Fails only when the document cannot be a task definition: not an object, or containers that
+/// cannot be matched by name.
+pub fn parse_live_task_definition(value: &Value, root: &str) -> Result<Map, Error> {
+    let (value, root) = match value {
+        Value::Object(object) if object.len() == 1 && object.contains_key("taskDefinition") => (
+            object.get("taskDefinition").unwrap_or(&Value::Null),
+            format!("{root}.taskDefinition"),
+        ),
+        _ => (value, root.to_string()),
+    };
+    let task = Walk { strict: false }.object(value, &schema::TASK, &root)?;
+    let path = format!("{root}.containerDefinitions");
+    let Some(containers) = task.get("containerDefinitions") else {
+        return Err(Error::invalid(path, "is required"));
+    };
+    let Value::Array(containers) = containers else {
+        return Err(wrong_type(&path, "an array", containers, false));
+    };
+    let mut names: Vec<&str> = Vec::new();
+    for (index, container) in containers.iter().enumerate() {
+        let name_path = format!("{path}[{index}].name");
+        let name = match container.get("name") {
+            Some(Value::String(name)) if !name.is_empty() => name.as_str(),
+            Some(other) => return Err(wrong_type(&name_path, "a non-empty string", other, false)),
+            None => return Err(Error::invalid(name_path, "is required")),
+        };
+        if names.contains(&name) {
+            return Err(Error::invalid(
+                name_path,
+                format!(
+                    "{} is used by two containers; names must be unique",
+                    crate::quoted(name)
+                ),
+            ));
+        }
+        names.push(name);
+    }
+    Ok(task)
+}
+
+/// The error for a value of the wrong type. A sensitive value is described by its type only.
+pub(crate) fn wrong_type(
+    path: &str,
+    expected: &'static str,
+    found: &Value,
+    sensitive: bool,
+) -> Error {
+    let kind = external_protocol::json_type(found);
+    let found = match found {
+        Value::Bool(_) | Value::Number(_) | Value::String(_) if !sensitive => {
+            format!("{kind} {}", shown(found))
+        }
+        _ => kind.to_string(),
+    };
+    Error::WrongType {
+        path: path.to_string(),
+        expected,
+        found,
+    }
+}
+
+fn expected(kind: Kind) -> &'static str {
+    match kind {
+        Kind::String => "a string",
+        Kind::Integer => "an integer",
+        Kind::Boolean => "a boolean (true or false)",
+        Kind::StringMap => "an object of strings",
+        Kind::List(_) => "an array",
+        Kind::Object(_) => "an object",
+        Kind::Size(Unit::Cpu) => "a string or a number (CPU units like \"256\", or \"1 vCPU\")",
+        Kind::Size(Unit::Memory) => "a string or a number (MiB like \"512\", or \"1 GB\")",
+    }
+}
+
+/// A JSON number that is a whole number, as an i64 (`30.0` is accepted as 30).
+pub(crate) fn integer(value: &Value) -> Option<i64> {
+    match value {
+        Value::Number(number) => number.as_i64().or_else(|| {
+            number
+                .as_f64()
+                .filter(|float| float.fract() == 0.0 && float.abs() < 9.0e15)
+                .map(|float| float as i64)
+        }),
+        _ => None,
+    }
+}
+
+struct Walk {
+    strict: bool,
+}
+
+impl Walk {
+    fn object(&self, value: &Value, table: &'static Table, path: &str) -> Result<Map, Error> {
+        let Value::Object(input) = value else {
+            return Err(wrong_type(path, "an object", value, false));
+        };
+        if self.strict {
+            if let Some(key) = input.keys().find(|key| table.field(key).is_none()) {
+                let hint = match external_protocol::suggest(key, table.names()) {
+                    Some(closest) => format!("did you mean {closest}?"),
+                    None => format!(
+                        "the fields are {}",
+                        table.names().collect::<Vec<_>>().join(", ")
+                    ),
+                };
+                return Err(Error::UnknownField {
+                    path: join(path, key),
+                    what: table.what,
+                    hint,
+                });
+            }
+        }
+        let mut output = Map::new();
+        for field in table.fields {
+            let Some(value) = input.get(field.name) else {
+                continue;
+            };
+            if value.is_null() {
+                continue;
+            }
+            let value = self.value(value, field.kind, field, &join(path, field.name))?;
+            output.insert(field.name.to_string(), value);
+        }
+        Ok(output)
+    }
+
+    fn mismatch(
+        &self,
+        path: &str,
+        kind: Kind,
+        value: &Value,
+        field: &Field,
+    ) -> Result<Value, Error> {
+        if self.strict {
+            Err(wrong_type(path, expected(kind), value, field.sensitive))
+        } else {
+            Ok(value.clone())
+        }
+    }
+
+    fn value(&self, value: &Value, kind: Kind, field: &Field, path: &str) -> Result<Value, Error> {
+        match kind {
+            Kind::String => match value {
+                Value::String(_) => Ok(value.clone()),
+                _ => self.mismatch(path, kind, value, field),
+            },
+            Kind::Integer => match integer(value) {
+                Some(number) => Ok(Value::from(number)),
+                None => self.mismatch(path, kind, value, field),
+            },
+            Kind::Boolean => match value {
+                Value::Bool(_) => Ok(value.clone()),
+                _ => self.mismatch(path, kind, value, field),
+            },
+            Kind::Size(_) => match value {
+                Value::String(_) => Ok(value.clone()),
+                Value::Number(number) => Ok(Value::String(number.to_string())),
+                _ => self.mismatch(path, kind, value, field),
+            },
+            Kind::StringMap => {
+                let Value::Object(input) = value else {
+                    return self.mismatch(path, kind, value, field);
+                };
+                let mut output = Map::new();
+                for (key, item) in input {
+                    match item {
+                        Value::String(_) => {
+                            output.insert(key.clone(), item.clone());
+                        }
+                        Value::Null => {}
+                        _ if self.strict => {
+                            return Err(wrong_type(&join(path, key), "a string", item, false));
+                        }
+                        _ => {
+                            output.insert(key.clone(), item.clone());
+                        }
+                    }
+                }
+                Ok(Value::Object(output))
+            }
+            Kind::Object(table) => match value {
+                Value::Object(_) => Ok(Value::Object(self.object(value, table, path)?)),
+                _ => self.mismatch(path, kind, value, field),
+            },
+            Kind::List(item_kind) => match (value, field.object_form) {
+                (Value::Array(items), _) => {
+                    let mut output = Vec::with_capacity(items.len());
+                    for (index, item) in items.iter().enumerate() {
+                        let item_path = format!("{path}[{index}]");
+                        if item.is_null() {
+                            if self.strict {
+                                return Err(wrong_type(
+                                    &item_path,
+                                    expected(*item_kind),
+                                    item,
+                                    false,
+                                ));
+                            }
+                            continue;
+                        }
+                        output.push(self.value(item, *item_kind, field, &item_path)?);
+                    }
+                    Ok(Value::Array(output))
+                }
+                (Value::Object(entries), Some(value_key)) => {
+                    self.object_form(entries, value_key, field, path)
+                }
+                _ => self.mismatch(path, kind, value, field),
+            },
+        }
+    }
+
+    /// `{"LOG_LEVEL": "info"}` -> `[{"name": "LOG_LEVEL", "value": "info"}]`.
+    fn object_form(
+        &self,
+        entries: &Map,
+        value_key: &str,
+        field: &Field,
+        path: &str,
+    ) -> Result<Value, Error> {
+        let sensitive = match field.kind {
+            Kind::List(Kind::Object(table)) => table
+                .field(value_key)
+                .is_some_and(|value_field| value_field.sensitive),
+            _ => false,
+        };
+        let mut output = Vec::with_capacity(entries.len());
+        for (name, item) in entries {
+            match item {
+                Value::String(_) => {}
+                Value::Null if !self.strict => continue,
+                _ if self.strict => {
+                    let what = if value_key == "value" {
+                        "a string (environment values are strings: quote numbers and booleans)"
+                    } else {
+                        "a string (the ARN of the secret)"
+                    };
+                    return Err(wrong_type(&join(path, name), what, item, sensitive));
+                }
+                _ => {}
+            }
+            let mut entry = Map::new();
+            entry.insert("name".to_string(), Value::String(name.clone()));
+            entry.insert(value_key.to_string(), item.clone());
+            output.push(Value::Object(entry));
+        }
+        Ok(Value::Array(output))
+    }
+}
+
+fn join(path: &str, key: &str) -> String {
+    if path.is_empty() {
+        key.to_string()
+    } else {
+        format!("{path}.{key}")
+    }
+}

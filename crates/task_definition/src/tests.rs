@@ -1,0 +1,1001 @@
+//! Unit tests: every validation rule with its exact message, and the register form.
+
+use serde_json::{Value, json};
+
+use crate::{
+    Error, Map, NetworkMode, parse_container_definitions, parse_live_task_definition,
+    parse_task_definition, register_form,
+};
+
+const ROOT: &str = "container_definitions";
+
+/// `{"name": "app", "image": "nginx:1.27"}` with `extra` merged in.
+fn app(extra: Value) -> Value {
+    let mut container = json!({"name": "app", "image": "nginx:1.27"});
+    if let (Some(container), Value::Object(extra)) = (container.as_object_mut(), extra) {
+        container.extend(extra);
+    }
+    container
+}
+
+fn error_in(containers: Value, network_mode: NetworkMode) -> String {
+    match parse_container_definitions(&containers, ROOT, network_mode) {
+        Ok(parsed) => panic!("expected an error, got {parsed:?}"),
+        Err(error) => error.to_string(),
+    }
+}
+
+fn error(containers: Value) -> String {
+    error_in(containers, NetworkMode::Bridge)
+}
+
+/// The error for one container `app` with `extra` fields.
+fn app_error(extra: Value) -> String {
+    error(json!([app(extra)]))
+}
+
+fn parsed(containers: Value, network_mode: NetworkMode) -> Vec<Map> {
+    match parse_container_definitions(&containers, ROOT, network_mode) {
+        Ok(parsed) => parsed,
+        Err(error) => panic!("unexpected error: {error}"),
+    }
+}
+
+fn task_error(task: Value) -> String {
+    match parse_task_definition(&task, "desired_task_definition") {
+        Ok(parsed) => panic!("expected an error, got {parsed:?}"),
+        Err(error) => error.to_string(),
+    }
+}
+
+/// A valid EC2 task with one container `app`, with `extra` task-level fields merged in.
+fn task(extra: Value) -> Value {
+    let mut task = json!({"family": "web", "containerDefinitions": [app(json!({}))]});
+    if let (Some(task), Value::Object(extra)) = (task.as_object_mut(), extra) {
+        task.extend(extra);
+    }
+    task
+}
+
+fn object(value: Value) -> Map {
+    match value {
+        Value::Object(map) => map,
+        other => panic!("not an object: {other}"),
+    }
+}
+
+// ---- network mode ----
+
+#[test]
+fn network_mode_parses_displays_and_defaults_to_bridge() {
+    for mode in NetworkMode::ALL {
+        assert_eq!(mode.to_string().parse::<NetworkMode>(), Ok(mode));
+    }
+    assert_eq!(NetworkMode::default(), NetworkMode::Bridge);
+    assert_eq!(
+        "vpc"
+            .parse::<NetworkMode>()
+            .map_err(|error| error.to_string()),
+        Err("network_mode must be one of bridge, host, awsvpc, none, got \"vpc\"".to_string())
+    );
+}
+
+// ---- shape: the list itself ----
+
+#[test]
+fn container_definitions_must_be_a_non_empty_array_of_objects() {
+    assert_eq!(
+        error(json!({"name": "app"})),
+        "container_definitions must be an array of container definitions, got an object"
+    );
+    assert_eq!(
+        error(json!([])),
+        "container_definitions must have at least one container definition"
+    );
+    assert_eq!(
+        error(json!(["app"])),
+        "container_definitions[0] must be an object, got a string \"app\""
+    );
+}
+
+// ---- unknown keys ----
+
+#[test]
+fn unknown_container_key_suggests_the_nearest_field() {
+    assert_eq!(
+        app_error(json!({"enviroment": []})),
+        "container_definitions[0].enviroment is not a container definition field; did you mean environment?"
+    );
+    assert_eq!(
+        app_error(json!({"Essential": false})),
+        "container_definitions[0].Essential is not a container definition field; did you mean essential?"
+    );
+}
+
+#[test]
+fn unknown_keys_are_found_at_any_depth() {
+    assert_eq!(
+        app_error(json!({"portMappings": [{"containerPort": 80}, {"containerport": 81}]})),
+        "container_definitions[0].portMappings[1].containerport is not a port mapping field; did you mean containerPort?"
+    );
+    assert_eq!(
+        app_error(json!({"linuxParameters": {"capabilities": {"ad": ["SYS_PTRACE"]}}})),
+        "container_definitions[0].linuxParameters.capabilities.ad is not a capabilities field; did you mean add?"
+    );
+    assert_eq!(
+        app_error(json!({"healthCheck": {"command": ["CMD", "true"], "intervall": 10}})),
+        "container_definitions[0].healthCheck.intervall is not a healthCheck field; did you mean interval?"
+    );
+    assert_eq!(
+        app_error(json!({"logConfiguration": {"logDriver": "awslogs", "option": {}}})),
+        "container_definitions[0].logConfiguration.option is not a logConfiguration field; did you mean options?"
+    );
+}
+
+#[test]
+fn unknown_key_without_a_near_match_lists_the_fields() {
+    assert_eq!(
+        app_error(json!({"restartPolicy": {"enabled": true, "zzz": 1}})),
+        "container_definitions[0].restartPolicy.zzz is not a restart policy field; the fields are enabled, ignoredExitCodes, restartAttemptPeriod"
+    );
+}
+
+// ---- wrong JSON types ----
+
+#[test]
+fn wrong_types_name_the_path_and_the_expected_type() {
+    assert_eq!(
+        app_error(json!({"cpu": "256"})),
+        "container_definitions[0].cpu must be an integer, got a string \"256\""
+    );
+    assert_eq!(
+        app_error(json!({"essential": "true"})),
+        "container_definitions[0].essential must be a boolean (true or false), got a string \"true\""
+    );
+    assert_eq!(
+        app_error(json!({"command": "nginx -g daemon off;"})),
+        "container_definitions[0].command must be an array, got a string \"nginx -g daemon off;\""
+    );
+    assert_eq!(
+        app_error(json!({"command": ["sleep", 5]})),
+        "container_definitions[0].command[1] must be a string, got a number 5"
+    );
+    assert_eq!(
+        app_error(json!({"dockerLabels": {"team": 7}})),
+        "container_definitions[0].dockerLabels.team must be a string, got a number 7"
+    );
+    assert_eq!(
+        app_error(json!({"memory": 1.5})),
+        "container_definitions[0].memory must be an integer, got a number 1.5"
+    );
+    assert_eq!(
+        app_error(json!({"healthCheck": ["CMD", "true"]})),
+        "container_definitions[0].healthCheck must be an object, got an array"
+    );
+}
+
+#[test]
+fn nulls_mean_absent() {
+    let containers = parsed(
+        json!([app(
+            json!({"cpu": null, "environment": null, "healthCheck": null})
+        )]),
+        NetworkMode::Bridge,
+    );
+    assert_eq!(
+        Value::Object(containers[0].clone()),
+        json!({"name": "app", "image": "nginx:1.27"})
+    );
+}
+
+#[test]
+fn whole_number_floats_are_integers() {
+    let containers = parsed(json!([app(json!({"memory": 512.0}))]), NetworkMode::Bridge);
+    assert_eq!(containers[0].get("memory"), Some(&json!(512)));
+}
+
+// ---- name and image ----
+
+#[test]
+fn container_name_is_required_valid_and_unique() {
+    assert_eq!(
+        error(json!([{"image": "nginx"}])),
+        "container_definitions[0].name is required"
+    );
+    assert_eq!(
+        error(json!([{"name": "", "image": "nginx"}])),
+        "container_definitions[0].name must not be empty"
+    );
+    assert_eq!(
+        error(json!([{"name": "my app", "image": "nginx"}])),
+        "container_definitions[0].name must be 1-255 letters, digits, hyphens or underscores, got \"my app\""
+    );
+    let long = "a".repeat(256);
+    assert_eq!(
+        error(json!([{"name": long, "image": "nginx"}])),
+        format!(
+            "container_definitions[0].name must be 1-255 letters, digits, hyphens or underscores, got \"{long}\""
+        )
+    );
+    assert_eq!(
+        error(json!([app(json!({})), app(json!({}))])),
+        "container_definitions[1].name \"app\" is already the name of container_definitions[0]; container names must be unique"
+    );
+}
+
+#[test]
+fn image_is_required_and_not_empty() {
+    assert_eq!(
+        error(json!([{"name": "app"}])),
+        "container_definitions[0].image is required"
+    );
+    assert_eq!(
+        app_error(json!({"image": ""})),
+        "container_definitions[0].image must not be empty"
+    );
+}
+
+// ---- cpu and memory ----
+
+#[test]
+fn cpu_and_memory_limits() {
+    assert_eq!(
+        app_error(json!({"cpu": -1})),
+        "container_definitions[0].cpu must be 0 or more, got -1"
+    );
+    assert_eq!(
+        app_error(json!({"memory": 0})),
+        "container_definitions[0].memory must be a positive number of MiB, got 0"
+    );
+    assert_eq!(
+        app_error(json!({"memoryReservation": -5})),
+        "container_definitions[0].memoryReservation must be a positive number of MiB, got -5"
+    );
+    assert_eq!(
+        app_error(json!({"memory": 256, "memoryReservation": 512})),
+        "container_definitions[0].memoryReservation must be at most memory (256), got 512"
+    );
+    parsed(
+        json!([app(
+            json!({"cpu": 0, "memory": 512, "memoryReservation": 512})
+        )]),
+        NetworkMode::Bridge,
+    );
+}
+
+// ---- port mappings ----
+
+#[test]
+fn ports_must_be_in_range() {
+    assert_eq!(
+        app_error(json!({"portMappings": [{"containerPort": 80}, {"containerPort": 0}]})),
+        "container_definitions[0].portMappings[1].containerPort must be 1..65535, got 0"
+    );
+    assert_eq!(
+        app_error(json!({"portMappings": [{"containerPort": 65536}]})),
+        "container_definitions[0].portMappings[0].containerPort must be 1..65535, got 65536"
+    );
+    assert_eq!(
+        app_error(json!({"portMappings": [{"containerPort": 80, "hostPort": 70000}]})),
+        "container_definitions[0].portMappings[0].hostPort must be 0..65535, got 70000"
+    );
+    assert_eq!(
+        app_error(json!({"portMappings": [{"protocol": "tcp"}]})),
+        "container_definitions[0].portMappings[0].containerPort is required (or containerPortRange)"
+    );
+    parsed(
+        json!([app(
+            json!({"portMappings": [{"containerPortRange": "8000-8010"}]})
+        )]),
+        NetworkMode::Bridge,
+    );
+}
+
+#[test]
+fn host_port_rules_follow_the_network_mode() {
+    let mapping = json!([app(
+        json!({"portMappings": [{"containerPort": 80, "hostPort": 8080}]})
+    )]);
+    assert_eq!(
+        error_in(mapping.clone(), NetworkMode::Awsvpc),
+        "container_definitions[0].portMappings[0].hostPort must be absent or equal to containerPort (80) in awsvpc network mode, got 8080"
+    );
+    assert_eq!(
+        error_in(mapping.clone(), NetworkMode::Host),
+        "container_definitions[0].portMappings[0].hostPort must be absent or equal to containerPort (80) in host network mode, got 8080"
+    );
+    parsed(mapping, NetworkMode::Bridge);
+    parsed(
+        json!([app(
+            json!({"portMappings": [{"containerPort": 80, "hostPort": 80}]})
+        )]),
+        NetworkMode::Awsvpc,
+    );
+    assert_eq!(
+        error_in(
+            json!([app(json!({"portMappings": [{"containerPort": 80}]}))]),
+            NetworkMode::None
+        ),
+        "container_definitions[0].portMappings must be empty in none network mode"
+    );
+}
+
+#[test]
+fn protocol_and_app_protocol_values() {
+    assert_eq!(
+        app_error(json!({"portMappings": [{"containerPort": 80, "protocol": "http"}]})),
+        "container_definitions[0].portMappings[0].protocol must be one of tcp, udp, got \"http\""
+    );
+    assert_eq!(
+        app_error(json!({"portMappings": [{"containerPort": 80, "appProtocol": "tcp"}]})),
+        "container_definitions[0].portMappings[0].appProtocol must be one of http, http2, grpc, got \"tcp\""
+    );
+}
+
+// ---- environment and secrets ----
+
+#[test]
+fn environment_and_secrets_objects_become_lists() {
+    let containers = parsed(
+        json!([app(json!({
+            "environment": {"LOG_LEVEL": "info", "A": "1"},
+            "secrets": {"DB_PASSWORD": "arn:aws:ssm:eu-west-1:123456789012:parameter/db"}
+        }))]),
+        NetworkMode::Bridge,
+    );
+    assert_eq!(
+        containers[0].get("environment"),
+        Some(&json!([{"name": "A", "value": "1"}, {"name": "LOG_LEVEL", "value": "info"}]))
+    );
+    assert_eq!(
+        containers[0].get("secrets"),
+        Some(
+            &json!([{"name": "DB_PASSWORD", "valueFrom": "arn:aws:ssm:eu-west-1:123456789012:parameter/db"}])
+        )
+    );
+}
+
+#[test]
+fn environment_values_must_be_strings() {
+    assert_eq!(
+        app_error(json!({"environment": {"PORT": 8080}})),
+        "container_definitions[0].environment.PORT must be a string (environment values are strings: quote numbers and booleans), got a number"
+    );
+    assert_eq!(
+        app_error(json!({"environment": [{"name": "PORT", "value": 8080}]})),
+        "container_definitions[0].environment[0].value must be a string, got a number"
+    );
+    assert_eq!(
+        app_error(json!({"secrets": {"DB": 1}})),
+        "container_definitions[0].secrets.DB must be a string (the ARN of the secret), got a number 1"
+    );
+}
+
+#[test]
+fn variable_names_are_required_and_unique() {
+    assert_eq!(
+        app_error(json!({"environment": [{"name": "", "value": "x"}]})),
+        "container_definitions[0].environment[0].name must not be empty"
+    );
+    assert_eq!(
+        app_error(json!({"environment": [{"value": "x"}]})),
+        "container_definitions[0].environment[0].name is required"
+    );
+    assert_eq!(
+        app_error(
+            json!({"environment": [{"name": "A", "value": "1"}, {"name": "A", "value": "2"}]})
+        ),
+        "container_definitions[0].environment[1].name \"A\" is already set by environment[0]; a variable must be set once, in environment or in secrets"
+    );
+    assert_eq!(
+        app_error(json!({"secrets": [
+            {"name": "S", "valueFrom": "arn:1"}, {"name": "S", "valueFrom": "arn:2"}
+        ]})),
+        "container_definitions[0].secrets[1].name \"S\" is already set by secrets[0]; a variable must be set once, in environment or in secrets"
+    );
+    assert_eq!(
+        app_error(json!({"environment": {"DB": "x"}, "secrets": {"DB": "arn:1"}})),
+        "container_definitions[0].secrets[0].name \"DB\" is already set by environment[0]; a variable must be set once, in environment or in secrets"
+    );
+}
+
+#[test]
+fn secrets_need_value_from() {
+    assert_eq!(
+        app_error(json!({"secrets": [{"name": "S"}]})),
+        "container_definitions[0].secrets[0].valueFrom is required (the ARN of a Secrets Manager secret or a Systems Manager parameter)"
+    );
+    assert_eq!(
+        app_error(json!({"secrets": {"S": ""}})),
+        "container_definitions[0].secrets[0].valueFrom is required (the ARN of a Secrets Manager secret or a Systems Manager parameter)"
+    );
+}
+
+#[test]
+fn environment_files_are_s3() {
+    assert_eq!(
+        app_error(json!({"environmentFiles": [{"value": "arn:aws:s3:::b/k.env", "type": "http"}]})),
+        "container_definitions[0].environmentFiles[0].type must be one of s3, got \"http\""
+    );
+    assert_eq!(
+        app_error(json!({"environmentFiles": [{"value": "arn:aws:s3:::b/k.env"}]})),
+        "container_definitions[0].environmentFiles[0].type is required"
+    );
+}
+
+// ---- dependencies between containers ----
+
+#[test]
+fn depends_on_names_another_container_with_a_known_condition() {
+    let db = json!({"name": "db", "image": "postgres", "essential": false});
+    assert_eq!(
+        error(json!([
+            app(json!({"dependsOn": [{"containerName": "cache", "condition": "START"}]})),
+            db
+        ])),
+        "container_definitions[0].dependsOn[0].containerName \"cache\" is not a container of this task (the containers are app, db)"
+    );
+    assert_eq!(
+        app_error(json!({"dependsOn": [{"containerName": "app", "condition": "START"}]})),
+        "container_definitions[0].dependsOn[0].containerName \"app\" is this container itself; name another container"
+    );
+    assert_eq!(
+        error(json!([
+            app(json!({"dependsOn": [{"containerName": "db", "condition": "RUNNING"}]})),
+            db
+        ])),
+        "container_definitions[0].dependsOn[0].condition must be one of START, COMPLETE, SUCCESS, HEALTHY, got \"RUNNING\""
+    );
+    assert_eq!(
+        error(json!([
+            app(json!({"dependsOn": [{"containerName": "db"}]})),
+            db
+        ])),
+        "container_definitions[0].dependsOn[0].condition is required (START, COMPLETE, SUCCESS or HEALTHY)"
+    );
+    assert_eq!(
+        error(json!([
+            app(json!({"dependsOn": [{"containerName": "db", "condition": "HEALTHY"}]})),
+            db
+        ])),
+        "container_definitions[0].dependsOn[0].condition HEALTHY needs container db to have a healthCheck"
+    );
+    let healthy_db = json!({"name": "db", "image": "postgres",
+        "healthCheck": {"command": ["CMD", "pg_isready"]}});
+    parsed(
+        json!([
+            app(json!({"dependsOn": [{"containerName": "db", "condition": "HEALTHY"}]})),
+            healthy_db
+        ]),
+        NetworkMode::Bridge,
+    );
+}
+
+#[test]
+fn volumes_from_names_another_container() {
+    assert_eq!(
+        app_error(json!({"volumesFrom": [{"sourceContainer": "data"}]})),
+        "container_definitions[0].volumesFrom[0].sourceContainer \"data\" is not a container of this task (the containers are app)"
+    );
+}
+
+#[test]
+fn at_least_one_container_is_essential() {
+    assert_eq!(
+        error(json!([app(json!({"essential": false}))])),
+        "container_definitions has no essential container; at least one container must have essential true (the default)"
+    );
+}
+
+// ---- logging, health check, ulimits, restart policy ----
+
+#[test]
+fn log_driver_is_required_and_known() {
+    assert_eq!(
+        app_error(json!({"logConfiguration": {"logDriver": "cloudwatch"}})),
+        "container_definitions[0].logConfiguration.logDriver must be one of awslogs, fluentd, gelf, json-file, journald, logentries, splunk, syslog, awsfirelens, got \"cloudwatch\""
+    );
+    assert_eq!(
+        app_error(json!({"logConfiguration": {"options": {"awslogs-group": "g"}}})),
+        "container_definitions[0].logConfiguration.logDriver is required (awslogs, fluentd, gelf, json-file, journald, logentries, splunk, syslog, awsfirelens)"
+    );
+    assert_eq!(
+        app_error(
+            json!({"logConfiguration": {"logDriver": "splunk", "secretOptions": [{"name": "splunk-token"}]}})
+        ),
+        "container_definitions[0].logConfiguration.secretOptions[0].valueFrom is required"
+    );
+}
+
+#[test]
+fn health_check_command_and_ranges() {
+    let check = |extra: Value| {
+        let mut check = json!({"command": ["CMD-SHELL", "curl -f http://localhost/ || exit 1"]});
+        if let (Some(check), Value::Object(extra)) = (check.as_object_mut(), extra) {
+            check.extend(extra);
+        }
+        app_error(json!({"healthCheck": check}))
+    };
+    assert_eq!(
+        app_error(json!({"healthCheck": {"command": []}})),
+        "container_definitions[0].healthCheck.command is required and must not be empty, e.g. [\"CMD-SHELL\", \"curl -f http://localhost/ || exit 1\"]"
+    );
+    assert_eq!(
+        app_error(json!({"healthCheck": {"interval": 10}})),
+        "container_definitions[0].healthCheck.command is required and must not be empty, e.g. [\"CMD-SHELL\", \"curl -f http://localhost/ || exit 1\"]"
+    );
+    assert_eq!(
+        app_error(json!({"healthCheck": {"command": ["curl", "localhost"]}})),
+        "container_definitions[0].healthCheck.command[0] must be one of CMD, CMD-SHELL, NONE, got \"curl\""
+    );
+    assert_eq!(
+        check(json!({"interval": 4})),
+        "container_definitions[0].healthCheck.interval must be 5..300, got 4"
+    );
+    assert_eq!(
+        check(json!({"timeout": 61})),
+        "container_definitions[0].healthCheck.timeout must be 2..60, got 61"
+    );
+    assert_eq!(
+        check(json!({"retries": 0})),
+        "container_definitions[0].healthCheck.retries must be 1..10, got 0"
+    );
+    assert_eq!(
+        check(json!({"startPeriod": 301})),
+        "container_definitions[0].healthCheck.startPeriod must be 0..300, got 301"
+    );
+}
+
+#[test]
+fn ulimits_names_and_limits() {
+    assert_eq!(
+        app_error(json!({"ulimits": [{"name": "files", "softLimit": 1, "hardLimit": 2}]})),
+        "container_definitions[0].ulimits[0].name must be one of core, cpu, data, fsize, locks, memlock, msgqueue, nice, nofile, nproc, rss, rtprio, rttime, sigpending, stack, got \"files\""
+    );
+    assert_eq!(
+        app_error(json!({"ulimits": [{"name": "nofile", "softLimit": 4096, "hardLimit": 1024}]})),
+        "container_definitions[0].ulimits[0].softLimit must be at most hardLimit (1024), got 4096"
+    );
+    assert_eq!(
+        app_error(json!({"ulimits": [{"name": "nofile", "softLimit": 4096}]})),
+        "container_definitions[0].ulimits[0].hardLimit is required"
+    );
+    assert_eq!(
+        app_error(json!({"ulimits": [{"softLimit": 1, "hardLimit": 1}]})),
+        "container_definitions[0].ulimits[0].name is required"
+    );
+}
+
+#[test]
+fn restart_policy_needs_enabled() {
+    assert_eq!(
+        app_error(json!({"restartPolicy": {"ignoredExitCodes": [0]}})),
+        "container_definitions[0].restartPolicy.enabled is required (true or false)"
+    );
+}
+
+// ---- task level ----
+
+#[test]
+fn a_valid_task_parses_with_env_objects_as_lists() {
+    let value = task(json!({
+        "networkMode": "awsvpc",
+        "requiresCompatibilities": ["FARGATE"],
+        "cpu": "1 vCPU",
+        "memory": "2 GB",
+        "taskRoleArn": "",
+        "executionRoleArn": "arn:aws:iam::123456789012:role/ecs-execution",
+        "containerDefinitions": [app(json!({"environment": {"A": "1"}}))]
+    }));
+    match parse_task_definition(&value, "desired_task_definition") {
+        Ok(parsed) => assert_eq!(
+            parsed["containerDefinitions"][0]["environment"],
+            json!([{"name": "A", "value": "1"}])
+        ),
+        Err(error) => panic!("unexpected error: {error}"),
+    }
+}
+
+#[test]
+fn task_shape_errors() {
+    assert_eq!(
+        task_error(json!([])),
+        "desired_task_definition must be an object, got an array"
+    );
+    assert_eq!(
+        task_error(json!({"family": "web"})),
+        "desired_task_definition.containerDefinitions is required"
+    );
+    assert_eq!(
+        task_error(task(
+            json!({"taskRole": "arn:aws:iam::123456789012:role/x"})
+        )),
+        "desired_task_definition.taskRole is not a task definition field; did you mean taskRoleArn?"
+    );
+    assert_eq!(
+        task_error(task(json!({"revision": 3}))),
+        "desired_task_definition.revision is read-only (DescribeTaskDefinition returns it, RegisterTaskDefinition does not take it); leave it out"
+    );
+    assert_eq!(
+        task_error(task(json!({"tags": []}))),
+        "desired_task_definition.tags are not part of a task definition revision; set them on the aws_ecs_task_definition resource"
+    );
+    assert_eq!(
+        task_error(task(
+            json!({"volumes": [{"name": "data", "efsVolumeConfiguration": {"fileSystemID": "fs-1"}}]})
+        )),
+        "desired_task_definition.volumes[0].efsVolumeConfiguration.fileSystemID is not an efsVolumeConfiguration field; did you mean fileSystemId?"
+    );
+    assert_eq!(
+        task_error(task(
+            json!({"containerDefinitions": [app(json!({"cpu": "256"}))]})
+        )),
+        "desired_task_definition.containerDefinitions[0].cpu must be an integer, got a string \"256\""
+    );
+}
+
+#[test]
+fn family_network_mode_and_roles() {
+    assert_eq!(
+        task_error(json!({"containerDefinitions": [app(json!({}))]})),
+        "desired_task_definition.family is required"
+    );
+    assert_eq!(
+        task_error(task(json!({"family": "web app"}))),
+        "desired_task_definition.family must be 1-255 letters, digits, hyphens or underscores, got \"web app\""
+    );
+    assert_eq!(
+        task_error(task(json!({"networkMode": "vpc"}))),
+        "desired_task_definition.networkMode must be one of bridge, host, awsvpc, none, got \"vpc\""
+    );
+    assert_eq!(
+        task_error(task(json!({"taskRoleArn": "ecs-task-role"}))),
+        "desired_task_definition.taskRoleArn must be an IAM role ARN like arn:aws:iam::123456789012:role/NAME, got \"ecs-task-role\""
+    );
+    assert_eq!(
+        task_error(task(json!({"executionRoleArn": "arn:aws:iam::123:role/x"}))),
+        "desired_task_definition.executionRoleArn must be an IAM role ARN like arn:aws:iam::123456789012:role/NAME, got \"arn:aws:iam::123:role/x\""
+    );
+    for arn in [
+        "arn:aws:iam::123456789012:role/app",
+        "arn:aws-cn:iam::123456789012:role/path/app",
+        "arn:aws-us-gov:iam::123456789012:role/app",
+        "",
+    ] {
+        if let Err(error) = parse_task_definition(&task(json!({"taskRoleArn": arn})), "t") {
+            panic!("{arn}: {error}");
+        }
+    }
+}
+
+#[test]
+fn compatibilities_cpu_and_memory() {
+    assert_eq!(
+        task_error(task(json!({"requiresCompatibilities": ["LAMBDA"]}))),
+        "desired_task_definition.requiresCompatibilities[0] must be one of EC2, FARGATE, EXTERNAL, got \"LAMBDA\""
+    );
+    assert_eq!(
+        task_error(task(json!({"cpu": "fast"}))),
+        "desired_task_definition.cpu must be CPU units like \"256\" or vCPUs like \"1 vCPU\", got \"fast\""
+    );
+    assert_eq!(
+        task_error(task(json!({"memory": "1 TB"}))),
+        "desired_task_definition.memory must be MiB like \"512\" or GB like \"1 GB\", got \"1 TB\""
+    );
+    assert_eq!(
+        task_error(task(json!({"memory": 0}))),
+        "desired_task_definition.memory must be MiB like \"512\" or GB like \"1 GB\", got \"0\""
+    );
+    assert_eq!(
+        task_error(task(json!({"cpu": true}))),
+        "desired_task_definition.cpu must be a string or a number (CPU units like \"256\", or \"1 vCPU\"), got a boolean true"
+    );
+}
+
+#[test]
+fn fargate_rules() {
+    let fargate = |extra: Value| {
+        let mut fields = json!({"requiresCompatibilities": ["FARGATE"], "networkMode": "awsvpc",
+            "cpu": "256", "memory": "512"});
+        if let (Some(fields), Value::Object(extra)) = (fields.as_object_mut(), extra) {
+            fields.extend(extra);
+        }
+        task(fields)
+    };
+    assert_eq!(
+        task_error(fargate(json!({"networkMode": "bridge"}))),
+        "desired_task_definition.networkMode must be awsvpc when requiresCompatibilities has FARGATE, got bridge"
+    );
+    assert_eq!(
+        task_error(fargate(json!({"cpu": null}))),
+        "desired_task_definition.cpu is required when requiresCompatibilities has FARGATE"
+    );
+    assert_eq!(
+        task_error(fargate(json!({"memory": null}))),
+        "desired_task_definition.memory is required when requiresCompatibilities has FARGATE"
+    );
+    assert_eq!(
+        task_error(fargate(json!({"cpu": "300"}))),
+        "desired_task_definition.cpu must be one of 256, 512, 1024, 2048, 4096, 8192, 16384 for FARGATE, got 300"
+    );
+    assert_eq!(
+        task_error(fargate(json!({"memory": "4096"}))),
+        "desired_task_definition.memory must be one of 512, 1024, 2048 for FARGATE with cpu 256, got 4096"
+    );
+    assert_eq!(
+        task_error(fargate(json!({"cpu": "0.5 vCPU", "memory": "1.5 GB"}))),
+        "desired_task_definition.memory must be 1024..4096 in steps of 1024 for FARGATE with cpu 512, got 1536"
+    );
+    for (cpu, memory) in [
+        ("1 vCPU", "2GB"),
+        ("512", "4 GB"),
+        ("16 vCPU", "120 GB"),
+        ("0.25 vcpu", "512"),
+    ] {
+        if let Err(error) =
+            parse_task_definition(&fargate(json!({"cpu": cpu, "memory": memory})), "t")
+        {
+            panic!("{cpu}/{memory}: {error}");
+        }
+    }
+}
+
+#[test]
+fn pid_ipc_volumes_and_more() {
+    assert_eq!(
+        task_error(task(json!({"pidMode": "container"}))),
+        "desired_task_definition.pidMode must be one of host, task, got \"container\""
+    );
+    assert_eq!(
+        task_error(task(json!({"ipcMode": "shareable"}))),
+        "desired_task_definition.ipcMode must be one of host, task, none, got \"shareable\""
+    );
+    assert_eq!(
+        task_error(task(
+            json!({"volumes": [{"name": "data"}, {"name": "data"}]})
+        )),
+        "desired_task_definition.volumes[1].name \"data\" is already the name of desired_task_definition.volumes[0]; volume names must be unique"
+    );
+    assert_eq!(
+        task_error(task(json!({"volumes": [{"host": {"sourcePath": "/x"}}]}))),
+        "desired_task_definition.volumes[0].name is required"
+    );
+    assert_eq!(
+        task_error(task(
+            json!({"volumes": [{"name": "d", "dockerVolumeConfiguration": {"scope": "global"}}]})
+        )),
+        "desired_task_definition.volumes[0].dockerVolumeConfiguration.scope must be one of task, shared, got \"global\""
+    );
+    assert_eq!(
+        task_error(task(
+            json!({"volumes": [{"name": "d", "efsVolumeConfiguration": {"rootDirectory": "/"}}]})
+        )),
+        "desired_task_definition.volumes[0].efsVolumeConfiguration.fileSystemId is required"
+    );
+    assert_eq!(
+        task_error(task(json!({"containerDefinitions": [app(json!({
+            "mountPoints": [{"sourceVolume": "data", "containerPath": "/data"}]
+        }))]}))),
+        "desired_task_definition.containerDefinitions[0].mountPoints[0].sourceVolume \"data\" is not a volume of this task (the task has no volumes)"
+    );
+    assert_eq!(
+        task_error(task(
+            json!({"volumes": [{"name": "logs"}], "containerDefinitions": [app(json!({
+                "mountPoints": [{"sourceVolume": "data", "containerPath": "/data"}]
+            }))]})
+        )),
+        "desired_task_definition.containerDefinitions[0].mountPoints[0].sourceVolume \"data\" is not a volume of this task (the volumes are logs)"
+    );
+    assert_eq!(
+        task_error(task(
+            json!({"placementConstraints": [{"type": "distinctInstance"}]})
+        )),
+        "desired_task_definition.placementConstraints[0].type must be one of memberOf, got \"distinctInstance\""
+    );
+    assert_eq!(
+        task_error(task(json!({"ephemeralStorage": {"sizeInGiB": 20}}))),
+        "desired_task_definition.ephemeralStorage.sizeInGiB must be 21..200, got 20"
+    );
+    assert_eq!(
+        task_error(task(
+            json!({"runtimePlatform": {"cpuArchitecture": "arm64"}})
+        )),
+        "desired_task_definition.runtimePlatform.cpuArchitecture must be one of X86_64, ARM64, got \"arm64\""
+    );
+    assert_eq!(
+        task_error(task(
+            json!({"proxyConfiguration": {"type": "APPMESH", "containerName": "envoy"}})
+        )),
+        "desired_task_definition.proxyConfiguration.containerName \"envoy\" is not a container of this task (the containers are app)"
+    );
+    assert_eq!(
+        task_error(task(json!({"containerDefinitions": [
+            app(json!({"portMappings": [{"containerPort": 80, "hostPort": 81}]}))
+        ], "networkMode": "awsvpc"}))),
+        "desired_task_definition.containerDefinitions[0].portMappings[0].hostPort must be absent or equal to containerPort (80) in awsvpc network mode, got 81"
+    );
+}
+
+// ---- live task definitions ----
+
+#[test]
+fn live_parse_drops_read_only_and_unknown_fields_at_any_depth() {
+    let live = json!({"taskDefinition": {
+        "taskDefinitionArn": "arn:aws:ecs:eu-west-1:123456789012:task-definition/web:3",
+        "revision": 3, "status": "ACTIVE", "compatibilities": ["EC2"],
+        "requiresAttributes": [{"name": "com.amazonaws.ecs.capability.docker-remote-api.1.18"}],
+        "registeredAt": 1700000000.0, "registeredBy": "arn:aws:iam::123456789012:user/ci",
+        "family": "web",
+        "someFutureField": {"x": 1},
+        "containerDefinitions": [{"name": "app", "image": "nginx", "cpu": 0,
+            "futureContainerField": true,
+            "portMappings": [{"containerPort": 80, "hostPort": 0, "protocol": "tcp", "hostPortRange": "x"}]}]
+    }});
+    match parse_live_task_definition(&live, "live_task_definition") {
+        Ok(parsed) => assert_eq!(
+            Value::Object(parsed),
+            json!({"family": "web", "containerDefinitions": [{"name": "app", "image": "nginx", "cpu": 0,
+                "portMappings": [{"containerPort": 80, "hostPort": 0, "protocol": "tcp"}]}]})
+        ),
+        Err(error) => panic!("{error}"),
+    }
+}
+
+#[test]
+fn live_parse_keeps_values_of_unexpected_types() {
+    let live = json!({"family": "web", "containerDefinitions": [{"name": "app", "cpu": "0"}]});
+    match parse_live_task_definition(&live, "live") {
+        Ok(parsed) => assert_eq!(parsed["containerDefinitions"][0]["cpu"], json!("0")),
+        Err(error) => panic!("{error}"),
+    }
+}
+
+#[test]
+fn live_parse_needs_named_containers() {
+    let check = |live: Value, expected: &str| match parse_live_task_definition(&live, "live") {
+        Ok(parsed) => panic!("expected an error, got {parsed:?}"),
+        Err(error) => assert_eq!(error.to_string(), expected),
+    };
+    check(json!("web"), "live must be an object, got a string \"web\"");
+    check(
+        json!({"family": "web"}),
+        "live.containerDefinitions is required",
+    );
+    check(
+        json!({"containerDefinitions": {"app": {}}}),
+        "live.containerDefinitions must be an array, got an object",
+    );
+    check(
+        json!({"containerDefinitions": [{"image": "x"}]}),
+        "live.containerDefinitions[0].name is required",
+    );
+    check(
+        json!({"containerDefinitions": [{"name": "a"}, {"name": "a"}]}),
+        "live.containerDefinitions[1].name \"a\" is used by two containers; names must be unique",
+    );
+}
+
+#[test]
+fn errors_report_their_path() {
+    let error = Error::invalid("a.b", "must be x");
+    assert_eq!(error.path(), "a.b");
+    assert_eq!(error.to_string(), "a.b must be x");
+}
+
+// ---- register form ----
+
+fn register(containers: Value, network_mode: NetworkMode) -> Value {
+    let containers = parsed(containers, network_mode);
+    Value::Array(
+        register_form(&containers, network_mode)
+            .into_iter()
+            .map(Value::Object)
+            .collect(),
+    )
+}
+
+#[test]
+fn register_form_fills_ecs_defaults_in_bridge_mode() {
+    assert_eq!(
+        register(
+            json!([app(json!({
+                "portMappings": [{"containerPort": 80}, {"containerPortRange": "9000-9010"}],
+                "environment": {"B": "2", "A": "1", "EMPTY": ""},
+                "secrets": [{"name": "Z", "valueFrom": "arn:z"}, {"name": "Y", "valueFrom": "arn:y"}],
+                "healthCheck": {"command": ["CMD", "true"]},
+                "linuxParameters": {"capabilities": {"drop": ["NET_RAW"]}}
+            }))]),
+            NetworkMode::Bridge
+        ),
+        json!([{
+            "name": "app",
+            "image": "nginx:1.27",
+            "cpu": 0,
+            "essential": true,
+            "portMappings": [
+                {"containerPort": 80, "hostPort": 0, "protocol": "tcp"},
+                {"containerPortRange": "9000-9010", "protocol": "tcp"}
+            ],
+            "environment": [{"name": "A", "value": "1"}, {"name": "B", "value": "2"}],
+            "secrets": [{"name": "Y", "valueFrom": "arn:y"}, {"name": "Z", "valueFrom": "arn:z"}],
+            "mountPoints": [],
+            "volumesFrom": [],
+            "systemControls": [],
+            "healthCheck": {"command": ["CMD", "true"], "interval": 30, "timeout": 5, "retries": 3},
+            "linuxParameters": {"capabilities": {"add": [], "drop": ["NET_RAW"]}}
+        }])
+    );
+}
+
+#[test]
+fn register_form_host_port_follows_the_network_mode() {
+    let containers = json!([app(json!({"portMappings": [{"containerPort": 8080}]}))]);
+    for (mode, host_port) in [
+        (NetworkMode::Awsvpc, json!(8080)),
+        (NetworkMode::Host, json!(8080)),
+        (NetworkMode::Bridge, json!(0)),
+    ] {
+        let registered = register(containers.clone(), mode);
+        assert_eq!(
+            registered[0]["portMappings"][0]["hostPort"], host_port,
+            "{mode}"
+        );
+    }
+}
+
+#[test]
+fn register_form_keeps_what_was_given() {
+    let registered = register(
+        json!([
+            app(json!({"essential": false, "cpu": 128,
+            "portMappings": [{"containerPort": 80, "hostPort": 8080, "protocol": "udp"}],
+            "command": ["b", "a"],
+            "healthCheck": {"command": ["CMD", "true"], "interval": 10, "retries": 5, "timeout": 3, "startPeriod": 20}})),
+            json!({"name": "sidecar", "image": "envoy"})
+        ]),
+        NetworkMode::Bridge,
+    );
+    assert_eq!(registered[0]["essential"], json!(false));
+    assert_eq!(registered[0]["cpu"], json!(128));
+    assert_eq!(
+        registered[0]["portMappings"],
+        json!([{"containerPort": 80, "hostPort": 8080, "protocol": "udp"}])
+    );
+    assert_eq!(registered[0]["command"], json!(["b", "a"]));
+    assert_eq!(
+        registered[0]["healthCheck"],
+        json!({"command": ["CMD", "true"], "interval": 10, "retries": 5, "timeout": 3, "startPeriod": 20})
+    );
+    assert_eq!(
+        registered[1]["name"],
+        json!("sidecar"),
+        "container order is kept"
+    );
+}
+
+#[test]
+fn register_form_is_idempotent() {
+    let once = parsed(
+        json!([app(
+            json!({"portMappings": [{"containerPort": 80}], "environment": {"B": "", "A": "1"},
+            "healthCheck": {"command": ["CMD", "true"]}})
+        )]),
+        NetworkMode::Awsvpc,
+    );
+    let once = register_form(&once, NetworkMode::Awsvpc);
+    let twice = register_form(&once, NetworkMode::Awsvpc);
+    assert_eq!(once, twice);
+}
+
+#[test]
+fn register_form_output_parses_again() {
+    let once = register(
+        json!([app(
+            json!({"portMappings": [{"containerPort": 80}], "environment": {"A": "1"}})
+        )]),
+        NetworkMode::Bridge,
+    );
+    let again = register(once.clone(), NetworkMode::Bridge);
+    assert_eq!(once, again);
+    let _ = object(json!({}));
+}

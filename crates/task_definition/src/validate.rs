@@ -1,0 +1,790 @@
+//! The rules a user-written task definition must follow, beyond its shape.
+//!
+//! Runs on the output of the strict walk (`parse.rs`): every value already has its schema type.
+//! Ranges and allowed values are the ECS API reference's for the field named in each rule.
+
+use serde_json::Value;
+
+use crate::canonical::size_in_units;
+use crate::schema::Unit;
+use crate::{Error, Map, NetworkMode, quoted};
+
+/// Log drivers a container may use. (ECS API reference `LogConfiguration.logDriver`)
+const LOG_DRIVERS: &[&str] = &[
+    "awslogs",
+    "fluentd",
+    "gelf",
+    "json-file",
+    "journald",
+    "logentries",
+    "splunk",
+    "syslog",
+    "awsfirelens",
+];
+
+/// Ulimit names. (ECS API reference `Ulimit.name`)
+const ULIMIT_NAMES: &[&str] = &[
+    "core",
+    "cpu",
+    "data",
+    "fsize",
+    "locks",
+    "memlock",
+    "msgqueue",
+    "nice",
+    "nofile",
+    "nproc",
+    "rss",
+    "rtprio",
+    "rttime",
+    "sigpending",
+    "stack",
+];
+
+const DEPENDENCY_CONDITIONS: &[&str] = &["START", "COMPLETE", "SUCCESS", "HEALTHY"];
+
+/// `requiresCompatibilities` values. (ECS API reference `RegisterTaskDefinition`)
+const COMPATIBILITIES: &[&str] = &["EC2", "FARGATE", "EXTERNAL"];
+
+/// Fargate task sizes: CPU units and the memory (MiB) each allows. (AWS documentation, "Task CPU
+/// and memory" table of the Fargate task definition parameters)
+enum FargateMemory {
+    OneOf(&'static [i64]),
+    Range { min: i64, max: i64, step: i64 },
+}
+
+const FARGATE_SIZES: &[(i64, FargateMemory)] = &[
+    (256, FargateMemory::OneOf(&[512, 1024, 2048])),
+    (
+        512,
+        FargateMemory::Range {
+            min: 1024,
+            max: 4096,
+            step: 1024,
+        },
+    ),
+    (
+        1024,
+        FargateMemory::Range {
+            min: 2048,
+            max: 8192,
+            step: 1024,
+        },
+    ),
+    (
+        2048,
+        FargateMemory::Range {
+            min: 4096,
+            max: 16384,
+            step: 1024,
+        },
+    ),
+    (
+        4096,
+        FargateMemory::Range {
+            min: 8192,
+            max: 30720,
+            step: 1024,
+        },
+    ),
+    (
+        8192,
+        FargateMemory::Range {
+            min: 16384,
+            max: 61440,
+            step: 4096,
+        },
+    ),
+    (
+        16384,
+        FargateMemory::Range {
+            min: 32768,
+            max: 122880,
+            step: 8192,
+        },
+    ),
+];
+
+fn string<'a>(map: &'a Map, key: &str) -> Option<&'a str> {
+    map.get(key).and_then(Value::as_str)
+}
+
+fn int(map: &Map, key: &str) -> Option<i64> {
+    map.get(key).and_then(Value::as_i64)
+}
+
+/// The objects of a list field, with their index.
+fn objects<'a>(map: &'a Map, key: &str) -> impl Iterator<Item = (usize, &'a Map)> {
+    map.get(key)
+        .and_then(Value::as_array)
+        .map(Vec::as_slice)
+        .unwrap_or_default()
+        .iter()
+        .enumerate()
+        .filter_map(|(index, item)| item.as_object().map(|item| (index, item)))
+}
+
+fn in_range(path: String, value: Option<i64>, min: i64, max: i64) -> Result<(), Error> {
+    match value {
+        Some(value) if !(min..=max).contains(&value) => Err(Error::invalid(
+            path,
+            format!("must be {min}..{max}, got {value}"),
+        )),
+        _ => Ok(()),
+    }
+}
+
+fn one_of(path: String, value: Option<&str>, allowed: &[&str]) -> Result<(), Error> {
+    match value {
+        Some(value) if !allowed.contains(&value) => Err(Error::invalid(
+            path,
+            format!(
+                "must be one of {}, got {}",
+                allowed.join(", "),
+                quoted(value)
+            ),
+        )),
+        _ => Ok(()),
+    }
+}
+
+fn required<'a>(map: &'a Map, key: &str, path: &str) -> Result<&'a str, Error> {
+    match string(map, key) {
+        Some("") => Err(Error::invalid(format!("{path}.{key}"), "must not be empty")),
+        Some(value) => Ok(value),
+        None => Err(Error::invalid(format!("{path}.{key}"), "is required")),
+    }
+}
+
+/// 1-255 letters, digits, hyphens and underscores: container names and families.
+/// (ECS API reference `ContainerDefinition.name`, `RegisterTaskDefinition.family`)
+fn check_name(path: String, name: &str) -> Result<(), Error> {
+    let valid = (1..=255).contains(&name.len())
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+    if valid {
+        Ok(())
+    } else {
+        Err(Error::invalid(
+            path,
+            format!(
+                "must be 1-255 letters, digits, hyphens or underscores, got {}",
+                quoted(name)
+            ),
+        ))
+    }
+}
+
+fn list_names(names: &[&str]) -> String {
+    names.join(", ")
+}
+
+/// The rules for a task's container definitions. `volumes` are the task's volume names, when
+/// known (a whole task definition), to check `mountPoints[].sourceVolume`.
+pub(crate) fn containers(
+    containers: &[Map],
+    root: &str,
+    network_mode: NetworkMode,
+    volumes: Option<&[&str]>,
+) -> Result<(), Error> {
+    if containers.is_empty() {
+        return Err(Error::invalid(
+            root,
+            "must have at least one container definition",
+        ));
+    }
+    let mut names: Vec<&str> = Vec::with_capacity(containers.len());
+    for (index, container) in containers.iter().enumerate() {
+        let path = format!("{root}[{index}]");
+        let name = required(container, "name", &path)?;
+        check_name(format!("{path}.name"), name)?;
+        if let Some(first) = names.iter().position(|known| *known == name) {
+            return Err(Error::invalid(
+                format!("{path}.name"),
+                format!(
+                    "{} is already the name of {root}[{first}]; container names must be unique",
+                    quoted(name)
+                ),
+            ));
+        }
+        names.push(name);
+    }
+    for (index, container) in containers.iter().enumerate() {
+        let path = format!("{root}[{index}]");
+        check_container(container, &path, network_mode, containers, &names, volumes)?;
+    }
+    let any_essential = containers
+        .iter()
+        .any(|container| container.get("essential") != Some(&Value::Bool(false)));
+    if !any_essential {
+        return Err(Error::invalid(
+            root,
+            "has no essential container; at least one container must have essential true (the default)",
+        ));
+    }
+    Ok(())
+}
+
+fn check_container(
+    container: &Map,
+    path: &str,
+    network_mode: NetworkMode,
+    containers: &[Map],
+    names: &[&str],
+    volumes: Option<&[&str]>,
+) -> Result<(), Error> {
+    let name = string(container, "name").unwrap_or_default();
+    required(container, "image", path)?;
+    if let Some(cpu) = int(container, "cpu").filter(|cpu| *cpu < 0) {
+        return Err(Error::invalid(
+            format!("{path}.cpu"),
+            format!("must be 0 or more, got {cpu}"),
+        ));
+    }
+    for key in ["memory", "memoryReservation"] {
+        if let Some(memory) = int(container, key).filter(|memory| *memory <= 0) {
+            return Err(Error::invalid(
+                format!("{path}.{key}"),
+                format!("must be a positive number of MiB, got {memory}"),
+            ));
+        }
+    }
+    if let (Some(memory), Some(reservation)) = (
+        int(container, "memory"),
+        int(container, "memoryReservation"),
+    ) {
+        if reservation > memory {
+            return Err(Error::invalid(
+                format!("{path}.memoryReservation"),
+                format!("must be at most memory ({memory}), got {reservation}"),
+            ));
+        }
+    }
+    check_port_mappings(container, path, network_mode)?;
+    check_variables(container, path)?;
+    for (index, file) in objects(container, "environmentFiles") {
+        let file_path = format!("{path}.environmentFiles[{index}]");
+        required(file, "value", &file_path)?;
+        one_of(format!("{file_path}.type"), string(file, "type"), &["s3"])?;
+        required(file, "type", &file_path)?;
+    }
+    for (index, dependency) in objects(container, "dependsOn") {
+        let dependency_path = format!("{path}.dependsOn[{index}]");
+        let target = required(dependency, "containerName", &dependency_path)?;
+        check_other_container(
+            format!("{dependency_path}.containerName"),
+            target,
+            name,
+            names,
+        )?;
+        let condition = string(dependency, "condition");
+        if condition.is_none() {
+            return Err(Error::invalid(
+                format!("{dependency_path}.condition"),
+                "is required (START, COMPLETE, SUCCESS or HEALTHY)",
+            ));
+        }
+        one_of(
+            format!("{dependency_path}.condition"),
+            condition,
+            DEPENDENCY_CONDITIONS,
+        )?;
+        let target_has_health_check = containers.iter().any(|other| {
+            string(other, "name") == Some(target) && other.contains_key("healthCheck")
+        });
+        if condition == Some("HEALTHY") && !target_has_health_check {
+            return Err(Error::invalid(
+                format!("{dependency_path}.condition"),
+                format!("HEALTHY needs container {target} to have a healthCheck"),
+            ));
+        }
+    }
+    for (index, source) in objects(container, "volumesFrom") {
+        let source_path = format!("{path}.volumesFrom[{index}]");
+        let source_name = required(source, "sourceContainer", &source_path)?;
+        check_other_container(
+            format!("{source_path}.sourceContainer"),
+            source_name,
+            name,
+            names,
+        )?;
+    }
+    for (index, mount) in objects(container, "mountPoints") {
+        let mount_path = format!("{path}.mountPoints[{index}]");
+        let volume = required(mount, "sourceVolume", &mount_path)?;
+        required(mount, "containerPath", &mount_path)?;
+        if let Some(volumes) = volumes {
+            if !volumes.contains(&volume) {
+                let known = if volumes.is_empty() {
+                    "the task has no volumes".to_string()
+                } else {
+                    format!("the volumes are {}", list_names(volumes))
+                };
+                return Err(Error::invalid(
+                    format!("{mount_path}.sourceVolume"),
+                    format!("{} is not a volume of this task ({known})", quoted(volume)),
+                ));
+            }
+        }
+    }
+    if let Some(log) = container.get("logConfiguration").and_then(Value::as_object) {
+        let log_path = format!("{path}.logConfiguration");
+        if string(log, "logDriver").is_none() {
+            return Err(Error::invalid(
+                format!("{log_path}.logDriver"),
+                format!("is required ({})", LOG_DRIVERS.join(", ")),
+            ));
+        }
+        one_of(
+            format!("{log_path}.logDriver"),
+            string(log, "logDriver"),
+            LOG_DRIVERS,
+        )?;
+        for (index, option) in objects(log, "secretOptions") {
+            let option_path = format!("{log_path}.secretOptions[{index}]");
+            required(option, "name", &option_path)?;
+            required(option, "valueFrom", &option_path)?;
+        }
+    }
+    if let Some(check) = container.get("healthCheck").and_then(Value::as_object) {
+        check_health_check(check, &format!("{path}.healthCheck"))?;
+    }
+    for (index, limit) in objects(container, "ulimits") {
+        let limit_path = format!("{path}.ulimits[{index}]");
+        if string(limit, "name").is_none() {
+            return Err(Error::invalid(format!("{limit_path}.name"), "is required"));
+        }
+        one_of(
+            format!("{limit_path}.name"),
+            string(limit, "name"),
+            ULIMIT_NAMES,
+        )?;
+        let (Some(soft), Some(hard)) = (int(limit, "softLimit"), int(limit, "hardLimit")) else {
+            let missing = if limit.contains_key("softLimit") {
+                "hardLimit"
+            } else {
+                "softLimit"
+            };
+            return Err(Error::invalid(
+                format!("{limit_path}.{missing}"),
+                "is required",
+            ));
+        };
+        if soft > hard {
+            return Err(Error::invalid(
+                format!("{limit_path}.softLimit"),
+                format!("must be at most hardLimit ({hard}), got {soft}"),
+            ));
+        }
+    }
+    if let Some(policy) = container.get("restartPolicy").and_then(Value::as_object) {
+        if !policy.contains_key("enabled") {
+            return Err(Error::invalid(
+                format!("{path}.restartPolicy.enabled"),
+                "is required (true or false)",
+            ));
+        }
+    }
+    Ok(())
+}
+
+fn check_other_container(
+    path: String,
+    target: &str,
+    this: &str,
+    names: &[&str],
+) -> Result<(), Error> {
+    if target == this {
+        return Err(Error::invalid(
+            path,
+            format!(
+                "{} is this container itself; name another container",
+                quoted(target)
+            ),
+        ));
+    }
+    if !names.contains(&target) {
+        return Err(Error::invalid(
+            path,
+            format!(
+                "{} is not a container of this task (the containers are {})",
+                quoted(target),
+                list_names(names)
+            ),
+        ));
+    }
+    Ok(())
+}
+
+fn check_port_mappings(
+    container: &Map,
+    path: &str,
+    network_mode: NetworkMode,
+) -> Result<(), Error> {
+    let has_mappings = container
+        .get("portMappings")
+        .and_then(Value::as_array)
+        .is_some_and(|mappings| !mappings.is_empty());
+    if network_mode == NetworkMode::None && has_mappings {
+        // ECS API reference `PortMapping`: "If the network mode of a task definition is set to
+        // none, then you can't specify port mappings."
+        return Err(Error::invalid(
+            format!("{path}.portMappings"),
+            "must be empty in none network mode",
+        ));
+    }
+    for (index, mapping) in objects(container, "portMappings") {
+        let mapping_path = format!("{path}.portMappings[{index}]");
+        let container_port = int(mapping, "containerPort");
+        in_range(
+            format!("{mapping_path}.containerPort"),
+            container_port,
+            1,
+            65535,
+        )?;
+        if container_port.is_none() && !mapping.contains_key("containerPortRange") {
+            return Err(Error::invalid(
+                format!("{mapping_path}.containerPort"),
+                "is required (or containerPortRange)",
+            ));
+        }
+        let host_port = int(mapping, "hostPort");
+        in_range(format!("{mapping_path}.hostPort"), host_port, 0, 65535)?;
+        if network_mode.host_port_is_container_port() {
+            if let (Some(host_port), Some(container_port)) = (host_port, container_port) {
+                if host_port != container_port {
+                    return Err(Error::invalid(
+                        format!("{mapping_path}.hostPort"),
+                        format!(
+                            "must be absent or equal to containerPort ({container_port}) in {network_mode} network mode, got {host_port}"
+                        ),
+                    ));
+                }
+            }
+        }
+        one_of(
+            format!("{mapping_path}.protocol"),
+            string(mapping, "protocol"),
+            &["tcp", "udp"],
+        )?;
+        one_of(
+            format!("{mapping_path}.appProtocol"),
+            string(mapping, "appProtocol"),
+            &["http", "http2", "grpc"],
+        )?;
+    }
+    Ok(())
+}
+
+/// `environment` and `secrets`: names non-empty and unique, across both lists.
+fn check_variables(container: &Map, path: &str) -> Result<(), Error> {
+    let mut seen: Vec<(&str, String)> = Vec::new();
+    for key in ["environment", "secrets"] {
+        for (index, entry) in objects(container, key) {
+            let entry_path = format!("{path}.{key}[{index}]");
+            let name = required(entry, "name", &entry_path)?;
+            if key == "secrets" {
+                match string(entry, "valueFrom") {
+                    Some("") | None => {
+                        return Err(Error::invalid(
+                            format!("{entry_path}.valueFrom"),
+                            "is required (the ARN of a Secrets Manager secret or a Systems Manager parameter)",
+                        ));
+                    }
+                    Some(_) => {}
+                }
+            }
+            if let Some((_, first)) = seen.iter().find(|(known, _)| *known == name) {
+                return Err(Error::invalid(
+                    format!("{entry_path}.name"),
+                    format!(
+                        "{} is already set by {first}; a variable must be set once, in environment or in secrets",
+                        quoted(name)
+                    ),
+                ));
+            }
+            seen.push((name, format!("{key}[{index}]")));
+        }
+    }
+    Ok(())
+}
+
+/// Health check rules. (ECS API reference `HealthCheck`)
+fn check_health_check(check: &Map, path: &str) -> Result<(), Error> {
+    let command = check
+        .get("command")
+        .and_then(Value::as_array)
+        .map(Vec::as_slice)
+        .unwrap_or_default();
+    let Some(first) = command.first() else {
+        return Err(Error::invalid(
+            format!("{path}.command"),
+            "is required and must not be empty, e.g. [\"CMD-SHELL\", \"curl -f http://localhost/ || exit 1\"]",
+        ));
+    };
+    one_of(
+        format!("{path}.command[0]"),
+        first.as_str(),
+        &["CMD", "CMD-SHELL", "NONE"],
+    )?;
+    in_range(format!("{path}.interval"), int(check, "interval"), 5, 300)?;
+    in_range(format!("{path}.timeout"), int(check, "timeout"), 2, 60)?;
+    in_range(format!("{path}.retries"), int(check, "retries"), 1, 10)?;
+    in_range(
+        format!("{path}.startPeriod"),
+        int(check, "startPeriod"),
+        0,
+        300,
+    )?;
+    Ok(())
+}
+
+/// `arn:PARTITION:iam::ACCOUNT:role/NAME`.
+fn is_role_arn(text: &str) -> bool {
+    let mut parts = text.splitn(6, ':');
+    let (Some("arn"), Some(partition), Some("iam"), Some(""), Some(account), Some(resource)) = (
+        parts.next(),
+        parts.next(),
+        parts.next(),
+        parts.next(),
+        parts.next(),
+        parts.next(),
+    ) else {
+        return false;
+    };
+    partition.starts_with("aws")
+        && account.len() == 12
+        && account.chars().all(|c| c.is_ascii_digit())
+        && resource
+            .strip_prefix("role/")
+            .is_some_and(|name| !name.is_empty() && !name.ends_with('/'))
+}
+
+/// The rules for a whole task definition.
+pub(crate) fn task(task: &Map, root: &str) -> Result<(), Error> {
+    let family = required(task, "family", root)?;
+    check_name(format!("{root}.family"), family)?;
+    let network_mode = match string(task, "networkMode") {
+        Some(text) => NetworkMode::parse(text, &format!("{root}.networkMode"))?,
+        None => NetworkMode::default(),
+    };
+    for key in ["taskRoleArn", "executionRoleArn"] {
+        if let Some(arn) = string(task, key).filter(|arn| !arn.is_empty() && !is_role_arn(arn)) {
+            return Err(Error::invalid(
+                format!("{root}.{key}"),
+                format!(
+                    "must be an IAM role ARN like arn:aws:iam::123456789012:role/NAME, got {}",
+                    quoted(arn)
+                ),
+            ));
+        }
+    }
+    let compatibilities: Vec<&str> = task
+        .get("requiresCompatibilities")
+        .and_then(Value::as_array)
+        .map(Vec::as_slice)
+        .unwrap_or_default()
+        .iter()
+        .filter_map(Value::as_str)
+        .collect();
+    for (index, compatibility) in compatibilities.iter().enumerate() {
+        one_of(
+            format!("{root}.requiresCompatibilities[{index}]"),
+            Some(compatibility),
+            COMPATIBILITIES,
+        )?;
+    }
+    let cpu = size(task, "cpu", Unit::Cpu, root)?;
+    let memory = size(task, "memory", Unit::Memory, root)?;
+    if compatibilities.contains(&"FARGATE") {
+        check_fargate(root, network_mode, cpu, memory)?;
+    }
+    one_of(
+        format!("{root}.pidMode"),
+        string(task, "pidMode"),
+        &["host", "task"],
+    )?;
+    one_of(
+        format!("{root}.ipcMode"),
+        string(task, "ipcMode"),
+        &["host", "task", "none"],
+    )?;
+    let mut volume_names: Vec<&str> = Vec::new();
+    for (index, volume) in objects(task, "volumes") {
+        let volume_path = format!("{root}.volumes[{index}]");
+        let name = required(volume, "name", &volume_path)?;
+        if let Some(first) = volume_names.iter().position(|known| *known == name) {
+            return Err(Error::invalid(
+                format!("{volume_path}.name"),
+                format!(
+                    "{} is already the name of {root}.volumes[{first}]; volume names must be unique",
+                    quoted(name)
+                ),
+            ));
+        }
+        volume_names.push(name);
+        if let Some(docker) = volume
+            .get("dockerVolumeConfiguration")
+            .and_then(Value::as_object)
+        {
+            one_of(
+                format!("{volume_path}.dockerVolumeConfiguration.scope"),
+                string(docker, "scope"),
+                &["task", "shared"],
+            )?;
+        }
+        if let Some(efs) = volume
+            .get("efsVolumeConfiguration")
+            .and_then(Value::as_object)
+        {
+            let efs_path = format!("{volume_path}.efsVolumeConfiguration");
+            required(efs, "fileSystemId", &efs_path)?;
+            one_of(
+                format!("{efs_path}.transitEncryption"),
+                string(efs, "transitEncryption"),
+                &["ENABLED", "DISABLED"],
+            )?;
+        }
+    }
+    for (index, constraint) in objects(task, "placementConstraints") {
+        let constraint_path = format!("{root}.placementConstraints[{index}]");
+        one_of(
+            format!("{constraint_path}.type"),
+            string(constraint, "type"),
+            &["memberOf"],
+        )?;
+    }
+    if let Some(storage) = task.get("ephemeralStorage").and_then(Value::as_object) {
+        // ECS API reference `EphemeralStorage.sizeInGiB`: 21 to 200 GiB.
+        let size_path = format!("{root}.ephemeralStorage.sizeInGiB");
+        if !storage.contains_key("sizeInGiB") {
+            return Err(Error::invalid(size_path, "is required (21..200)"));
+        }
+        in_range(size_path, int(storage, "sizeInGiB"), 21, 200)?;
+    }
+    if let Some(platform) = task.get("runtimePlatform").and_then(Value::as_object) {
+        one_of(
+            format!("{root}.runtimePlatform.cpuArchitecture"),
+            string(platform, "cpuArchitecture"),
+            &["X86_64", "ARM64"],
+        )?;
+    }
+    let container_path = format!("{root}.containerDefinitions");
+    let Some(list) = task.get("containerDefinitions").and_then(Value::as_array) else {
+        return Err(Error::invalid(container_path, "is required"));
+    };
+    let container_list: Vec<Map> = list
+        .iter()
+        .filter_map(|container| container.as_object().cloned())
+        .collect();
+    if let Some(proxy) = task.get("proxyConfiguration").and_then(Value::as_object) {
+        let proxy_path = format!("{root}.proxyConfiguration");
+        one_of(
+            format!("{proxy_path}.type"),
+            string(proxy, "type"),
+            &["APPMESH"],
+        )?;
+        let target = required(proxy, "containerName", &proxy_path)?;
+        let names: Vec<&str> = container_list
+            .iter()
+            .filter_map(|container| string(container, "name"))
+            .collect();
+        if !names.contains(&target) {
+            return Err(Error::invalid(
+                format!("{proxy_path}.containerName"),
+                format!(
+                    "{} is not a container of this task (the containers are {})",
+                    quoted(target),
+                    list_names(&names)
+                ),
+            ));
+        }
+    }
+    containers(
+        &container_list,
+        &container_path,
+        network_mode,
+        Some(&volume_names),
+    )
+}
+
+fn size(task: &Map, key: &str, unit: Unit, root: &str) -> Result<Option<i64>, Error> {
+    let Some(text) = string(task, key) else {
+        return Ok(None);
+    };
+    match size_in_units(text, unit) {
+        Some(value) => Ok(Some(value)),
+        None => {
+            let allowed = match unit {
+                Unit::Cpu => "CPU units like \"256\" or vCPUs like \"1 vCPU\"",
+                Unit::Memory => "MiB like \"512\" or GB like \"1 GB\"",
+            };
+            Err(Error::invalid(
+                format!("{root}.{key}"),
+                format!("must be {allowed}, got {}", quoted(text)),
+            ))
+        }
+    }
+}
+
+fn check_fargate(
+    root: &str,
+    network_mode: NetworkMode,
+    cpu: Option<i64>,
+    memory: Option<i64>,
+) -> Result<(), Error> {
+    if network_mode != NetworkMode::Awsvpc {
+        return Err(Error::invalid(
+            format!("{root}.networkMode"),
+            format!("must be awsvpc when requiresCompatibilities has FARGATE, got {network_mode}"),
+        ));
+    }
+    let Some(cpu) = cpu else {
+        return Err(Error::invalid(
+            format!("{root}.cpu"),
+            "is required when requiresCompatibilities has FARGATE",
+        ));
+    };
+    let Some(memory) = memory else {
+        return Err(Error::invalid(
+            format!("{root}.memory"),
+            "is required when requiresCompatibilities has FARGATE",
+        ));
+    };
+    let Some((_, allowed)) = FARGATE_SIZES.iter().find(|(units, _)| *units == cpu) else {
+        let sizes: Vec<String> = FARGATE_SIZES
+            .iter()
+            .map(|(units, _)| units.to_string())
+            .collect();
+        return Err(Error::invalid(
+            format!("{root}.cpu"),
+            format!("must be one of {} for FARGATE, got {cpu}", sizes.join(", ")),
+        ));
+    };
+    let (fits, allowed) = match allowed {
+        FargateMemory::OneOf(values) => (
+            values.contains(&memory),
+            format!(
+                "one of {}",
+                values
+                    .iter()
+                    .map(i64::to_string)
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        ),
+        FargateMemory::Range { min, max, step } => (
+            (*min..=*max).contains(&memory) && (memory - min) % step == 0,
+            format!("{min}..{max} in steps of {step}"),
+        ),
+    };
+    if fits {
+        Ok(())
+    } else {
+        Err(Error::invalid(
+            format!("{root}.memory"),
+            format!("must be {allowed} for FARGATE with cpu {cpu}, got {memory}"),
+        ))
+    }
+}
