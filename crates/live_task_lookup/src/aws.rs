@@ -1,0 +1,283 @@
+//! The one place the AWS SDK is configured: region, credentials, endpoint, timeouts and retries;
+//! and the one place its errors become messages that say what to do.
+
+use std::time::Duration;
+
+use aws_config::BehaviorVersion;
+use aws_config::retry::RetryConfig;
+use aws_config::sts::AssumeRoleProvider;
+use aws_config::timeout::TimeoutConfig;
+use aws_credential_types::provider::ProvideCredentials;
+use aws_credential_types::provider::error::CredentialsError;
+use aws_sdk_ecs::config::Region;
+use aws_sdk_ecs::config::http::HttpResponse;
+use aws_sdk_ecs::error::{ProvideErrorMetadata, SdkError};
+
+use crate::lookup::Context;
+use crate::{Error, Settings, check_region};
+
+/// The longest a TCP (and TLS) connection may take to open. Well above any healthy round trip to
+/// an AWS endpoint, and short enough that a refused or filtered endpoint fails fast.
+pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(3);
+
+/// The shortest time one attempt gets, however small `timeout_seconds / max_attempts` is.
+pub const MIN_ATTEMPT_TIMEOUT: Duration = Duration::from_secs(2);
+
+/// A configured ECS client and what the lookup reports about it.
+#[derive(Debug)]
+pub struct Connection {
+    pub client: aws_sdk_ecs::Client,
+    pub context: Context,
+}
+
+/// The SDK's timeouts for a lookup bounded by `total`: connecting at most [`CONNECT_TIMEOUT`],
+/// each attempt its share of `total` (at least [`MIN_ATTEMPT_TIMEOUT`]), each operation `total`.
+pub fn timeout_config(total: Duration, max_attempts: u32) -> TimeoutConfig {
+    let attempt = (total / max_attempts.max(1))
+        .max(MIN_ATTEMPT_TIMEOUT)
+        .min(total);
+    TimeoutConfig::builder()
+        .connect_timeout(CONNECT_TIMEOUT.min(total))
+        .operation_attempt_timeout(attempt)
+        .operation_timeout(total)
+        .build()
+}
+
+/// Standard retries (throttling, 5xx, connection failures) with exponential backoff and jitter,
+/// starting at 200 ms.
+pub fn retry_config(max_attempts: u32) -> RetryConfig {
+    RetryConfig::standard()
+        .with_max_attempts(max_attempts)
+        .with_initial_backoff(Duration::from_millis(200))
+}
+
+/// Loads the SDK configuration the settings ask for, resolves credentials once (assuming the role
+/// if asked) and builds the ECS client.
+pub async fn connect(settings: &Settings) -> Result<Connection, Error> {
+    let mut loader = aws_config::defaults(BehaviorVersion::latest())
+        .timeout_config(timeout_config(settings.timeout, settings.max_attempts))
+        .retry_config(retry_config(settings.max_attempts));
+    if let Some(region) = &settings.region {
+        loader = loader.region(Region::new(region.clone()));
+    }
+    if let Some(profile) = &settings.profile {
+        loader = loader.profile_name(profile);
+    }
+    let sdk = loader.load().await;
+    let region = match sdk.region() {
+        Some(region) => region.as_ref().to_string(),
+        None => return Err(Error::NoRegion),
+    };
+    check_region(&region).map_err(|()| Error::InvalidConfiguredRegion)?;
+
+    let credentials = match &settings.assume_role {
+        Some(role) => {
+            let mut builder = AssumeRoleProvider::builder(role.role_arn.clone())
+                .session_name(role.session_name.clone())
+                .configure(&sdk);
+            if let Some(external_id) = &role.external_id {
+                builder = builder.external_id(external_id.clone());
+            }
+            builder
+                .build()
+                .await
+                .provide_credentials()
+                .await
+                .map_err(|source| Error::AssumeRole {
+                    role_arn: role.role_arn.clone(),
+                    source,
+                })?
+        }
+        None => {
+            let Some(provider) = sdk.credentials_provider() else {
+                return Err(no_credentials(settings));
+            };
+            provider
+                .provide_credentials()
+                .await
+                .map_err(|error| credentials_error(settings, error))?
+        }
+    };
+
+    // Credentials are resolved once, here, so that a missing or broken source is reported as such
+    // and not as a failed ECS call.
+    let mut ecs = aws_sdk_ecs::config::Builder::from(&sdk).credentials_provider(credentials);
+    if let Some(url) = &settings.endpoint_url {
+        ecs = ecs.endpoint_url(url.clone());
+    }
+    let context = Context {
+        cluster: settings.cluster.clone(),
+        service: settings.service.clone(),
+        endpoint: endpoint_description(settings, Some(&region)),
+        region,
+        max_attempts: settings.max_attempts,
+        timeout_seconds: settings.timeout.as_secs(),
+        account_from_query: settings.account_from_query(),
+    };
+    Ok(Connection {
+        client: aws_sdk_ecs::Client::from_conf(ecs.build()),
+        context,
+    })
+}
+
+/// Where the calls go, for messages: the query's `endpoint_url`, or the name (never the value) of
+/// the environment variable that set it, or the region's endpoint.
+pub fn endpoint_description(settings: &Settings, region: Option<&str>) -> String {
+    if let Some(url) = &settings.endpoint_url {
+        return url.clone();
+    }
+    for variable in ["AWS_ENDPOINT_URL_ECS", "AWS_ENDPOINT_URL"] {
+        if std::env::var_os(variable).is_some_and(|value| !value.is_empty()) {
+            return format!("the ECS endpoint set by {variable}");
+        }
+    }
+    match region {
+        Some(region) => format!("the ECS endpoint of {region}"),
+        None => "the ECS endpoint".to_string(),
+    }
+}
+
+/// The credential sources the default chain tries, in order (aws-config's
+/// `DefaultCredentialsChain`).
+fn chain_description(settings: &Settings) -> String {
+    let profile = match &settings.profile {
+        Some(profile) => format!("profile `{profile}`"),
+        None => "AWS_PROFILE or the default profile".to_string(),
+    };
+    format!(
+        "environment variables, the shared config and credentials files ({profile}, SSO and credential_process included), a web identity token, ECS container credentials and EC2 instance metadata"
+    )
+}
+
+fn no_credentials(settings: &Settings) -> Error {
+    Error::NoCredentials {
+        chain: chain_description(settings),
+    }
+}
+
+fn credentials_error(settings: &Settings, error: CredentialsError) -> Error {
+    match error {
+        CredentialsError::CredentialsNotLoaded(_) => no_credentials(settings),
+        source => Error::Credentials {
+            profile: settings
+                .profile
+                .as_ref()
+                .map(|profile| format!(" for profile `{profile}`"))
+                .unwrap_or_default(),
+            source,
+        },
+    }
+}
+
+/// Error codes of AWS's JSON protocols, by meaning. (AWS SDK retry documentation and the
+/// smithy-rs `aws-runtime` retry classifier for throttling; IAM documentation for the others.)
+const ACCESS_DENIED: &[&str] = &[
+    "AccessDeniedException",
+    "AccessDenied",
+    "UnauthorizedOperation",
+];
+const THROTTLING: &[&str] = &[
+    "ThrottlingException",
+    "Throttling",
+    "ThrottledException",
+    "RequestThrottledException",
+    "TooManyRequestsException",
+    "RequestLimitExceeded",
+    "RequestThrottled",
+];
+const CREDENTIALS_REJECTED: &[&str] = &[
+    "UnrecognizedClientException",
+    "InvalidClientTokenId",
+    "InvalidSignatureException",
+    "SignatureDoesNotMatch",
+    "IncompleteSignature",
+    "ExpiredTokenException",
+    "ExpiredToken",
+    "MissingAuthenticationTokenException",
+];
+
+/// The innermost cause of an error, which says what happened without the layers above it.
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+struct RootCause(String);
+
+fn root_cause(error: &(dyn std::error::Error + 'static)) -> RootCause {
+    let mut cause = error;
+    while let Some(next) = cause.source() {
+        cause = next;
+    }
+    RootCause(cause.to_string())
+}
+
+/// Turns a failed call into an error that names the IAM action and says what to do.
+pub(crate) fn call_error<E>(
+    action: &'static str,
+    target: String,
+    context: &Context,
+    error: SdkError<E, HttpResponse>,
+) -> Error
+where
+    E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
+{
+    let timeout = || Error::Timeout {
+        what: action.to_string(),
+        endpoint: context.endpoint.clone(),
+        seconds: context.timeout_seconds,
+    };
+    match &error {
+        SdkError::TimeoutError(_) => return timeout(),
+        SdkError::DispatchFailure(failure) if failure.is_timeout() => return timeout(),
+        SdkError::DispatchFailure(failure) if failure.is_io() => {
+            return Error::Connect {
+                action,
+                endpoint: context.endpoint.clone(),
+                source: Box::new(root_cause(&error)),
+            };
+        }
+        _ => {}
+    }
+    let status = match &error {
+        SdkError::ServiceError(service) => Some(service.raw().status().as_u16()),
+        _ => None,
+    };
+    let code = error.code().unwrap_or_default().to_string();
+    let detail = error
+        .message()
+        .map(|message| format!(": {message}"))
+        .unwrap_or_default();
+    if ACCESS_DENIED.contains(&code.as_str()) {
+        return Error::AccessDenied {
+            action,
+            target,
+            detail,
+        };
+    }
+    if THROTTLING.contains(&code.as_str()) || status == Some(429) {
+        return Error::Throttled {
+            action,
+            attempts: context.max_attempts,
+        };
+    }
+    if CREDENTIALS_REJECTED.contains(&code.as_str()) {
+        return Error::CredentialsRejected { action, code };
+    }
+    let advice = match status {
+        Some(500..=599) => {
+            "ECS failed on its side on every attempt; try again later, or raise `max_attempts`"
+        }
+        Some(_) => "check the names, the region and the account",
+        None => "check `endpoint_url`, the region and the network",
+    };
+    let source: Box<dyn std::error::Error + Send + Sync> = match &error {
+        SdkError::ServiceError(_) if !code.is_empty() => {
+            Box::new(RootCause(format!("{code}{detail}")))
+        }
+        _ => Box::new(error),
+    };
+    Error::Call {
+        action,
+        target,
+        advice,
+        source,
+    }
+}

@@ -1,0 +1,142 @@
+//! Everything the lookup can fail with. Each message says what failed and what to do; none holds
+//! a credential, a token or the value of an environment variable.
+
+/// A failure of the lookup.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error(transparent)]
+    Query(#[from] external_protocol::Error),
+
+    #[error(
+        "query key `region` must be an AWS region name such as eu-west-1, got {region:?}; fix `region`"
+    )]
+    InvalidRegion { region: String },
+
+    #[error(
+        "the AWS region configured in the environment or profile is not a valid region name; set the `region` query key"
+    )]
+    InvalidConfiguredRegion,
+
+    #[error(
+        "no AWS region is configured; set the `region` query key (or AWS_REGION, or a region in the profile)"
+    )]
+    NoRegion,
+
+    #[error(
+        "query key `{key}` is an ARN in region {arn_region}, but the region is {region}; pass names, or ARNs of the region asked"
+    )]
+    RegionMismatch {
+        key: &'static str,
+        arn_region: String,
+        region: String,
+    },
+
+    #[error(
+        "query key `{key}` is not an ECS ARN (arn:PARTITION:ecs:REGION:ACCOUNT:...), got {value:?}; pass the {key}'s name or its full ARN"
+    )]
+    InvalidArn { key: &'static str, value: String },
+
+    #[error(
+        "query key `assume_role_external_id` is set without `assume_role_arn`; set both or neither"
+    )]
+    ExternalIdWithoutRole,
+
+    #[error(
+        "query key `endpoint_url` must start with http:// or https://, got {url:?}; fix `endpoint_url`"
+    )]
+    InvalidEndpoint { url: String },
+
+    #[error(
+        "query key `max_attempts` must be at most 10, got {max_attempts}; retries already back off exponentially"
+    )]
+    TooManyAttempts { max_attempts: u32 },
+
+    #[error(
+        "no AWS credentials found; tried {chain}; run `aws sso login`, set `profile` or `assume_role_arn`, or export credentials to the environment Terraform runs in"
+    )]
+    NoCredentials { chain: String },
+
+    #[error(
+        "failed to load AWS credentials{profile}; check the shared config files and the credential source they name"
+    )]
+    Credentials {
+        profile: String,
+        #[source]
+        source: aws_credential_types::provider::error::CredentialsError,
+    },
+
+    #[error(
+        "failed to assume role {role_arn}; check that the credentials found may call sts:AssumeRole on it and that its trust policy (and external ID) admits them"
+    )]
+    AssumeRole {
+        role_arn: String,
+        #[source]
+        source: aws_credential_types::provider::error::CredentialsError,
+    },
+
+    #[error(
+        "access denied to {action} on {target}; grant {action} to the identity Terraform runs as (the module's plan policy has it){detail}"
+    )]
+    AccessDenied {
+        action: &'static str,
+        target: String,
+        detail: String,
+    },
+
+    #[error(
+        "the AWS credentials were rejected by {action} ({code}); refresh them (`aws sso login`, new keys) or check `profile`"
+    )]
+    CredentialsRejected { action: &'static str, code: String },
+
+    #[error(
+        "ECS still throttled {action} after {attempts} attempt(s); try again later, or raise `max_attempts`"
+    )]
+    Throttled { action: &'static str, attempts: u32 },
+
+    #[error(
+        "cannot connect to {endpoint} for {action}; check `endpoint_url`, the region and the network (proxy, VPC endpoint)"
+    )]
+    Connect {
+        action: &'static str,
+        endpoint: String,
+        #[source]
+        source: Box<dyn std::error::Error + Send + Sync>,
+    },
+
+    #[error(
+        "{what} got no answer from {endpoint} within {seconds} s; check the network and `endpoint_url`, or raise `timeout_seconds`"
+    )]
+    Timeout {
+        what: String,
+        endpoint: String,
+        seconds: u64,
+    },
+
+    #[error("{action} failed on {target}; {advice}")]
+    Call {
+        action: &'static str,
+        target: String,
+        advice: &'static str,
+        #[source]
+        source: Box<dyn std::error::Error + Send + Sync>,
+    },
+
+    #[error(
+        "{action} reported a failure for {target}: {reason}{detail}; check the names and the region"
+    )]
+    Failure {
+        action: &'static str,
+        target: String,
+        reason: String,
+        detail: String,
+    },
+
+    #[error("the answer of {action} has no {what}; the endpoint does not behave like ECS")]
+    Malformed {
+        action: &'static str,
+        what: &'static str,
+    },
+
+    #[error("failed to start the async runtime")]
+    Runtime(#[source] std::io::Error),
+}
