@@ -1,1 +1,250 @@
-//! container_definition
+//! `container_definition`: the container definitions to register, each container that follows
+//! deployments keeping the image the service runs.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use external_protocol::{Kind, Output, Program, Query, QueryKey, ResultKey, suggest};
+use task_definition::{Map, NetworkMode};
+
+pub static PROGRAM: Program = Program {
+    name: "container_definition",
+    version: env!("CARGO_PKG_VERSION"),
+    summary: "Builds the container definitions of an ECS task definition, keeping the live image of \
+              every container that follows deployments.",
+    description: "A deploy tool (ecs-deploy, CodeDeploy, ecspresso, a CI job) ships images outside \
+                  Terraform; if Terraform registered its own image again, the next apply would roll the \
+                  service back. This program takes the container definitions as written in Terraform \
+                  (each `image` being the bootstrap image for the first apply), replaces the image of \
+                  every container that follows deployments with the image the service runs now, \
+                  validates every field strictly (an unknown key is an error that suggests the nearest \
+                  field: the AWS provider would silently drop it), and writes them in the form ECS \
+                  itself returns, so the AWS provider sees no difference after registration.\n\n\
+                  A container keeps its live image when it is listed in `live_image_containers` \
+                  (default: every container) and the service runs it. It uses its configured image on \
+                  the first apply, when it is new, when it is not listed (a sidecar pinned by \
+                  Terraform), or when `force_bootstrap_image` is \"true\".",
+    query: &[
+        QueryKey {
+            name: "container_definitions",
+            kind: Kind::Json,
+            required: true,
+            default: None,
+            help: "JSON array of container definitions in the ECS API's camelCase, exactly what \
+                   aws_ecs_task_definition.container_definitions takes; each `image` is the bootstrap \
+                   image. `environment` and `secrets` may also be objects ({\"NAME\": \"value\"}).",
+        },
+        QueryKey {
+            name: "live_images",
+            kind: Kind::Json,
+            required: false,
+            default: Some("{}"),
+            help: "JSON object container name -> image the service runs now (live_task_lookup's \
+                   `images`); {} on the first apply.",
+        },
+        QueryKey {
+            name: "live_image_containers",
+            kind: Kind::Json,
+            required: false,
+            default: None,
+            help: "JSON array of the names of the containers whose image follows deployments; \
+                   absent or \"\": every container follows; []: none does. A \
+                   container left out always uses its configured image. A name that is not a \
+                   container is an error.",
+        },
+        QueryKey {
+            name: "force_bootstrap_image",
+            kind: Kind::Boolean,
+            required: false,
+            default: Some("false"),
+            help: "\"true\" uses the configured image for every following container even when the \
+                   service runs another; when that image is already live, nothing changes.",
+        },
+        QueryKey {
+            name: "network_mode",
+            kind: Kind::String,
+            required: false,
+            default: Some("bridge"),
+            help: "The task's network mode: bridge, host, awsvpc or none. It decides which host \
+                   ports are valid and what ECS fills in.",
+        },
+    ],
+    result: &[
+        ResultKey {
+            name: "container_definitions",
+            help: "JSON array of the container definitions in the form ECS returns them (defaults \
+                   filled, environment and secrets sorted), ready for aws_ecs_task_definition.",
+        },
+        ResultKey {
+            name: "images",
+            help: "JSON object container name -> the image chosen.",
+        },
+        ResultKey {
+            name: "image_sources",
+            help: "JSON object container name -> why that image: \"live\" (kept from the running \
+                   service), \"bootstrap\" (configured image: first apply or new container), \
+                   \"forced\" (configured image by force_bootstrap_image) or \"pinned\" (configured \
+                   image: the container does not follow deployments).",
+        },
+    ],
+    example: "echo '{\"container_definitions\": \"[{\\\"name\\\":\\\"app\\\",\\\"image\\\":\\\"nginx:stable\\\"}]\",\n       \
+              \"live_images\": \"{\\\"app\\\":\\\"nginx:1.27\\\"}\", \"network_mode\": \"awsvpc\"}' \\\n  | container_definition",
+};
+
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error(transparent)]
+    Query(#[from] external_protocol::Error),
+    #[error("query key `network_mode`: {0}")]
+    NetworkMode(String),
+    #[error(transparent)]
+    Invalid(#[from] task_definition::Error),
+    #[error(
+        "live_image_containers names `{name}`, which is not a container of container_definitions; {hint}"
+    )]
+    UnknownFollower { name: String, hint: String },
+    #[error("live_images[{name:?}] must be a non-empty image, got {value}")]
+    BadLiveImage { name: String, value: String },
+}
+
+/// Where a container's image comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ImageSource {
+    Live,
+    Bootstrap,
+    Forced,
+    Pinned,
+}
+
+impl ImageSource {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ImageSource::Live => "live",
+            ImageSource::Bootstrap => "bootstrap",
+            ImageSource::Forced => "forced",
+            ImageSource::Pinned => "pinned",
+        }
+    }
+}
+
+/// The checked query.
+#[derive(Debug)]
+pub struct Request {
+    pub containers: Vec<Map>,
+    pub live_images: BTreeMap<String, String>,
+    /// `None`: every container follows.
+    pub followers: Option<BTreeSet<String>>,
+    pub force_bootstrap_image: bool,
+    pub network_mode: NetworkMode,
+}
+
+impl Request {
+    pub fn from_query(query: &Query) -> Result<Self, Error> {
+        let network_mode = match query.optional_string("network_mode") {
+            Some(text) => text
+                .parse()
+                .map_err(|error: task_definition::Error| Error::NetworkMode(error.to_string()))?,
+            None => NetworkMode::default(),
+        };
+        let definitions: serde_json::Value =
+            query
+                .json("container_definitions")?
+                .ok_or(external_protocol::Error::MissingKey {
+                    key: "container_definitions",
+                })?;
+        let containers = task_definition::parse_container_definitions(
+            &definitions,
+            "container_definitions",
+            network_mode,
+        )?;
+        let live_images = read_live_images(query)?;
+        let followers = match query.json::<Vec<String>>("live_image_containers")? {
+            None => None,
+            Some(names) => {
+                let known: Vec<&str> = containers.iter().filter_map(container_name).collect();
+                if let Some(name) = names.iter().find(|name| !known.contains(&name.as_str())) {
+                    let hint = match suggest(name, known.iter().copied()) {
+                        Some(closest) => format!("did you mean `{closest}`?"),
+                        None => format!("containers: {}", known.join(", ")),
+                    };
+                    return Err(Error::UnknownFollower {
+                        name: name.clone(),
+                        hint,
+                    });
+                }
+                Some(names.into_iter().collect())
+            }
+        };
+        Ok(Self {
+            containers,
+            live_images,
+            followers,
+            force_bootstrap_image: query.boolean("force_bootstrap_image")?,
+            network_mode,
+        })
+    }
+
+    /// Where the image of the container `name` comes from, and the image.
+    fn choose_image<'a>(&'a self, name: &str, configured: &'a str) -> (ImageSource, &'a str) {
+        let follows = self
+            .followers
+            .as_ref()
+            .is_none_or(|followers| followers.contains(name));
+        if !follows {
+            return (ImageSource::Pinned, configured);
+        }
+        if self.force_bootstrap_image {
+            return (ImageSource::Forced, configured);
+        }
+        match self.live_images.get(name) {
+            Some(live) => (ImageSource::Live, live),
+            None => (ImageSource::Bootstrap, configured),
+        }
+    }
+}
+
+fn container_name(container: &Map) -> Option<&str> {
+    container.get("name").and_then(serde_json::Value::as_str)
+}
+
+fn read_live_images(query: &Query) -> Result<BTreeMap<String, String>, Error> {
+    let images: BTreeMap<String, serde_json::Value> =
+        query.json("live_images")?.unwrap_or_default();
+    images
+        .into_iter()
+        .map(|(name, value)| match value {
+            serde_json::Value::String(image) if !image.trim().is_empty() => Ok((name, image)),
+            other => Err(Error::BadLiveImage {
+                name,
+                value: other.to_string(),
+            }),
+        })
+        .collect()
+}
+
+/// The program: the checked query in, the container definitions with their images out.
+pub fn run(query: &Query) -> Result<Output, Error> {
+    let request = Request::from_query(query)?;
+    let mut images = BTreeMap::new();
+    let mut sources = BTreeMap::new();
+    let mut containers = Vec::with_capacity(request.containers.len());
+    for container in &request.containers {
+        let name = container_name(container).unwrap_or_default();
+        let configured = container
+            .get("image")
+            .and_then(serde_json::Value::as_str)
+            .unwrap_or_default();
+        let (source, image) = request.choose_image(name, configured);
+        images.insert(name.to_string(), image.to_string());
+        sources.insert(name.to_string(), source.as_str());
+        let mut container = container.clone();
+        container.insert("image".into(), image.into());
+        containers.push(container);
+    }
+    let containers = task_definition::register_form(&containers, request.network_mode);
+    let mut output = Output::new();
+    output
+        .insert_json("container_definitions", &containers)
+        .insert_json("images", &images)
+        .insert_json("image_sources", &sources);
+    Ok(output)
+}

@@ -1,1 +1,5 @@
-fn main() {}
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    external_protocol::main(&container_definition::PROGRAM, container_definition::run)
+}

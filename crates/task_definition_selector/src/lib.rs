@@ -1,1 +1,220 @@
-//! task_definition_selector
+//! `task_definition_selector`: does the service have to move to a new task definition revision?
+
+use external_protocol::{Kind, Output, Program, Query, QueryKey, ResultKey};
+use task_definition::Difference;
+
+pub static PROGRAM: Program = Program {
+    name: "task_definition_selector",
+    version: env!("CARGO_PKG_VERSION"),
+    summary: "Decides whether an ECS service must move to a new task definition revision, and says \
+              exactly why.",
+    description: "Compares the WHOLE desired task definition (task-level fields and every container \
+                  field at any depth) with the one the service runs, after removing what ECS adds or \
+                  reorders on its own: defaults it fills in, environment and secrets order, container \
+                  order, task cpu and memory units, awsvpc host ports, empty lists, read-only fields, an \
+                  empty role ARN written by a deploy tool. When nothing differs the service keeps the \
+                  live revision, so Terraform registers nothing and the plan stays clean; when anything \
+                  differs the service moves, and every difference is listed.\n\n\
+                  A field in the live definition that this version does not know (a newer ECS API \
+                  adding a default) is ignored rather than forcing a new revision on every apply. \
+                  Environment values are redacted in the differences unless show_environment_values \
+                  is \"true\"; secret valueFrom ARNs are references, not secrets, and are shown.",
+    query: &[
+        QueryKey {
+            name: "desired_task_definition",
+            kind: Kind::Json,
+            required: true,
+            default: None,
+            help: "JSON object: the task-level fields in the ECS API's camelCase (family, cpu, memory, \
+                   networkMode, taskRoleArn, executionRoleArn, volumes, ...) plus \
+                   `containerDefinitions` (usually container_definition's result).",
+        },
+        QueryKey {
+            name: "live_task_definition",
+            kind: Kind::Json,
+            required: false,
+            default: None,
+            help: "JSON object: the task definition the service runs (live_task_lookup's \
+                   `task_definition`); absent or \"\" on the first apply.",
+        },
+        QueryKey {
+            name: "live_task_definition_arn",
+            kind: Kind::String,
+            required: false,
+            default: None,
+            help: "The full ARN of the live task definition (live_task_lookup's \
+                   `task_definition_arn`); required with live_task_definition.",
+        },
+        QueryKey {
+            name: "show_environment_values",
+            kind: Kind::Boolean,
+            required: false,
+            default: Some("false"),
+            help: "\"true\" shows environment values in the differences; by default only their \
+                   names are shown.",
+        },
+    ],
+    result: &[
+        ResultKey {
+            name: "changed",
+            help: "\"true\" when the service must move to a new revision.",
+        },
+        ResultKey {
+            name: "task_definition_arn",
+            help: "The live ARN when unchanged (keep the service on it); \"\" when changed.",
+        },
+        ResultKey {
+            name: "differences",
+            help: "One readable line per difference, e.g. `task: cpu 256 -> 512`; on the first apply \
+                   one line saying there is no live task definition; \"\" when unchanged.",
+        },
+        ResultKey {
+            name: "differences_json",
+            help: "The same as a JSON array of {\"path\", \"live\", \"desired\"}.",
+        },
+    ],
+    example: "echo '{\"desired_task_definition\": \"{\\\"family\\\":\\\"web\\\",\\\"containerDefinitions\\\":[{\\\"name\\\":\\\"app\\\",\\\"image\\\":\\\"nginx:1.27\\\"}]}\",\n       \
+              \"live_task_definition\": \"{\\\"family\\\":\\\"web\\\",\\\"containerDefinitions\\\":[{\\\"name\\\":\\\"app\\\",\\\"image\\\":\\\"nginx:1.26\\\"}]}\",\n       \
+              \"live_task_definition_arn\": \"arn:aws:ecs:eu-west-1:123456789012:task-definition/web:7\"}' \\\n  | task_definition_selector",
+};
+
+/// The line written when the service runs nothing yet.
+pub const FIRST_APPLY: &str = "no live task definition: the service does not exist yet or is inactive, so a new revision is registered";
+
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error(transparent)]
+    Query(#[from] external_protocol::Error),
+    #[error(transparent)]
+    Invalid(#[from] task_definition::Error),
+    #[error(
+        "live_task_definition_arn {arn:?} is not a task definition ARN (arn:PARTITION:ecs:REGION:ACCOUNT:task-definition/FAMILY:REVISION)"
+    )]
+    BadArn { arn: String },
+    #[error(
+        "live_task_definition is given without live_task_definition_arn; pass both (live_task_lookup's task_definition and task_definition_arn) or neither"
+    )]
+    MissingArn,
+    #[error(
+        "live_task_definition_arn is given without live_task_definition; pass both (live_task_lookup's task_definition and task_definition_arn) or neither"
+    )]
+    MissingLive,
+}
+
+/// Whether `arn` is a full task definition ARN: `arn:PARTITION:ecs:REGION:ACCOUNT:task-definition/FAMILY:REVISION`.
+pub fn is_task_definition_arn(arn: &str) -> bool {
+    let parts: Vec<&str> = arn.splitn(6, ':').collect();
+    let [prefix, partition, service, region, account, resource] = parts[..] else {
+        return false;
+    };
+    let Some((family, revision)) = resource
+        .strip_prefix("task-definition/")
+        .and_then(|rest| rest.rsplit_once(':'))
+    else {
+        return false;
+    };
+    prefix == "arn"
+        && partition.starts_with("aws")
+        && service == "ecs"
+        && !region.is_empty()
+        && account.len() == 12
+        && account.bytes().all(|byte| byte.is_ascii_digit())
+        && !family.is_empty()
+        && family.len() <= 255
+        && family
+            .bytes()
+            .all(|byte| byte.is_ascii_alphanumeric() || byte == b'-' || byte == b'_')
+        && !revision.is_empty()
+        && revision.bytes().all(|byte| byte.is_ascii_digit())
+        && !revision.starts_with('0')
+}
+
+/// The decision.
+#[derive(Debug)]
+pub struct Decision {
+    /// `None` on the first apply.
+    pub live_arn: Option<String>,
+    pub differences: Vec<Difference>,
+}
+
+impl Decision {
+    pub fn changed(&self) -> bool {
+        self.live_arn.is_none() || !self.differences.is_empty()
+    }
+}
+
+/// Compares the desired task definition with the live one.
+pub fn decide(query: &Query) -> Result<Decision, Error> {
+    let desired: serde_json::Value =
+        query
+            .json("desired_task_definition")?
+            .ok_or(external_protocol::Error::MissingKey {
+                key: "desired_task_definition",
+            })?;
+    let desired = task_definition::parse_task_definition(&desired, "desired_task_definition")?;
+    let show_environment_values = query.boolean("show_environment_values")?;
+    let live: Option<serde_json::Value> = query.json("live_task_definition")?;
+    let arn = query.optional_string("live_task_definition_arn");
+    let (live, arn) = match (live, arn) {
+        (None, None) => {
+            return Ok(Decision {
+                live_arn: None,
+                differences: Vec::new(),
+            });
+        }
+        (Some(_), None) => return Err(Error::MissingArn),
+        (None, Some(_)) => return Err(Error::MissingLive),
+        (Some(live), Some(arn)) => (live, arn),
+    };
+    if !is_task_definition_arn(arn) {
+        return Err(Error::BadArn {
+            arn: arn.to_string(),
+        });
+    }
+    let live = task_definition::parse_live_task_definition(&live, "live_task_definition")?;
+    let differences = task_definition::differences(
+        &task_definition::comparison_form(&desired),
+        &task_definition::comparison_form(&live),
+        show_environment_values,
+    );
+    Ok(Decision {
+        live_arn: Some(arn.to_string()),
+        differences,
+    })
+}
+
+/// The program: the decision, written as the result.
+pub fn run(query: &Query) -> Result<Output, Error> {
+    let decision = decide(query)?;
+    let mut output = Output::new();
+    output.insert("changed", decision.changed().to_string());
+    match (&decision.live_arn, decision.changed()) {
+        (None, _) => {
+            let first = serde_json::json!([{ "path": "", "live": null, "desired": "(new task definition)" }]);
+            output
+                .insert("task_definition_arn", "")
+                .insert("differences", FIRST_APPLY)
+                .insert_json("differences_json", &first);
+        }
+        (Some(arn), changed) => {
+            let lines: Vec<String> = decision
+                .differences
+                .iter()
+                .map(ToString::to_string)
+                .collect();
+            let json: Vec<serde_json::Value> = decision
+                .differences
+                .iter()
+                .map(|difference| serde_json::json!({ "path": difference.path, "live": difference.live, "desired": difference.desired }))
+                .collect();
+            output
+                .insert(
+                    "task_definition_arn",
+                    if changed { "" } else { arn.as_str() },
+                )
+                .insert("differences", lines.join("\n"))
+                .insert_json("differences_json", &json);
+        }
+    }
+    Ok(output)
+}

@@ -1,1 +1,8 @@
-fn main() {}
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    external_protocol::main(
+        &task_definition_selector::PROGRAM,
+        task_definition_selector::run,
+    )
+}

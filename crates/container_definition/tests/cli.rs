@@ -1,0 +1,268 @@
+//! The program as Terraform runs it: a process, a JSON query on stdin, a JSON result on stdout.
+
+use ecs_drift_tests::{Run, run};
+use serde_json::{Value, json};
+
+const PROGRAM: &str = "container_definition";
+
+fn binary() -> &'static str {
+    env!("CARGO_BIN_EXE_container_definition")
+}
+
+/// Runs the program with `query` (a JSON object whose nested values are encoded as strings, as
+/// Terraform's jsonencode would).
+fn run_query(query: Value) -> Run {
+    let encoded: serde_json::Map<String, Value> = query
+        .as_object()
+        .expect("query is an object")
+        .iter()
+        .map(|(key, value)| {
+            let text = match value {
+                Value::String(text) => text.clone(),
+                other => other.to_string(),
+            };
+            (key.clone(), Value::String(text))
+        })
+        .collect();
+    run(binary(), &[], &Value::Object(encoded).to_string())
+}
+
+fn decoded(result: &serde_json::Map<String, Value>, key: &str) -> Value {
+    serde_json::from_str(result[key].as_str().expect("string")).expect("JSON inside the string")
+}
+
+fn app_and_sidecar() -> Value {
+    json!([
+        { "name": "app", "image": "nginx:stable", "portMappings": [{ "containerPort": 80 }],
+          "environment": { "LOG_LEVEL": "info", "A_FIRST": "1" } },
+        { "name": "envoy", "image": "envoyproxy/envoy:v1.31", "essential": false }
+    ])
+}
+
+#[test]
+fn keeps_the_live_image_of_a_following_container() {
+    let result = run_query(json!({
+        "container_definitions": app_and_sidecar(),
+        "live_images": { "app": "nginx:1.27.3", "envoy": "envoyproxy/envoy:v1.30" },
+        "live_image_containers": ["app"],
+        "network_mode": "awsvpc",
+    }))
+    .assert_success();
+    assert_eq!(
+        decoded(&result, "images"),
+        json!({ "app": "nginx:1.27.3", "envoy": "envoyproxy/envoy:v1.31" })
+    );
+    assert_eq!(
+        decoded(&result, "image_sources"),
+        json!({ "app": "live", "envoy": "pinned" })
+    );
+    let containers = decoded(&result, "container_definitions");
+    assert_eq!(containers[0]["image"], "nginx:1.27.3");
+    assert_eq!(containers[1]["image"], "envoyproxy/envoy:v1.31");
+}
+
+#[test]
+fn writes_the_form_ecs_returns() {
+    let result =
+        run_query(json!({ "container_definitions": app_and_sidecar(), "network_mode": "awsvpc" }))
+            .assert_success();
+    let app = &decoded(&result, "container_definitions")[0];
+    // The object form became a list, sorted by name as ECS may return it.
+    assert_eq!(
+        app["environment"],
+        json!([{ "name": "A_FIRST", "value": "1" }, { "name": "LOG_LEVEL", "value": "info" }])
+    );
+    // ECS's defaults are filled in: awsvpc host port, protocol, cpu, essential.
+    assert_eq!(app["portMappings"][0]["hostPort"], 80);
+    assert_eq!(app["portMappings"][0]["protocol"], "tcp");
+    assert_eq!(app["cpu"], 0);
+    assert_eq!(app["essential"], true);
+    // Idempotent: its own output in, the same output out.
+    let again = run_query(json!({ "container_definitions": result["container_definitions"], "network_mode": "awsvpc" }))
+        .assert_success();
+    assert_eq!(
+        again["container_definitions"],
+        result["container_definitions"]
+    );
+}
+
+#[test]
+fn uses_the_bootstrap_image_on_the_first_apply_and_for_a_new_container() {
+    let result = run_query(json!({
+        "container_definitions": app_and_sidecar(),
+        "live_images": { "app": "nginx:1.27.3" },
+    }))
+    .assert_success();
+    assert_eq!(
+        decoded(&result, "images"),
+        json!({ "app": "nginx:1.27.3", "envoy": "envoyproxy/envoy:v1.31" })
+    );
+    assert_eq!(
+        decoded(&result, "image_sources"),
+        json!({ "app": "live", "envoy": "bootstrap" })
+    );
+    let first =
+        run_query(json!({ "container_definitions": app_and_sidecar(), "live_images": "{}" }))
+            .assert_success();
+    assert_eq!(
+        decoded(&first, "image_sources"),
+        json!({ "app": "bootstrap", "envoy": "bootstrap" })
+    );
+}
+
+#[test]
+fn force_bootstrap_image_uses_the_configured_image() {
+    let result = run_query(json!({
+        "container_definitions": app_and_sidecar(),
+        "live_images": { "app": "nginx:1.27.3", "envoy": "envoyproxy/envoy:v1.30" },
+        "live_image_containers": ["app"],
+        "force_bootstrap_image": "true",
+    }))
+    .assert_success();
+    assert_eq!(decoded(&result, "images")["app"], "nginx:stable");
+    assert_eq!(
+        decoded(&result, "image_sources"),
+        json!({ "app": "forced", "envoy": "pinned" })
+    );
+}
+
+#[test]
+fn an_empty_follower_list_pins_every_container() {
+    let result = run_query(json!({
+        "container_definitions": app_and_sidecar(),
+        "live_images": { "app": "nginx:1.27.3" },
+        "live_image_containers": [],
+    }))
+    .assert_success();
+    assert_eq!(
+        decoded(&result, "image_sources"),
+        json!({ "app": "pinned", "envoy": "pinned" })
+    );
+}
+
+#[test]
+fn key_value_arguments_work_in_a_shell() {
+    let run = run(
+        binary(),
+        &[
+            r#"container_definitions=[{"name":"app","image":"nginx:stable"}]"#,
+            r#"live_images={"app":"nginx:1.27"}"#,
+        ],
+        "",
+    );
+    assert_eq!(
+        decoded(&run.assert_success(), "images"),
+        json!({ "app": "nginx:1.27" })
+    );
+}
+
+/// Every class of bad input: exit 1, one line on stderr, nothing on stdout.
+#[test]
+fn rejects_bad_input_with_one_line() {
+    let cases: &[(&str, &str)] = &[
+        ("", "the query is empty"),
+        ("{", "the query is not valid JSON"),
+        ("[]", "the query is an array, not a JSON object"),
+        (
+            r#"{"container_definitions": null}"#,
+            "query key `container_definitions` is null, not a string",
+        ),
+        (
+            r#"{"container_definitions": []}"#,
+            "is an array, not a string",
+        ),
+        (
+            r#"{"container_definition": "[]"}"#,
+            "unknown query key `container_definition`; did you mean `container_definitions`?",
+        ),
+        (
+            r#"{"network_mode": "awsvpc"}"#,
+            "query key `container_definitions` is required",
+        ),
+        (
+            r#"{"container_definitions": "[{\"name\": }]"}"#,
+            "query key `container_definitions` is not valid JSON: expected value at line 1 column 11",
+        ),
+        (
+            r#"{"container_definitions": "[{\"name\":\"app\",\"image\":\"x\",\"enviroment\":[]}]"}"#,
+            "enviroment",
+        ),
+        (
+            r#"{"container_definitions": "[{\"name\":\"app\",\"image\":\"x\",\"portMappings\":[{\"containerPort\":0}]}]"}"#,
+            "container_definitions[0].portMappings[0].containerPort must be 1..65535, got 0",
+        ),
+        (
+            r#"{"container_definitions": "[{\"name\":\"app\",\"image\":\"x\"}]", "network_mode": "overlay"}"#,
+            "overlay",
+        ),
+        (
+            r#"{"container_definitions": "[{\"name\":\"app\",\"image\":\"x\"}]", "force_bootstrap_image": "yes"}"#,
+            "query key `force_bootstrap_image` must be \"true\" or \"false\", got \"yes\"",
+        ),
+        (
+            r#"{"container_definitions": "[{\"name\":\"app\",\"image\":\"x\"}]", "live_image_containers": "[\"ap\"]"}"#,
+            "live_image_containers names `ap`, which is not a container of container_definitions; did you mean `app`?",
+        ),
+        (
+            r#"{"container_definitions": "[{\"name\":\"app\",\"image\":\"x\"}]", "live_image_containers": "\"app\""}"#,
+            "query key `live_image_containers` is JSON of the wrong shape: invalid type: string \"app\", expected a sequence",
+        ),
+        (
+            r#"{"container_definitions": "[{\"name\":\"app\",\"image\":\"x\"}]", "live_images": "[]"}"#,
+            "query key `live_images` is JSON of the wrong shape: invalid type: sequence, expected a map",
+        ),
+        (
+            r#"{"container_definitions": "[{\"name\":\"app\",\"image\":\"x\"}]", "live_images": "{\"app\": \"\"}"}"#,
+            "live_images[\"app\"] must be a non-empty image, got \"\"",
+        ),
+    ];
+    for (stdin, needle) in cases {
+        run(binary(), &[], stdin).assert_error(PROGRAM, needle);
+    }
+}
+
+#[test]
+fn rejects_invalid_utf8_and_oversized_input() {
+    let bad_utf8 = ecs_drift_tests::run_command(
+        ecs_drift_tests::sealed_command(binary()),
+        b"{\"a\":\"\xc3\x28\"}",
+    );
+    bad_utf8.assert_error(PROGRAM, "the query is not UTF-8");
+    let huge = vec![b' '; 5 * 1024 * 1024];
+    ecs_drift_tests::run_command(ecs_drift_tests::sealed_command(binary()), &huge)
+        .assert_error(PROGRAM, "larger than");
+}
+
+#[test]
+fn help_teaches_every_key() {
+    let help = run(binary(), &["--help"], "");
+    assert_eq!((help.status, help.stderr.as_str()), (Some(0), ""));
+    insta::assert_snapshot!(help.stdout);
+}
+
+#[test]
+fn version_and_schema() {
+    let version = run(binary(), &["--version"], "");
+    assert_eq!(
+        version.stdout,
+        format!("container_definition {}\n", env!("CARGO_PKG_VERSION"))
+    );
+    let schema: Value =
+        serde_json::from_str(&run(binary(), &["--schema"], "").stdout).expect("schema is JSON");
+    let keys: Vec<&str> = schema["query"]
+        .as_array()
+        .expect("query")
+        .iter()
+        .map(|key| key["name"].as_str().expect("name"))
+        .collect();
+    assert_eq!(
+        keys,
+        [
+            "container_definitions",
+            "live_images",
+            "live_image_containers",
+            "force_bootstrap_image",
+            "network_mode"
+        ]
+    );
+}
