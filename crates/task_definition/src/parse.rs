@@ -70,11 +70,14 @@ pub fn parse_task_definition(value: &Value, root: &str) -> Result<Map, Error> {
 /// Fails only when the document cannot be a task definition: not an object, or containers that
 /// cannot be matched by name.
 pub fn parse_live_task_definition(value: &Value, root: &str) -> Result<Map, Error> {
+    // The whole DescribeTaskDefinition response: {"taskDefinition": {...}, "tags": [...]}.
     let (value, root) = match value {
-        Value::Object(object) if object.len() == 1 && object.contains_key("taskDefinition") => (
-            object.get("taskDefinition").unwrap_or(&Value::Null),
-            format!("{root}.taskDefinition"),
-        ),
+        Value::Object(object) if !object.contains_key("containerDefinitions") => {
+            match object.get("taskDefinition") {
+                Some(inner @ Value::Object(_)) => (inner, format!("{root}.taskDefinition")),
+                _ => (value, root.to_string()),
+            }
+        }
         _ => (value, root.to_string()),
     };
     let task = Walk { strict: false }.object(value, &schema::TASK, &root)?;
