@@ -5,7 +5,7 @@ use std::fmt;
 use serde_json::Value;
 
 use crate::canonical::comparison_form;
-use crate::schema::{self, Field, Kind, Order, Table};
+use crate::schema::{self, Field, Kind, Lit, Order, Table};
 use crate::{Map, shown};
 
 /// What replaces an environment value in differences unless values are asked for.
@@ -127,9 +127,21 @@ impl Walk {
         field: &Field,
         at: &Location,
     ) {
+        // A field absent on one side has its default there: `healthCheck.retries 3 -> 5` reads
+        // better than `(absent) -> 5`, and `live`/`desired` hold the value ECS would use.
+        let default = field.default.map(Lit::to_value);
+        let desired = desired.or(default.as_ref());
+        let live = live.or(default.as_ref());
         match (kind, desired, live) {
             (Kind::Object(table), Some(Value::Object(desired)), Some(Value::Object(live))) => {
                 self.object(desired, live, table, at);
+            }
+            // An object on one side only: field by field, each against its default.
+            (Kind::Object(table), Some(Value::Object(desired)), None) => {
+                self.object(desired, &Map::new(), table, at);
+            }
+            (Kind::Object(table), None, Some(Value::Object(live))) => {
+                self.object(&Map::new(), live, table, at);
             }
             (Kind::List(item), Some(Value::Array(desired)), Some(Value::Array(live))) => {
                 self.list(desired, live, *item, field, at);

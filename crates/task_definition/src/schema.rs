@@ -291,7 +291,7 @@ pub(crate) static LINUX_PARAMETERS: Table = Table {
     fields: &[
         Field::new("capabilities", object!(KERNEL_CAPABILITIES)),
         Field::new("devices", objects!(DEVICE)),
-        Field::new("initProcessEnabled", Boolean),
+        Field::new("initProcessEnabled", Boolean).same_as_absent(Lit::Bool(false)),
         Field::new("sharedMemorySize", Integer),
         Field::new("tmpfs", objects!(TMPFS)),
         Field::new("maxSwap", Integer),
@@ -367,7 +367,9 @@ pub(crate) static FIRELENS_CONFIGURATION: Table = Table {
 };
 
 /// ContainerDefinition. Defaults from ECS_FACTS.md: `cpu: 0`, `essential: true`, and the empty
-/// lists `portMappings`, `environment`, `mountPoints`, `volumesFrom`, `systemControls`.
+/// lists `portMappings`, `environment`, `mountPoints`, `volumesFrom`, `systemControls`. The
+/// Docker flags (`privileged`, `readonlyRootFilesystem`, ...) are off unless set to true, so
+/// `false` means the same as absent; ECS is not known to fill them, so the register form does not.
 /// `environment` and `secrets` are sets (ECS does not keep their order); every other list comes
 /// back in order (provider test `TestContainerDefinitionsAreEquivalent_arrays`).
 pub(crate) static CONTAINER: Table = Table {
@@ -403,15 +405,15 @@ pub(crate) static CONTAINER: Table = Table {
         Field::new("hostname", STRING),
         Field::new("user", STRING),
         Field::new("workingDirectory", STRING),
-        Field::new("disableNetworking", Boolean),
-        Field::new("privileged", Boolean),
-        Field::new("readonlyRootFilesystem", Boolean),
+        Field::new("disableNetworking", Boolean).same_as_absent(Lit::Bool(false)),
+        Field::new("privileged", Boolean).same_as_absent(Lit::Bool(false)),
+        Field::new("readonlyRootFilesystem", Boolean).same_as_absent(Lit::Bool(false)),
         Field::new("dnsServers", STRINGS),
         Field::new("dnsSearchDomains", STRINGS),
         Field::new("extraHosts", objects!(HOST_ENTRY)),
         Field::new("dockerSecurityOptions", STRINGS),
-        Field::new("interactive", Boolean),
-        Field::new("pseudoTerminal", Boolean),
+        Field::new("interactive", Boolean).same_as_absent(Lit::Bool(false)),
+        Field::new("pseudoTerminal", Boolean).same_as_absent(Lit::Bool(false)),
         Field::new("dockerLabels", StringMap),
         Field::new("ulimits", objects!(ULIMIT)),
         Field::new("logConfiguration", object!(LOG_CONFIGURATION)),
@@ -444,7 +446,9 @@ pub(crate) static EFS_AUTHORIZATION_CONFIG: Table = Table {
     what: "efs authorizationConfig",
     fields: &[
         Field::new("accessPointId", STRING),
-        Field::new("iam", STRING),
+        // "If this parameter is omitted, the default value of DISABLED is used." (ECS API
+        // reference `EFSAuthorizationConfig.iam`)
+        Field::new("iam", STRING).same_as_absent(Lit::Str("DISABLED")),
     ],
 };
 
@@ -453,7 +457,9 @@ pub(crate) static EFS_VOLUME_CONFIGURATION: Table = Table {
     fields: &[
         Field::new("fileSystemId", STRING),
         Field::new("rootDirectory", STRING).same_as_absent(Lit::Str("/")),
-        Field::new("transitEncryption", STRING),
+        // "If this parameter is omitted, the default value of DISABLED is used." (ECS API
+        // reference `EFSVolumeConfiguration.transitEncryption`)
+        Field::new("transitEncryption", STRING).same_as_absent(Lit::Str("DISABLED")),
         Field::new("transitEncryptionPort", Integer),
         Field::new("authorizationConfig", object!(EFS_AUTHORIZATION_CONFIG)),
     ],
@@ -542,7 +548,6 @@ pub(crate) static TASK: Table = Table {
         Field::new("taskRoleArn", STRING).blank_is_absent(),
         Field::new("executionRoleArn", STRING).blank_is_absent(),
         Field::new("networkMode", STRING).same_as_absent(Lit::Str("bridge")),
-        Field::new("containerDefinitions", objects!(CONTAINER)).keyed("name"),
         Field::new("volumes", objects!(VOLUME)).keyed("name"),
         Field::new("placementConstraints", objects!(PLACEMENT_CONSTRAINT)).set(),
         Field::new("requiresCompatibilities", STRINGS).set(),
@@ -555,6 +560,8 @@ pub(crate) static TASK: Table = Table {
         Field::new("ephemeralStorage", object!(EPHEMERAL_STORAGE)),
         Field::new("runtimePlatform", object!(RUNTIME_PLATFORM)),
         Field::new("enableFaultInjection", Boolean).same_as_absent(Lit::Bool(false)),
+        // Last, so that differences list the task-level fields before the containers.
+        Field::new("containerDefinitions", objects!(CONTAINER)).keyed("name"),
     ],
 };
 

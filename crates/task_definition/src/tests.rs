@@ -672,7 +672,7 @@ fn family_network_mode_and_roles() {
 fn compatibilities_cpu_and_memory() {
     assert_eq!(
         task_error(task(json!({"requiresCompatibilities": ["LAMBDA"]}))),
-        "desired_task_definition.requiresCompatibilities[0] must be one of EC2, FARGATE, EXTERNAL, got \"LAMBDA\""
+        "desired_task_definition.requiresCompatibilities[0] must be one of EC2, FARGATE, EXTERNAL, MANAGED_INSTANCES, got \"LAMBDA\""
     );
     assert_eq!(
         task_error(task(json!({"cpu": "fast"}))),

@@ -43,8 +43,9 @@ const ULIMIT_NAMES: &[&str] = &[
 
 const DEPENDENCY_CONDITIONS: &[&str] = &["START", "COMPLETE", "SUCCESS", "HEALTHY"];
 
-/// `requiresCompatibilities` values. (ECS API reference `RegisterTaskDefinition`)
-const COMPATIBILITIES: &[&str] = &["EC2", "FARGATE", "EXTERNAL"];
+/// `requiresCompatibilities` values. (ECS API reference `RegisterTaskDefinition`; the
+/// `Compatibility` enum of the AWS SDKs, which added `MANAGED_INSTANCES` in 2025)
+const COMPATIBILITIES: &[&str] = &["EC2", "FARGATE", "EXTERNAL", "MANAGED_INSTANCES"];
 
 /// Fargate task sizes: CPU units and the memory (MiB) each allows. (AWS documentation, "Task CPU
 /// and memory" table of the Fargate task definition parameters)

@@ -556,14 +556,14 @@ fn single_field_changes_are_found_with_their_path() {
         (
             "/ephemeralStorage",
             json!({"sizeInGiB": 30}),
-            "ephemeralStorage",
-            "task: ephemeralStorage (absent) -> {\"sizeInGiB\":30}",
+            "ephemeralStorage.sizeInGiB",
+            "task: ephemeralStorage.sizeInGiB (absent) -> 30",
         ),
         (
             "/enableFaultInjection",
             json!(true),
             "enableFaultInjection",
-            "task: enableFaultInjection (absent) -> true",
+            "task: enableFaultInjection false -> true",
         ),
         (
             "/runtimePlatform/cpuArchitecture",
@@ -575,7 +575,7 @@ fn single_field_changes_are_found_with_their_path() {
             "/volumes/0/efsVolumeConfiguration/rootDirectory",
             json!("/app"),
             "volumes[data].efsVolumeConfiguration.rootDirectory",
-            "task: volumes[data].efsVolumeConfiguration.rootDirectory (absent) -> \"/app\"",
+            "task: volumes[data].efsVolumeConfiguration.rootDirectory \"/\" -> \"/app\"",
         ),
         (
             "/volumes/1",
@@ -605,7 +605,7 @@ fn single_field_changes_are_found_with_their_path() {
             "/containerDefinitions/0/cpu",
             Value::Null,
             "containerDefinitions[app].cpu",
-            "container app: cpu 256 -> (absent)",
+            "container app: cpu 256 -> 0",
         ),
         (
             "/containerDefinitions/0/memoryReservation",
@@ -617,7 +617,7 @@ fn single_field_changes_are_found_with_their_path() {
             "/containerDefinitions/1/essential",
             json!(true),
             "containerDefinitions[log_router].essential",
-            "container log_router: essential false -> (absent)",
+            "container log_router: essential false -> true",
         ),
         (
             "/containerDefinitions/0/command",
@@ -665,19 +665,19 @@ fn single_field_changes_are_found_with_their_path() {
             "/containerDefinitions/0/portMappings/0/protocol",
             json!("udp"),
             "containerDefinitions[app].portMappings[0].protocol",
-            "container app: portMappings[0].protocol (absent) -> \"udp\"",
+            "container app: portMappings[0].protocol \"tcp\" -> \"udp\"",
         ),
         (
             "/containerDefinitions/0/healthCheck/retries",
             json!(5),
             "containerDefinitions[app].healthCheck.retries",
-            "container app: healthCheck.retries (absent) -> 5",
+            "container app: healthCheck.retries 3 -> 5",
         ),
         (
             "/containerDefinitions/0/healthCheck/interval",
             json!(10),
             "containerDefinitions[app].healthCheck.interval",
-            "container app: healthCheck.interval (absent) -> 10",
+            "container app: healthCheck.interval 30 -> 10",
         ),
         (
             "/containerDefinitions/0/logConfiguration/options/Name",
@@ -695,7 +695,7 @@ fn single_field_changes_are_found_with_their_path() {
             "/containerDefinitions/0/mountPoints/0/readOnly",
             json!(true),
             "containerDefinitions[app].mountPoints[0].readOnly",
-            "container app: mountPoints[0].readOnly (absent) -> true",
+            "container app: mountPoints[0].readOnly false -> true",
         ),
         (
             "/containerDefinitions/0/dockerLabels/team",
@@ -737,7 +737,7 @@ fn single_field_changes_are_found_with_their_path() {
             "/containerDefinitions/0/readonlyRootFilesystem",
             json!(true),
             "containerDefinitions[app].readonlyRootFilesystem",
-            "container app: readonlyRootFilesystem (absent) -> true",
+            "container app: readonlyRootFilesystem false -> true",
         ),
     ];
     let live = live(&web_described());
