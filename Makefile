@@ -3,8 +3,8 @@
 
 # Builds the programs and walks the drift story against a local ECS emulator (no AWS account).
 demo: venv
-	cargo build --release --workspace --bins
-	scripts/demo
+	cargo build --quiet --workspace --bins
+	target/debug/demo
 
 # Everything CI runs: formatting, lints, and every test (the moto and deploy-tool tests included).
 test: venv lint

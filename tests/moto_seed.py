@@ -18,6 +18,14 @@ Actions
   primary-task-set {"cluster", "service", "task_definition"}: creates a task set running
                   task_definition and makes it the service's PRIMARY one.
   delete-service  {"cluster", "service"}: deletes the service, which moto then describes as INACTIVE.
+  describe-task-definition {"task_definition"}: prints {"status", "revision", "images": {name: image},
+                  "environment": {container: {NAME: value}}}.
+  apply           {"cluster", "service", "task_definition": {...} | null, "task_definition_arn"}:
+                  what the Terraform module's two resources do. With a task definition (the
+                  selector said "changed") it is registered, as aws_ecs_task_definition does; else
+                  task_definition_arn (the live one) is used. Then the service is created (cluster
+                  and network first) or, when it runs another ARN, updated, as aws_ecs_service does.
+                  Prints {"task_definition_arn", "registered", "service_created", "service_updated"}.
 """
 
 import json
@@ -115,6 +123,52 @@ def primary_task_set(ecs, ec2, parameters):
     return {"task_set_arn": task_set["taskSetArn"]}
 
 
+def describe_task_definition(ecs, parameters):
+    definition = ecs.describe_task_definition(taskDefinition=parameters["task_definition"])["taskDefinition"]
+    containers = definition["containerDefinitions"]
+    return {
+        "status": definition["status"],
+        "revision": definition["revision"],
+        "images": {c["name"]: c["image"] for c in containers},
+        "environment": {c["name"]: {e["name"]: e["value"] for e in c.get("environment", [])} for c in containers},
+    }
+
+
+def apply(ecs, ec2, parameters):
+    cluster, name = parameters["cluster"], parameters["service"]
+    definition = parameters.get("task_definition")
+    arn = parameters.get("task_definition_arn") or ""
+    if definition:
+        arn = ecs.register_task_definition(**definition)["taskDefinition"]["taskDefinitionArn"]
+    try:
+        described = ecs.describe_services(cluster=cluster, services=[name])["services"]
+    except ecs.exceptions.ClusterNotFoundException:
+        described = []
+    running = [service for service in described if service["status"] == "ACTIVE"]
+    created = updated = False
+    if not running:
+        ecs.create_cluster(clusterName=cluster)
+        subnet, group = network(ec2)
+        ecs.create_service(
+            cluster=cluster,
+            serviceName=name,
+            taskDefinition=arn,
+            desiredCount=1,
+            launchType="FARGATE",
+            networkConfiguration={"awsvpcConfiguration": {"subnets": [subnet], "securityGroups": [group]}},
+        )
+        created = True
+    elif running[0]["taskDefinition"] != arn:
+        ecs.update_service(cluster=cluster, service=name, taskDefinition=arn)
+        updated = True
+    return {
+        "task_definition_arn": arn,
+        "registered": bool(definition),
+        "service_created": created,
+        "service_updated": updated,
+    }
+
+
 def main():
     endpoint, action, parameters = sys.argv[1], sys.argv[2], json.loads(sys.argv[3])
     ecs, ec2 = clients(endpoint)
@@ -124,6 +178,10 @@ def main():
         result = {"task_definition_arn": register(ecs, parameters["family"], parameters["containers"])}
     elif action == "primary-task-set":
         result = primary_task_set(ecs, ec2, parameters)
+    elif action == "describe-task-definition":
+        result = describe_task_definition(ecs, parameters)
+    elif action == "apply":
+        result = apply(ecs, ec2, parameters)
     elif action == "delete-service":
         ecs.delete_service(cluster=parameters["cluster"], service=parameters["service"], force=True)
         result = {}

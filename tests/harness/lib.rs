@@ -4,6 +4,9 @@
 //! disabled, dummy credentials and a loopback endpoint, so nothing a test does can reach beyond
 //! 127.0.0.1 or read the developer's own AWS configuration.
 
+pub mod module;
+pub mod story;
+
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -24,13 +27,12 @@ pub fn repo_root() -> PathBuf {
 /// binaries before it runs any test).
 pub fn workspace_binary(name: &str) -> PathBuf {
     let exe = std::env::current_exe().unwrap_or_default();
-    // target/<profile>/deps/<test> -> target/<profile>/<name>
-    let profile_dir = exe
-        .parent()
-        .and_then(Path::parent)
-        .map(Path::to_path_buf)
-        .unwrap_or_default();
-    profile_dir.join(name)
+    // A test runs as target/<profile>/deps/<test>, a binary (the demo) as target/<profile>/<bin>.
+    let mut dir = exe.parent().unwrap_or(Path::new("."));
+    if dir.ends_with("deps") {
+        dir = dir.parent().unwrap_or(dir);
+    }
+    dir.join(name)
 }
 
 /// A command for `program` with a sealed AWS environment (see the crate documentation).
