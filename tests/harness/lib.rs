@@ -446,3 +446,203 @@ mod tests {
         );
     }
 }
+
+// ---------------------------------------------------------------------------------------------
+// Misbehaving endpoints on loopback.
+
+/// What a [`Stub`] does with one request.
+#[derive(Debug, Clone)]
+pub enum Reply {
+    /// Pass the request on to this endpoint (`http://127.0.0.1:PORT`) and its answer back.
+    Forward(String),
+    /// Answer with this status and JSON body, as an AWS JSON-protocol service does.
+    Json { status: u16, body: String },
+}
+
+impl Reply {
+    /// An AWS JSON-protocol error: status 400 and `{"__type": code, "message": message}`.
+    pub fn aws_error(code: &str, message: &str) -> Self {
+        Reply::Json {
+            status: 400,
+            body: serde_json::json!({ "__type": code, "message": message }).to_string(),
+        }
+    }
+}
+
+/// An HTTP endpoint on 127.0.0.1 that answers each request as a script says: throttling, access
+/// denied, or forwarding to moto. One request per connection.
+#[derive(Debug)]
+pub struct Stub {
+    port: u16,
+    targets: std::sync::Arc<std::sync::Mutex<Vec<String>>>,
+    stop: std::sync::Arc<std::sync::atomic::AtomicBool>,
+}
+
+impl Stub {
+    /// Starts the stub. `script` gets each request's number (from 0) and its `X-Amz-Target`
+    /// header (such as `AmazonEC2ContainerServiceV20141113.DescribeServices`).
+    pub fn start(script: impl Fn(usize, &str) -> Reply + Send + Sync + 'static) -> Self {
+        use std::sync::atomic::Ordering;
+        let listener = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap_or_else(|error| panic!("cannot bind a stub: {error}"));
+        let port = listener.local_addr().map(|a| a.port()).unwrap_or_default();
+        let targets = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+        let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let script = std::sync::Arc::new(script);
+        let (seen, stopped) = (targets.clone(), stop.clone());
+        std::thread::spawn(move || {
+            for stream in listener.incoming() {
+                if stopped.load(Ordering::SeqCst) {
+                    break;
+                }
+                let Ok(stream) = stream else { continue };
+                let (seen, script) = (seen.clone(), script.clone());
+                std::thread::spawn(move || {
+                    let _ = serve_one(stream, &seen, script.as_ref());
+                });
+            }
+        });
+        Stub {
+            port,
+            targets,
+            stop,
+        }
+    }
+
+    /// `http://127.0.0.1:<port>`.
+    pub fn endpoint(&self) -> String {
+        format!("http://127.0.0.1:{}", self.port)
+    }
+
+    /// The `X-Amz-Target` of every request so far, in order of arrival, without the service
+    /// prefix (`DescribeServices`, `DescribeTaskDefinition`, ...).
+    pub fn targets(&self) -> Vec<String> {
+        self.targets
+            .lock()
+            .map(|targets| targets.clone())
+            .unwrap_or_default()
+    }
+}
+
+impl Drop for Stub {
+    fn drop(&mut self) {
+        self.stop.store(true, std::sync::atomic::Ordering::SeqCst);
+        // Wake the accepting thread so that it sees the flag.
+        let _ = std::net::TcpStream::connect(("127.0.0.1", self.port));
+    }
+}
+
+fn serve_one(
+    mut stream: std::net::TcpStream,
+    seen: &std::sync::Mutex<Vec<String>>,
+    script: &(dyn Fn(usize, &str) -> Reply + Send + Sync),
+) -> std::io::Result<()> {
+    use std::io::Read;
+    stream.set_read_timeout(Some(std::time::Duration::from_secs(30)))?;
+    let (head, body) = read_request(&mut stream)?;
+    let target = head
+        .lines()
+        .find_map(|line| {
+            let (name, value) = line.split_once(':')?;
+            name.trim()
+                .eq_ignore_ascii_case("x-amz-target")
+                .then(|| value.trim().to_string())
+        })
+        .unwrap_or_default();
+    let short = target.rsplit('.').next().unwrap_or_default().to_string();
+    let number = {
+        let mut seen = seen.lock().map_err(|_| std::io::Error::other("poisoned"))?;
+        seen.push(short);
+        seen.len() - 1
+    };
+    match script(number, &target) {
+        Reply::Json { status, body } => {
+            let response = format!(
+                "HTTP/1.1 {status} Stub\r\nContent-Type: application/x-amz-json-1.1\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+                body.len()
+            );
+            stream.write_all(response.as_bytes())?;
+        }
+        Reply::Forward(endpoint) => {
+            let address = endpoint.trim_start_matches("http://").to_string();
+            let mut upstream = std::net::TcpStream::connect(address)?;
+            let mut request = String::new();
+            for line in head.lines() {
+                if !line.to_ascii_lowercase().starts_with("connection:") && !line.is_empty() {
+                    request.push_str(line);
+                    request.push_str("\r\n");
+                }
+            }
+            request.push_str("Connection: close\r\n\r\n");
+            upstream.write_all(request.as_bytes())?;
+            upstream.write_all(&body)?;
+            let mut response = Vec::new();
+            upstream.read_to_end(&mut response)?;
+            stream.write_all(&response)?;
+        }
+    }
+    stream.flush()
+}
+
+/// Reads one HTTP/1.1 request: the head as text and the body its Content-Length announces.
+fn read_request(stream: &mut std::net::TcpStream) -> std::io::Result<(String, Vec<u8>)> {
+    use std::io::Read;
+    let mut buffer = Vec::new();
+    let mut chunk = [0u8; 4096];
+    let head_end = loop {
+        if let Some(at) = buffer.windows(4).position(|window| window == b"\r\n\r\n") {
+            break at;
+        }
+        let read = stream.read(&mut chunk)?;
+        if read == 0 {
+            return Err(std::io::Error::other(
+                "connection closed before the request",
+            ));
+        }
+        buffer.extend_from_slice(&chunk[..read]);
+    };
+    let head = String::from_utf8_lossy(&buffer[..head_end]).into_owned();
+    let length: usize = head
+        .lines()
+        .find_map(|line| {
+            let (name, value) = line.split_once(':')?;
+            name.trim()
+                .eq_ignore_ascii_case("content-length")
+                .then(|| value.trim().parse().ok())?
+        })
+        .unwrap_or(0);
+    let mut body = buffer[head_end + 4..].to_vec();
+    while body.len() < length {
+        let read = stream.read(&mut chunk)?;
+        if read == 0 {
+            break;
+        }
+        body.extend_from_slice(&chunk[..read]);
+    }
+    Ok((head, body))
+}
+
+/// A listener on 127.0.0.1 that accepts connections (the kernel completes them) and never
+/// answers: a black-holed endpoint, for timeout tests.
+#[derive(Debug)]
+pub struct BlackHole {
+    listener: std::net::TcpListener,
+}
+
+impl BlackHole {
+    pub fn start() -> Self {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap_or_else(|error| panic!("cannot bind a black hole: {error}"));
+        BlackHole { listener }
+    }
+
+    /// `http://127.0.0.1:<port>`.
+    pub fn endpoint(&self) -> String {
+        let port = self
+            .listener
+            .local_addr()
+            .map(|address| address.port())
+            .unwrap_or_default();
+        format!("http://127.0.0.1:{port}")
+    }
+}

@@ -44,9 +44,9 @@ variables, the shared config and credentials files (profiles, SSO, credential_pr
 identity token, ECS container credentials, EC2 instance metadata. AWS_ENDPOINT_URL and \
 AWS_ENDPOINT_URL_ECS are honoured. The needed IAM actions are ecs:DescribeServices and \
 ecs:DescribeTaskDefinition (plus sts:AssumeRole on assume_role_arn when set).\n\n\
-Every call is bounded: a connect timeout of at most 3 s, and timeout_seconds for each attempt and \
-for the whole lookup; throttling, 5xx answers and connection failures are retried with exponential \
-backoff up to max_attempts.",
+Time is bounded: the whole lookup takes at most timeout_seconds; connecting at most 3 s; each \
+attempt its share, timeout_seconds / max_attempts (at least 2 s). Throttling, 5xx answers and \
+connection failures are retried with exponential backoff and jitter, up to max_attempts per call.",
     query: &[
         QueryKey {
             name: "cluster",
@@ -112,8 +112,8 @@ AWS_ENDPOINT_URL_ECS, AWS_ENDPOINT_URL, else the region's public endpoint.",
             kind: Kind::PositiveInteger,
             required: false,
             default: Some("20"),
-            help: "The most the whole lookup may take, credentials, both calls and retries included; \
-also the bound of each attempt. Connecting is bounded by the smaller of this and 3 s.",
+            help: "The most the whole lookup may take: credentials, both calls and their retries. Each \
+attempt gets timeout_seconds / max_attempts (at least 2 s); connecting, at most 3 s.",
         },
         QueryKey {
             name: "max_attempts",
@@ -373,3 +373,6 @@ async fn lookup_with_settings(settings: &Settings) -> Result<Output, Error> {
     let live = lookup(&connection.client, &connection.context).await?;
     Ok(live.to_output(&connection.context))
 }
+
+#[cfg(test)]
+mod tests;
