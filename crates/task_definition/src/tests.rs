@@ -988,6 +988,68 @@ fn register_form_is_idempotent() {
 }
 
 #[test]
+fn mount_points_need_a_volume_and_a_path() {
+    assert_eq!(
+        app_error(json!({"mountPoints": [{"containerPath": "/data"}]})),
+        "container_definitions[0].mountPoints[0].sourceVolume is required"
+    );
+    assert_eq!(
+        app_error(json!({"mountPoints": [{"sourceVolume": "data"}]})),
+        "container_definitions[0].mountPoints[0].containerPath is required"
+    );
+    // Without the task's volumes (container definitions alone), any volume name is accepted.
+    parsed(
+        json!([app(
+            json!({"mountPoints": [{"sourceVolume": "data", "containerPath": "/d"}]})
+        )]),
+        NetworkMode::Bridge,
+    );
+}
+
+#[test]
+fn nulls_inside_lists_are_refused() {
+    assert_eq!(
+        error(json!([app(json!({})), null])),
+        "container_definitions[1] must be an object, got null"
+    );
+    assert_eq!(
+        app_error(json!({"environment": [null]})),
+        "container_definitions[0].environment[0] must be an object, got null"
+    );
+    assert_eq!(
+        app_error(json!({"environment": {"A": null}})),
+        "container_definitions[0].environment.A must be a string (environment values are strings: quote numbers and booleans), got null"
+    );
+}
+
+#[test]
+fn task_level_value_lists() {
+    assert_eq!(
+        task_error(task(
+            json!({"proxyConfiguration": {"type": "ENVOY", "containerName": "app"}})
+        )),
+        "desired_task_definition.proxyConfiguration.type must be one of APPMESH, got \"ENVOY\""
+    );
+    assert_eq!(
+        task_error(task(json!({"volumes": [{"name": "d",
+            "efsVolumeConfiguration": {"fileSystemId": "fs-1", "transitEncryption": "ON"}}]}))),
+        "desired_task_definition.volumes[0].efsVolumeConfiguration.transitEncryption must be one of ENABLED, DISABLED, got \"ON\""
+    );
+    assert_eq!(
+        task_error(task(json!({"ephemeralStorage": {}}))),
+        "desired_task_definition.ephemeralStorage.sizeInGiB is required (21..200)"
+    );
+    assert_eq!(
+        task_error(task(json!({"containerDefinitions": {"app": {}}}))),
+        "desired_task_definition.containerDefinitions must be an array, got an object"
+    );
+    assert_eq!(
+        task_error(task(json!({"containerDefinitions": []}))),
+        "desired_task_definition.containerDefinitions must have at least one container definition"
+    );
+}
+
+#[test]
 fn register_form_output_parses_again() {
     let once = register(
         json!([app(
