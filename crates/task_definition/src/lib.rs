@@ -54,9 +54,11 @@ pub enum Error {
     Invalid { path: String, problem: String },
 }
 
+/// "an" before the table names that start with a vowel sound (`an efsVolumeConfiguration`,
+/// but `a ulimit`).
 fn article(what: &str) -> &'static str {
     match what.chars().next() {
-        Some('a' | 'e' | 'i' | 'o' | 'u') => "n",
+        Some('a' | 'e' | 'i' | 'o') => "n",
         _ => "",
     }
 }

@@ -561,6 +561,14 @@ fn ulimits_names_and_limits() {
         "container_definitions[0].ulimits[0].hardLimit is required"
     );
     assert_eq!(
+        app_error(json!({"ulimits": [{"name": "nofile", "softLimit": 1, "hardlimit": 1}]})),
+        "container_definitions[0].ulimits[0].hardlimit is not a ulimit field; did you mean hardLimit?"
+    );
+    assert_eq!(
+        app_error(json!({"extraHosts": [{"hostname": "db", "ip": "10.0.0.1"}]})),
+        "container_definitions[0].extraHosts[0].ip is not an extraHosts entry field; the fields are hostname, ipAddress"
+    );
+    assert_eq!(
         app_error(json!({"ulimits": [{"softLimit": 1, "hardLimit": 1}]})),
         "container_definitions[0].ulimits[0].name is required"
     );
