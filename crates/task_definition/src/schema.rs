@@ -259,12 +259,16 @@ pub(crate) static VOLUME_FROM: Table = Table {
 
 /// `add` and `drop` are sets of capability names: their order means nothing to Docker, so sorting
 /// both sides cannot hide a change. DescribeTaskDefinition returns `add: []` when only `drop` was
-/// given (ECS_FACTS.md); the register form sends both lists so what ECS returns is what was sent.
+/// given (ECS_FACTS.md), so the register form sends it. Whether ECS adds `drop: []` when only `add`
+/// was given is unknown; it is not sent, since an empty list ECS would not return makes the
+/// provider diff just as surely as one it adds.
 pub(crate) static KERNEL_CAPABILITIES: Table = Table {
     what: "capabilities",
     fields: &[
         Field::new("add", STRINGS).set().filled(Lit::EmptyList),
-        Field::new("drop", STRINGS).set().filled(Lit::EmptyList),
+        Field::new("drop", STRINGS)
+            .set()
+            .same_as_absent(Lit::EmptyList),
     ],
 };
 

@@ -982,6 +982,30 @@ fn register_form_keeps_what_was_given() {
 }
 
 #[test]
+fn register_form_adds_only_the_empty_lists_ecs_adds() {
+    let registered = register(
+        json!([app(
+            json!({"linuxParameters": {"capabilities": {"add": ["SYS_PTRACE"]}, "initProcessEnabled": true}})
+        )]),
+        NetworkMode::Bridge,
+    );
+    assert_eq!(
+        registered[0]["linuxParameters"],
+        json!({"capabilities": {"add": ["SYS_PTRACE"]}, "initProcessEnabled": true})
+    );
+    for absent in [
+        "links",
+        "secrets",
+        "environmentFiles",
+        "dependsOn",
+        "ulimits",
+        "dockerLabels",
+    ] {
+        assert!(registered[0].get(absent).is_none(), "{absent}");
+    }
+}
+
+#[test]
 fn register_form_is_idempotent() {
     let once = parsed(
         json!([app(
