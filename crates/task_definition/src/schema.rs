@@ -405,7 +405,8 @@ pub(crate) static CONTAINER: Table = Table {
         Field::new("dependsOn", objects!(CONTAINER_DEPENDENCY)),
         Field::new("startTimeout", Integer),
         Field::new("stopTimeout", Integer),
-        Field::new("versionConsistency", STRING),
+        // "By default, the value is enabled." (ECS API reference `ContainerDefinition`)
+        Field::new("versionConsistency", STRING).same_as_absent(Lit::Str("enabled")),
         Field::new("hostname", STRING),
         Field::new("user", STRING),
         Field::new("workingDirectory", STRING),

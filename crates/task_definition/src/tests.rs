@@ -575,6 +575,14 @@ fn ulimits_names_and_limits() {
 }
 
 #[test]
+fn version_consistency_values() {
+    assert_eq!(
+        app_error(json!({"versionConsistency": "ENABLED"})),
+        "container_definitions[0].versionConsistency must be one of enabled, disabled, got \"ENABLED\""
+    );
+}
+
+#[test]
 fn restart_policy_needs_enabled() {
     assert_eq!(
         app_error(json!({"restartPolicy": {"ignoredExitCodes": [0]}})),

@@ -262,6 +262,11 @@ fn check_container(
             ));
         }
     }
+    one_of(
+        format!("{path}.versionConsistency"),
+        string(container, "versionConsistency"),
+        &["enabled", "disabled"],
+    )?;
     check_port_mappings(container, path, network_mode)?;
     check_variables(container, path)?;
     for (index, file) in objects(container, "environmentFiles") {

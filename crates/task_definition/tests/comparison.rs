@@ -493,6 +493,35 @@ fn round_trips_compare_equal() {
             }}),
         ),
         (
+            "documented defaults written out on the live side",
+            web(),
+            with(
+                web_described(),
+                &[
+                    (
+                        "/taskDefinition/containerDefinitions/1/versionConsistency",
+                        json!("enabled"),
+                    ),
+                    (
+                        "/taskDefinition/containerDefinitions/1/privileged",
+                        json!(false),
+                    ),
+                    (
+                        "/taskDefinition/containerDefinitions/1/readonlyRootFilesystem",
+                        json!(false),
+                    ),
+                    (
+                        "/taskDefinition/volumes/0/efsVolumeConfiguration/transitEncryption",
+                        json!("DISABLED"),
+                    ),
+                    (
+                        "/taskDefinition/volumes/0/efsVolumeConfiguration/authorizationConfig",
+                        json!({"iam": "DISABLED"}),
+                    ),
+                ],
+            ),
+        ),
+        (
             "environment entry with an empty value dropped by ECS",
             with(
                 bridge.clone(),
