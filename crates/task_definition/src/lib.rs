@@ -14,6 +14,26 @@
 //!   every real difference.
 //!
 //! Every function is pure and never panics, whatever JSON it is given.
+//!
+//! # Decisions on facts no source settles
+//!
+//! - Environment entries whose value is `""` are left out of the register form and ignored when
+//!   comparing: ECS reportedly drops them (terraform-provider-aws #39533, open), so keeping them
+//!   would make the provider diff forever, and leaving them out makes what is registered the same
+//!   either way.
+//! - Host network mode: `hostPort` is sent equal to `containerPort`. Whether ECS fills it is not
+//!   known; a value that was sent comes back as sent, so the provider sees no diff either way.
+//! - `linuxParameters.capabilities.add: []` is sent when only `drop` is given (reported), but not
+//!   `drop: []` when only `add` is given (not reported).
+//! - Lists are kept in order unless ECS is known to reorder them (containers, `environment`,
+//!   `secrets`, `requiresCompatibilities`) or they are sets by meaning (volumes and placement
+//!   constraints, capabilities, device permissions, ignored exit codes): a reordering that ECS
+//!   did not make is reported, the lesser error.
+//! - A field the schema does not know is ignored on the live side (a newer API adding a field or
+//!   a default must not register a revision on every apply) and refused on the desired side.
+//! - Documented defaults compare equal to absent even where ECS is not known to fill them in:
+//!   `false` for the Docker flags and `readOnly`, `versionConsistency: "enabled"`, EFS
+//!   `transitEncryption`/`iam` `DISABLED`, docker volume `local`/`task`/no autoprovision.
 
 mod canonical;
 mod diff;
