@@ -66,7 +66,11 @@ pub async fn connect(settings: &Settings) -> Result<Connection, Error> {
     let sdk = loader.load().await;
     let region = match sdk.region() {
         Some(region) => region.as_ref().to_string(),
-        None => return Err(Error::NoRegion),
+        None => {
+            return Err(Error::NoRegion {
+                profile: profile_description(settings),
+            });
+        }
     };
     check_region(&region).map_err(|()| Error::InvalidConfiguredRegion)?;
 
@@ -140,18 +144,30 @@ pub fn endpoint_description(settings: &Settings, region: Option<&str>) -> String
 /// The credential sources the default chain tries, in order (aws-config's
 /// `DefaultCredentialsChain`).
 fn chain_description(settings: &Settings) -> String {
-    let profile = match &settings.profile {
-        Some(profile) => format!("profile `{profile}`"),
-        None => "AWS_PROFILE or the default profile".to_string(),
-    };
+    let profile = profile_description(settings);
     format!(
-        "environment variables, the shared config and credentials files ({profile}, SSO and credential_process included), a web identity token, ECS container credentials and EC2 instance metadata"
+        "environment variables, the shared config and credentials files ({profile}; SSO and credential_process included), a web identity token, ECS container credentials and EC2 instance metadata"
     )
 }
 
+/// The profile in use, for messages: the query's, or the name (never the value) of the variable.
+fn profile_description(settings: &Settings) -> String {
+    match &settings.profile {
+        Some(profile) => format!("profile `{profile}`"),
+        None => "the profile AWS_PROFILE names, or the default one".to_string(),
+    }
+}
+
 fn no_credentials(settings: &Settings) -> Error {
+    let advice = match &settings.profile {
+        Some(profile) => format!(
+            "check that profile `{profile}` is defined in the shared config files and has a credential source, or run `aws sso login --profile {profile}`"
+        ),
+        None => "run `aws sso login`, set `profile` or `assume_role_arn`, or export credentials to the environment Terraform runs in".to_string(),
+    };
     Error::NoCredentials {
         chain: chain_description(settings),
+        advice,
     }
 }
 

@@ -18,9 +18,9 @@ pub enum Error {
     InvalidConfiguredRegion,
 
     #[error(
-        "no AWS region is configured; set the `region` query key (or AWS_REGION, or a region in the profile)"
+        "no AWS region is configured; set the `region` query key (or AWS_REGION, or a region in {profile})"
     )]
-    NoRegion,
+    NoRegion { profile: String },
 
     #[error(
         "query key `{key}` is an ARN in region {arn_region}, but the region is {region}; pass names, or ARNs of the region asked"
@@ -51,10 +51,8 @@ pub enum Error {
     )]
     TooManyAttempts { max_attempts: u32 },
 
-    #[error(
-        "no AWS credentials found; tried {chain}; run `aws sso login`, set `profile` or `assume_role_arn`, or export credentials to the environment Terraform runs in"
-    )]
-    NoCredentials { chain: String },
+    #[error("no AWS credentials found; tried {chain}; {advice}")]
+    NoCredentials { chain: String, advice: String },
 
     #[error(
         "failed to load AWS credentials{profile}; check the shared config files and the credential source they name"

@@ -235,6 +235,67 @@ fn assumed_role_is_used_for_the_calls() {
 }
 
 #[test]
+fn endpoint_from_the_query_or_the_ecs_variable_wins() {
+    let moto = Moto::start();
+    moto.create_service("prod", "web");
+    // The query's endpoint_url over AWS_ENDPOINT_URL.
+    let (run, _) = lookup_at(
+        ecs_drift_tests::UNUSED_LOOPBACK_ENDPOINT,
+        json!({"cluster": "prod", "service": "web", "endpoint_url": moto.endpoint(), "max_attempts": "1"}),
+    );
+    assert_eq!(run.assert_success()["found"], "true");
+
+    // AWS_ENDPOINT_URL_ECS over AWS_ENDPOINT_URL (the SDKs' service-specific endpoint variable).
+    let mut command = with_secrets(sealed_command(BINARY));
+    command.env("AWS_ENDPOINT_URL_ECS", moto.endpoint());
+    let run = run_command(
+        command,
+        br#"{"cluster": "prod", "service": "web", "max_attempts": "1"}"#,
+    );
+    assert_eq!(run.assert_success()["found"], "true");
+}
+
+#[test]
+fn profile_from_the_shared_files_gives_region_and_credentials() {
+    let moto = Moto::start();
+    moto.create_service("prod", "web");
+    let directory = tempfile::tempdir().expect("a temporary directory");
+    let config = directory.path().join("config");
+    let credentials = directory.path().join("credentials");
+    std::fs::write(&config, "[profile plan]\nregion = us-east-1\n").expect("config written");
+    std::fs::write(
+        &credentials,
+        format!("[plan]\naws_access_key_id = AKIDPROFILE\naws_secret_access_key = {SECRET}\n"),
+    )
+    .expect("credentials written");
+    let mut command = moto.command(BINARY);
+    command
+        .env_remove("AWS_ACCESS_KEY_ID")
+        .env_remove("AWS_SECRET_ACCESS_KEY")
+        .env_remove("AWS_REGION")
+        .env_remove("AWS_DEFAULT_REGION")
+        .env("AWS_CONFIG_FILE", &config)
+        .env("AWS_SHARED_CREDENTIALS_FILE", &credentials);
+    let query =
+        json!({"cluster": "prod", "service": "web", "profile": "plan", "max_attempts": "1"});
+    let result = run_command(command, query.to_string().as_bytes()).assert_success();
+    assert_eq!(result["found"], "true");
+    assert_eq!(result["region"], MOTO_REGION);
+
+    // A profile that does not exist is named, and nothing of the files is repeated.
+    let mut command = moto.command(BINARY);
+    command
+        .env_remove("AWS_ACCESS_KEY_ID")
+        .env_remove("AWS_SECRET_ACCESS_KEY")
+        .env("AWS_CONFIG_FILE", &config)
+        .env("AWS_SHARED_CREDENTIALS_FILE", &credentials);
+    let query = json!({"cluster": "prod", "service": "web", "profile": "prod-admin"});
+    let run = run_command(command, query.to_string().as_bytes());
+    let line = assert_error(&run, "prod-admin");
+    assert!(!line.contains("AKIDPROFILE"), "{line}");
+}
+
+#[test]
 fn refused_endpoint_fails_fast_with_one_line() {
     // Default retries: the refused connection is retried with backoff, and still fails fast.
     let (run, elapsed) = lookup_at(
