@@ -4,9 +4,9 @@ use std::fmt;
 
 use serde_json::Value;
 
+use crate::Map;
 use crate::canonical::comparison_form;
 use crate::schema::{self, Field, Kind, Lit, Order, Table};
-use crate::{Map, shown};
 
 /// What replaces an environment value in differences unless values are asked for.
 pub const REDACTED: &str = "(redacted)";
@@ -364,7 +364,7 @@ fn show_value(value: &Value, kind: Kind) -> String {
         (Value::Null, _) => "(absent)".to_string(),
         // Task cpu and memory are strings in the API but read as numbers: `cpu 256 -> 512`.
         (Value::String(text), Kind::Size(_)) => text.clone(),
-        _ => shown(value),
+        _ => value.to_string(),
     }
 }
 

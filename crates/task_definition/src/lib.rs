@@ -167,7 +167,8 @@ pub(crate) fn quoted(text: &str) -> String {
     serde_json::Value::from(text).to_string()
 }
 
-/// A value as compact JSON, shortened for messages.
+/// A value as compact JSON, shortened for error messages (a difference line shows values whole:
+/// two shortened values could look equal).
 pub(crate) fn shown(value: &serde_json::Value) -> String {
     const LIMIT: usize = 80;
     let text = value.to_string();
@@ -175,7 +176,7 @@ pub(crate) fn shown(value: &serde_json::Value) -> String {
         text
     } else {
         let short: String = text.chars().take(LIMIT).collect();
-        format!("{short}...")
+        format!("{short}…")
     }
 }
 

@@ -118,7 +118,13 @@ pub(crate) fn wrong_type(
     sensitive: bool,
 ) -> Error {
     let kind = external_protocol::json_type(found);
+    let wants_structure = expected.starts_with("an array") || expected.starts_with("an object");
     let found = match found {
+        // JSON text where JSON was expected: encoded twice (jsonencode of a jsonencode'd value,
+        // or a resource's JSON string attribute passed on as it is).
+        Value::String(text) if wants_structure && holds_json_structure(text) => {
+            "a string of JSON text (decode it with jsondecode() first)".to_string()
+        }
         Value::Bool(_) | Value::Number(_) | Value::String(_) if !sensitive => {
             format!("{kind} {}", shown(found))
         }
@@ -129,6 +135,13 @@ pub(crate) fn wrong_type(
         expected,
         found,
     }
+}
+
+fn holds_json_structure(text: &str) -> bool {
+    matches!(
+        serde_json::from_str::<Value>(text),
+        Ok(Value::Array(_) | Value::Object(_))
+    )
 }
 
 fn expected(kind: Kind) -> &'static str {

@@ -175,6 +175,40 @@ fn wrong_types_name_the_path_and_the_expected_type() {
 }
 
 #[test]
+fn json_text_where_json_is_expected_says_to_decode_it() {
+    assert_eq!(
+        error(json!("[{\"name\": \"app\", \"image\": \"nginx\"}]")),
+        "container_definitions must be an array of container definitions, got a string of JSON text (decode it with jsondecode() first)"
+    );
+    assert_eq!(
+        task_error(task(
+            json!({"containerDefinitions": "[{\"name\": \"app\"}]"})
+        )),
+        "desired_task_definition.containerDefinitions must be an array, got a string of JSON text (decode it with jsondecode() first)"
+    );
+    assert_eq!(
+        app_error(json!({"healthCheck": "{\"command\": [\"CMD\", \"true\"]}"})),
+        "container_definitions[0].healthCheck must be an object, got a string of JSON text (decode it with jsondecode() first)"
+    );
+    assert_eq!(
+        app_error(json!({"command": "[unbalanced"})),
+        "container_definitions[0].command must be an array, got a string \"[unbalanced\""
+    );
+}
+
+#[test]
+fn long_values_are_shortened_in_messages() {
+    let long = "x".repeat(100);
+    assert_eq!(
+        app_error(json!({"cpu": long})),
+        format!(
+            "container_definitions[0].cpu must be an integer, got a string \"{}…",
+            "x".repeat(79)
+        )
+    );
+}
+
+#[test]
 fn nulls_mean_absent() {
     let containers = parsed(
         json!([app(
