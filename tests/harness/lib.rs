@@ -3,6 +3,29 @@
 //! Every program a test starts runs with the caller's `AWS_*` variables removed, instance metadata
 //! disabled, dummy credentials and a loopback endpoint, so nothing a test does can reach beyond
 //! 127.0.0.1 or read the developer's own AWS configuration.
+//!
+//! - Programs: [`sealed_command`], [`run`], [`run_command`], [`Run::assert_success`],
+//!   [`Run::assert_error`], [`workspace_binary`].
+//! - ECS on loopback: [`Moto::start`] runs moto's server on a free port (installing the project's
+//!   `.venv` with `scripts/bootstrap-venv` first when needed) and stops it on drop;
+//!   [`Moto::command`] points a sealed command at it; [`Moto::create_service`] seeds a cluster and
+//!   an awsvpc service with two containers; [`Moto::seed`] runs the other actions of
+//!   `tests/moto_seed.py`; [`Moto::ecs_deploy`] ships an image with the real `ecs deploy`.
+//! - The venv's tools: [`venv_bin`] (`moto_server`, `ecs`, `aws`, `python`, `terraform`).
+//! - Endpoints that misbehave: [`Stub`] answers from a script ([`Reply::aws_error`] to throttle or
+//!   deny, [`Reply::Forward`] to pass on to moto); [`BlackHole`] accepts and never answers.
+//!
+//! ```no_run
+//! use ecs_drift_tests::{Moto, run_command, workspace_binary};
+//! let moto = Moto::start();
+//! moto.create_service("prod", "web");
+//! moto.ecs_deploy("prod", "web", "app", "example/app:2");
+//! let run = run_command(
+//!     moto.command(workspace_binary("live_task_lookup")),
+//!     br#"{"cluster": "prod", "service": "web", "max_attempts": "1"}"#,
+//! );
+//! assert_eq!(run.assert_success()["revision"], "2");
+//! ```
 
 pub mod module;
 pub mod story;
@@ -175,11 +198,6 @@ pub fn venv_bin(name: &str) -> PathBuf {
 ///
 /// Every test gets its own server, so tests share no state and run in parallel.
 ///
-/// ```no_run
-/// let moto = ecs_drift_tests::Moto::start();
-/// let service = moto.create_service("prod", "web");
-/// let run = ecs_drift_tests::run_command(moto.command("live_task_lookup"), b"{}");
-/// ```
 #[derive(Debug)]
 pub struct Moto {
     child: std::process::Child,
