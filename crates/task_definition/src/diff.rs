@@ -87,6 +87,7 @@ impl Location {
     }
 
     fn key(&self, key: &str) -> Self {
+        let key = crate::key_text(key);
         Self {
             scope: self.scope.clone(),
             label: format!("{}[{key}]", self.label),
@@ -237,7 +238,7 @@ impl Walk {
     ) {
         if table == &schema::CONTAINER {
             let at = Location {
-                scope: format!("container {name}"),
+                scope: format!("container {}", crate::key_text(name)),
                 label: String::new(),
                 path: at.key(name).path,
             };
@@ -253,7 +254,7 @@ impl Walk {
             let value_field = table.field(value_key);
             let at = Location {
                 scope: at.scope.clone(),
-                label: format!("{} {name}", at.label),
+                label: format!("{} {}", at.label, crate::key_text(name)),
                 path: at.key(name).field(value_key).path,
             };
             let desired = desired.and_then(|entry| entry.get(value_key));

@@ -162,6 +162,16 @@ impl fmt::Display for NetworkMode {
     }
 }
 
+/// A key (a container or variable name) as paths and lines show it: as it is when it is a plain
+/// name, else as a JSON string literal, so that a path stays on one line and unambiguous.
+pub(crate) fn key_text(key: &str) -> String {
+    let plain = !key.is_empty()
+        && key
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.' | '/' | ':'));
+    if plain { key.to_string() } else { quoted(key) }
+}
+
 /// `text` as a JSON string literal, for messages.
 pub(crate) fn quoted(text: &str) -> String {
     serde_json::Value::from(text).to_string()

@@ -333,10 +333,16 @@ impl Walk {
     }
 }
 
+/// `path.key`; a key that is not a plain name (a dot, a space, a newline, ...) is written as a
+/// quoted index, `path["key.with dots"]`, so that the path stays readable and on one line.
 fn join(path: &str, key: &str) -> String {
-    if path.is_empty() {
-        key.to_string()
-    } else {
-        format!("{path}.{key}")
+    let plain = !key.is_empty()
+        && key
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
+    match (path.is_empty(), plain) {
+        (true, true) => key.to_string(),
+        (false, true) => format!("{path}.{key}"),
+        (_, false) => format!("{path}[{}]", crate::quoted(key)),
     }
 }

@@ -133,6 +133,18 @@ fn unknown_keys_are_found_at_any_depth() {
 }
 
 #[test]
+fn odd_keys_are_quoted_in_paths() {
+    assert_eq!(
+        app_error(json!({"bad\nkey": 1})),
+        "container_definitions[0][\"bad\\nkey\"] is not a container definition field; the fields are name, image, repositoryCredentials, cpu, memory, memoryReservation, links, portMappings, essential, restartPolicy, entryPoint, command, environment, environmentFiles, mountPoints, volumesFrom, linuxParameters, secrets, dependsOn, startTimeout, stopTimeout, versionConsistency, hostname, user, workingDirectory, disableNetworking, privileged, readonlyRootFilesystem, dnsServers, dnsSearchDomains, extraHosts, dockerSecurityOptions, interactive, pseudoTerminal, dockerLabels, ulimits, logConfiguration, healthCheck, systemControls, resourceRequirements, firelensConfiguration, credentialSpecs"
+    );
+    assert_eq!(
+        app_error(json!({"dockerLabels": {"com.example.team": 1}})),
+        "container_definitions[0].dockerLabels[\"com.example.team\"] must be a string, got a number 1"
+    );
+}
+
+#[test]
 fn unknown_key_without_a_near_match_lists_the_fields() {
     assert_eq!(
         app_error(json!({"restartPolicy": {"enabled": true, "zzz": 1}})),

@@ -905,6 +905,29 @@ fn unknown_live_fields_are_ignored_but_known_ones_compared() {
 }
 
 #[test]
+fn odd_names_stay_on_one_line() {
+    let desired = object(json!({"family": "web", "containerDefinitions": [
+        {"name": "app", "image": "x", "environment": [{"name": "A B\nC", "value": "1"}]}
+    ]}));
+    let live = object(json!({"family": "web", "containerDefinitions": [
+        {"name": "app", "image": "x"}, {"name": "old\none", "image": "y"}
+    ]}));
+    let found = differences(&desired, &live, false);
+    let lines: Vec<String> = found.iter().map(ToString::to_string).collect();
+    assert_eq!(
+        lines,
+        vec![
+            "container app: environment \"A B\\nC\" added",
+            "container \"old\\none\": removed",
+        ]
+    );
+    assert_eq!(
+        found[0].path,
+        "containerDefinitions[app].environment[\"A B\\nC\"].value"
+    );
+}
+
+#[test]
 fn differences_serialise_for_differences_json() {
     let value = with(web(), &[("/cpu", json!("256"))]);
     let found = differences(&desired(&value), &live(&web_described()), false);

@@ -402,8 +402,9 @@ fn any_json() -> impl Strategy<Value = Value> {
     ];
     leaf.prop_recursive(5, 64, 6, |inner| {
         let key = prop_oneof![
-            proptest::sample::select(KEYS).prop_map(str::to_string),
-            "[a-zA-Z]{1,6}"
+            4 => proptest::sample::select(KEYS).prop_map(str::to_string),
+            2 => "[a-zA-Z]{1,6}",
+            1 => "[ -~\n]{0,4}",
         ];
         prop_oneof![
             proptest::collection::vec(inner.clone(), 0..5).prop_map(Value::Array),
@@ -453,6 +454,30 @@ fn live(value: &Value) -> Map {
 
 fn shown(found: &[task_definition::Difference]) -> Vec<String> {
     found.iter().map(ToString::to_string).collect()
+}
+
+/// Every JSON pointer inside `value`, the root included.
+fn pointers(value: &Value) -> Vec<String> {
+    fn walk(value: &Value, at: String, found: &mut Vec<String>) {
+        match value {
+            Value::Object(object) => {
+                for (key, item) in object {
+                    let escaped = key.replace('~', "~0").replace('/', "~1");
+                    walk(item, format!("{at}/{escaped}"), found);
+                }
+            }
+            Value::Array(items) => {
+                for (index, item) in items.iter().enumerate() {
+                    walk(item, format!("{at}/{index}"), found);
+                }
+            }
+            _ => {}
+        }
+        found.push(at);
+    }
+    let mut found = Vec::new();
+    walk(value, String::new(), &mut found);
+    found
 }
 
 /// One change to a valid task definition, and the path its difference must have.
@@ -677,6 +702,42 @@ proptest! {
     }
 
     #[test]
+    fn a_damaged_task_never_panics_and_errors_are_one_line_under_the_root(
+        task in task(), at in any::<proptest::sample::Index>(), replacement in any_json(),
+    ) {
+        let mut damaged = task.clone();
+        let pointers = pointers(&task);
+        let pointer = at.get(&pointers);
+        if let Some(slot) = damaged.pointer_mut(pointer) {
+            *slot = replacement;
+        }
+        match parse_task_definition(&damaged, "desired") {
+            Ok(parsed) => {
+                let _ = differences(&parsed, &live(&ecs_describe(&task, 0)), false);
+            }
+            Err(error) => {
+                let message = error.to_string();
+                prop_assert!(message.starts_with("desired"), "{}", message);
+                prop_assert!(error.path().starts_with("desired"), "{}", message);
+                prop_assert!(!message.contains('\n'), "{}", message);
+                prop_assert!(!message.ends_with('.'), "{}", message);
+            }
+        }
+        if let Ok(live) = parse_live_task_definition(&damaged, "live") {
+            let form = comparison_form(&live);
+            prop_assert_eq!(comparison_form(&form), form);
+            let _ = differences(&desired(&task), &live, true);
+        }
+        if let Some(containers) = damaged.get("containerDefinitions") {
+            for mode in NetworkMode::ALL {
+                if let Err(error) = parse_container_definitions(containers, "container_definitions", mode) {
+                    prop_assert!(error.to_string().starts_with("container_definitions"));
+                }
+            }
+        }
+    }
+
+    #[test]
     fn parsing_never_panics(value in any_json()) {
         for mode in NetworkMode::ALL {
             let _ = parse_container_definitions(&value, "c", mode);
@@ -695,7 +756,11 @@ proptest! {
             let registered = register_form(&[a.clone(), b.clone()], mode);
             prop_assert_eq!(register_form(&registered, mode), registered);
         }
-        let _ = differences(&a, &b, false);
+        for difference in differences(&a, &b, false) {
+            let line = difference.to_string();
+            prop_assert!(!line.contains('\n'), "{}", line);
+            prop_assert!(line.starts_with("task: ") || line.starts_with("container "), "{}", line);
+        }
         prop_assert!(differences(&a, &a, false).is_empty());
         prop_assert!(differences(&b, &b, true).is_empty());
     }
