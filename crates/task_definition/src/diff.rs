@@ -147,7 +147,11 @@ impl Walk {
             (Kind::List(item), Some(Value::Array(desired)), Some(Value::Array(live))) => {
                 self.list(desired, live, *item, field, at);
             }
-            (Kind::List(item), desired, live) if field.order != Order::Kept => {
+            (Kind::List(item), desired, live)
+                if field.order != Order::Kept
+                    && desired.is_none_or(Value::is_array)
+                    && live.is_none_or(Value::is_array) =>
+            {
                 // A keyed list present on one side only: entry by entry, so each added or
                 // removed entry gets its own line.
                 let empty = Vec::new();

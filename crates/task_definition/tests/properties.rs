@@ -690,6 +690,7 @@ proptest! {
         let live = live(&ecs_describe(&task, shuffle));
         let found = differences(&desired(&changed), &live, true);
         prop_assert!(!found.is_empty(), "no difference for {path}");
+        prop_assert!(comparison_form(&desired(&changed)) != comparison_form(&live));
         if choice % 14 == 10 {
             // A removed container: one difference naming it.
             prop_assert_eq!(found.len(), 1, "{:#?}", shown(&found));
@@ -761,6 +762,10 @@ proptest! {
             prop_assert!(!line.contains('\n'), "{}", line);
             prop_assert!(line.starts_with("task: ") || line.starts_with("container "), "{}", line);
         }
+        // The one error the selector must never make: "no difference" when the forms differ.
+        let same = comparison_form(&a) == comparison_form(&b);
+        prop_assert_eq!(differences(&a, &b, false).is_empty(), same);
+        prop_assert_eq!(differences(&b, &a, true).is_empty(), same);
         prop_assert!(differences(&a, &a, false).is_empty());
         prop_assert!(differences(&b, &b, true).is_empty());
     }
