@@ -196,9 +196,15 @@ fn compare_value(
             Value::Object(compare_object(object, table, network_mode))
         }
         (Kind::List(item_kind), Value::Array(items)) => {
+            // The list's default and blank rule are the list's, not its items'.
+            let item_field = Field {
+                default: None,
+                blank_is_absent: false,
+                ..*field
+            };
             let mut items: Vec<Value> = items
                 .iter()
-                .filter_map(|item| compare_value(item, *item_kind, field, network_mode))
+                .filter_map(|item| compare_value(item, *item_kind, &item_field, network_mode))
                 .collect();
             if let Some(value_key) = field.object_form {
                 // An entry without its value: an environment variable set to "" (see
