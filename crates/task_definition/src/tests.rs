@@ -621,6 +621,58 @@ fn ulimits_names_and_limits() {
 }
 
 #[test]
+fn smaller_objects_need_their_required_members() {
+    assert_eq!(
+        app_error(json!({"repositoryCredentials": {}})),
+        "container_definitions[0].repositoryCredentials.credentialsParameter is required"
+    );
+    assert_eq!(
+        app_error(json!({"linuxParameters": {"devices": [{"containerPath": "/dev/x"}]}})),
+        "container_definitions[0].linuxParameters.devices[0].hostPath is required"
+    );
+    assert_eq!(
+        app_error(
+            json!({"linuxParameters": {"devices": [{"hostPath": "/dev/x", "permissions": ["read", "execute"]}]}})
+        ),
+        "container_definitions[0].linuxParameters.devices[0].permissions[1] must be one of read, write, mknod, got \"execute\""
+    );
+    assert_eq!(
+        app_error(json!({"linuxParameters": {"tmpfs": [{"containerPath": "/tmp"}]}})),
+        "container_definitions[0].linuxParameters.tmpfs[0].size is required (MiB)"
+    );
+    assert_eq!(
+        app_error(json!({"linuxParameters": {"tmpfs": [{"containerPath": "/tmp", "size": 0}]}})),
+        "container_definitions[0].linuxParameters.tmpfs[0].size must be a positive number of MiB, got 0"
+    );
+    assert_eq!(
+        app_error(json!({"extraHosts": [{"hostname": "db"}]})),
+        "container_definitions[0].extraHosts[0].ipAddress is required"
+    );
+    assert_eq!(
+        app_error(json!({"resourceRequirements": [{"value": "1", "type": "CPU"}]})),
+        "container_definitions[0].resourceRequirements[0].type must be one of GPU, InferenceAccelerator, got \"CPU\""
+    );
+    assert_eq!(
+        app_error(json!({"resourceRequirements": [{"value": "1"}]})),
+        "container_definitions[0].resourceRequirements[0].type is required (GPU or InferenceAccelerator)"
+    );
+    assert_eq!(
+        app_error(json!({"firelensConfiguration": {"type": "vector"}})),
+        "container_definitions[0].firelensConfiguration.type must be one of fluentd, fluentbit, got \"vector\""
+    );
+    assert_eq!(
+        app_error(json!({"firelensConfiguration": {"options": {}}})),
+        "container_definitions[0].firelensConfiguration.type is required (fluentd or fluentbit)"
+    );
+    assert_eq!(
+        task_error(task(
+            json!({"inferenceAccelerators": [{"deviceName": "device_1"}]})
+        )),
+        "desired_task_definition.inferenceAccelerators[0].deviceType is required"
+    );
+}
+
+#[test]
 fn version_consistency_values() {
     assert_eq!(
         app_error(json!({"versionConsistency": "ENABLED"})),

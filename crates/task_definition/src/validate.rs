@@ -392,6 +392,97 @@ fn check_container(
             ));
         }
     }
+    check_smaller_objects(container, path)
+}
+
+/// Required members and allowed values of the smaller objects of a container. (AWS SDK model:
+/// the members marked required, and the enums `DeviceCgroupPermission`, `ResourceType`,
+/// `FirelensConfigurationType`)
+fn check_smaller_objects(container: &Map, path: &str) -> Result<(), Error> {
+    if let Some(credentials) = container
+        .get("repositoryCredentials")
+        .and_then(Value::as_object)
+    {
+        required(
+            credentials,
+            "credentialsParameter",
+            &format!("{path}.repositoryCredentials"),
+        )?;
+    }
+    if let Some(linux) = container.get("linuxParameters").and_then(Value::as_object) {
+        for (index, device) in objects(linux, "devices") {
+            let device_path = format!("{path}.linuxParameters.devices[{index}]");
+            required(device, "hostPath", &device_path)?;
+            let permissions = device
+                .get("permissions")
+                .and_then(Value::as_array)
+                .map(Vec::as_slice)
+                .unwrap_or_default();
+            for (position, permission) in permissions.iter().enumerate() {
+                one_of(
+                    format!("{device_path}.permissions[{position}]"),
+                    permission.as_str(),
+                    &["read", "write", "mknod"],
+                )?;
+            }
+        }
+        for (index, tmpfs) in objects(linux, "tmpfs") {
+            let tmpfs_path = format!("{path}.linuxParameters.tmpfs[{index}]");
+            required(tmpfs, "containerPath", &tmpfs_path)?;
+            match int(tmpfs, "size") {
+                None => {
+                    return Err(Error::invalid(
+                        format!("{tmpfs_path}.size"),
+                        "is required (MiB)",
+                    ));
+                }
+                Some(size) if size <= 0 => {
+                    return Err(Error::invalid(
+                        format!("{tmpfs_path}.size"),
+                        format!("must be a positive number of MiB, got {size}"),
+                    ));
+                }
+                Some(_) => {}
+            }
+        }
+    }
+    for (index, host) in objects(container, "extraHosts") {
+        let host_path = format!("{path}.extraHosts[{index}]");
+        required(host, "hostname", &host_path)?;
+        required(host, "ipAddress", &host_path)?;
+    }
+    for (index, requirement) in objects(container, "resourceRequirements") {
+        let requirement_path = format!("{path}.resourceRequirements[{index}]");
+        required(requirement, "value", &requirement_path)?;
+        if string(requirement, "type").is_none() {
+            return Err(Error::invalid(
+                format!("{requirement_path}.type"),
+                "is required (GPU or InferenceAccelerator)",
+            ));
+        }
+        one_of(
+            format!("{requirement_path}.type"),
+            string(requirement, "type"),
+            &["GPU", "InferenceAccelerator"],
+        )?;
+    }
+    if let Some(firelens) = container
+        .get("firelensConfiguration")
+        .and_then(Value::as_object)
+    {
+        let type_path = format!("{path}.firelensConfiguration.type");
+        if string(firelens, "type").is_none() {
+            return Err(Error::invalid(
+                type_path,
+                "is required (fluentd or fluentbit)",
+            ));
+        }
+        one_of(
+            type_path,
+            string(firelens, "type"),
+            &["fluentd", "fluentbit"],
+        )?;
+    }
     Ok(())
 }
 
@@ -660,6 +751,11 @@ pub(crate) fn task(task: &Map, root: &str) -> Result<(), Error> {
             string(constraint, "type"),
             &["memberOf"],
         )?;
+    }
+    for (index, accelerator) in objects(task, "inferenceAccelerators") {
+        let accelerator_path = format!("{root}.inferenceAccelerators[{index}]");
+        required(accelerator, "deviceName", &accelerator_path)?;
+        required(accelerator, "deviceType", &accelerator_path)?;
     }
     if let Some(storage) = task.get("ephemeralStorage").and_then(Value::as_object) {
         // ECS API reference `EphemeralStorage.sizeInGiB`: 21 to 200 GiB.
