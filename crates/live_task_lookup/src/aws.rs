@@ -57,6 +57,9 @@ pub async fn connect(settings: &Settings) -> Result<Connection, Error> {
     let mut loader = aws_config::defaults(BehaviorVersion::latest())
         .timeout_config(timeout_config(settings.timeout, settings.max_attempts))
         .retry_config(retry_config(settings.max_attempts));
+    if only_plain_http(settings) {
+        loader = loader.http_client(client_without_trust_roots());
+    }
     if let Some(region) = &settings.region {
         loader = loader.region(Region::new(region.clone()));
     }
@@ -122,6 +125,46 @@ pub async fn connect(settings: &Settings) -> Result<Connection, Error> {
         client: aws_sdk_ecs::Client::from_conf(ecs.build()),
         context,
     })
+}
+
+/// Whether every endpoint this run can reach is plain HTTP, as with a local emulator: then no
+/// TLS trust roots are needed.
+///
+/// The environment's endpoints take precedence over the shared config files' (AWS SDKs and Tools
+/// reference guide, "Service-specific endpoints"), so when AWS_ENDPOINT_URL is an http:// URL,
+/// every service goes there unless an AWS_ENDPOINT_URL_<SERVICE> variable says otherwise.
+/// Container credentials may come from an https:// URL of their own.
+fn only_plain_http(settings: &Settings) -> bool {
+    let plain = |url: &str| url.starts_with("http://");
+    let mut endpoints = std::env::vars().filter(|(name, value)| {
+        !value.is_empty()
+            && (name.starts_with("AWS_ENDPOINT_URL")
+                || name == "AWS_CONTAINER_CREDENTIALS_FULL_URI")
+    });
+    let ignored = std::env::var("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS")
+        .is_ok_and(|value| value.eq_ignore_ascii_case("true"));
+    let global = std::env::var("AWS_ENDPOINT_URL").unwrap_or_default();
+    !ignored
+        && plain(&global)
+        && settings.endpoint_url.as_deref().is_none_or(plain)
+        && endpoints.all(|(_, value)| plain(&value))
+}
+
+/// The SDK's own HTTP client, but without the system's trust roots. Loading them reads and
+/// parses every certificate under /etc/ssl/certs, which costs more than the lookup itself against
+/// a local endpoint; plain HTTP never uses them.
+fn client_without_trust_roots() -> aws_sdk_ecs::config::SharedHttpClient {
+    use aws_smithy_http_client::tls;
+    let context = tls::TlsContext::builder()
+        .with_trust_store(tls::TrustStore::empty())
+        .build();
+    let builder = aws_smithy_http_client::Builder::new().tls_provider(tls::Provider::Rustls(
+        tls::rustls_provider::CryptoMode::AwsLc,
+    ));
+    match context {
+        Ok(context) => builder.tls_context(context).build_https(),
+        Err(_) => builder.build_https(),
+    }
 }
 
 /// Where the calls go, for messages: the query's `endpoint_url`, or the name (never the value) of
