@@ -57,7 +57,8 @@ pub async fn connect(settings: &Settings) -> Result<Connection, Error> {
     let mut loader = aws_config::defaults(BehaviorVersion::latest())
         .timeout_config(timeout_config(settings.timeout, settings.max_attempts))
         .retry_config(retry_config(settings.max_attempts));
-    if only_plain_http(settings) {
+    let environment: Vec<(String, String)> = std::env::vars().collect();
+    if only_plain_http(settings.endpoint_url.as_deref(), &environment) {
         loader = loader.http_client(client_without_trust_roots());
     }
     if let Some(region) = &settings.region {
@@ -134,20 +135,28 @@ pub async fn connect(settings: &Settings) -> Result<Connection, Error> {
 /// reference guide, "Service-specific endpoints"), so when AWS_ENDPOINT_URL is an http:// URL,
 /// every service goes there unless an AWS_ENDPOINT_URL_<SERVICE> variable says otherwise.
 /// Container credentials may come from an https:// URL of their own.
-fn only_plain_http(settings: &Settings) -> bool {
+pub(crate) fn only_plain_http(
+    endpoint_url: Option<&str>,
+    environment: &[(String, String)],
+) -> bool {
     let plain = |url: &str| url.starts_with("http://");
-    let mut endpoints = std::env::vars().filter(|(name, value)| {
-        !value.is_empty()
-            && (name.starts_with("AWS_ENDPOINT_URL")
-                || name == "AWS_CONTAINER_CREDENTIALS_FULL_URI")
-    });
-    let ignored = std::env::var("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS")
-        .is_ok_and(|value| value.eq_ignore_ascii_case("true"));
-    let global = std::env::var("AWS_ENDPOINT_URL").unwrap_or_default();
+    let variable = |name: &str| {
+        environment
+            .iter()
+            .find(|(key, value)| key == name && !value.is_empty())
+            .map(|(_, value)| value.as_str())
+    };
+    let ignored = variable("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS")
+        .is_some_and(|value| value.eq_ignore_ascii_case("true"));
     !ignored
-        && plain(&global)
-        && settings.endpoint_url.as_deref().is_none_or(plain)
-        && endpoints.all(|(_, value)| plain(&value))
+        && variable("AWS_ENDPOINT_URL").is_some_and(plain)
+        && endpoint_url.is_none_or(plain)
+        && environment.iter().all(|(name, value)| {
+            value.is_empty()
+                || !(name.starts_with("AWS_ENDPOINT_URL")
+                    || name == "AWS_CONTAINER_CREDENTIALS_FULL_URI")
+                || plain(value)
+        })
 }
 
 /// The SDK's own HTTP client, but without the system's trust roots. Loading them reads and

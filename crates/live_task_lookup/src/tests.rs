@@ -555,3 +555,49 @@ fn region_names() {
         assert_eq!(crate::check_region(bad), Err(()), "{bad}");
     }
 }
+
+#[test]
+fn trust_roots_are_skipped_only_when_every_endpoint_is_plain_http() {
+    let environment = |pairs: &[(&str, &str)]| -> Vec<(String, String)> {
+        pairs
+            .iter()
+            .map(|(name, value)| (name.to_string(), value.to_string()))
+            .collect()
+    };
+    let local = ("AWS_ENDPOINT_URL", "http://127.0.0.1:5000");
+    let only_plain_http = crate::aws::only_plain_http;
+    assert!(only_plain_http(
+        None,
+        &environment(&[local, ("AWS_REGION", "eu-west-1")])
+    ));
+    assert!(only_plain_http(
+        Some("http://127.0.0.1:5001"),
+        &environment(&[local, ("AWS_ENDPOINT_URL_ECS", "http://127.0.0.1:5002")])
+    ));
+    // Anything that may reach a TLS endpoint keeps the trust roots.
+    assert!(!only_plain_http(None, &environment(&[])));
+    assert!(!only_plain_http(
+        None,
+        &environment(&[("AWS_ENDPOINT_URL_ECS", "http://127.0.0.1:5000")])
+    ));
+    assert!(!only_plain_http(
+        Some("https://ecs.example"),
+        &environment(&[local])
+    ));
+    for https in [
+        (
+            "AWS_ENDPOINT_URL_STS",
+            "https://sts.eu-west-1.amazonaws.com",
+        ),
+        (
+            "AWS_CONTAINER_CREDENTIALS_FULL_URI",
+            "https://credentials.internal/",
+        ),
+        ("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS", "true"),
+    ] {
+        assert!(
+            !only_plain_http(None, &environment(&[local, https])),
+            "{https:?}"
+        );
+    }
+}
