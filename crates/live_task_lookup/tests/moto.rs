@@ -447,3 +447,51 @@ fn help_describes_every_key_and_default() {
     assert_eq!(run.status, Some(0), "{run:#?}");
     insta::assert_snapshot!("help", run.stdout);
 }
+
+/// The whole process contract of the failures a user meets first: exit status, stdout and stderr
+/// together.
+#[test]
+fn error_contracts() {
+    // Name, variables removed from the sealed environment, stdin.
+    type Case<'a> = (&'a str, &'a [(&'a str, &'a str)], &'a str);
+    let cases: [Case; 5] = [
+        (
+            "invalid region",
+            &[],
+            r#"{"cluster": "prod", "service": "web", "region": "Europe"}"#,
+        ),
+        (
+            "external id without a role",
+            &[],
+            r#"{"cluster": "prod", "service": "web", "assume_role_external_id": "x"}"#,
+        ),
+        (
+            "unknown key",
+            &[],
+            r#"{"cluster": "prod", "service": "web", "timeout": "5"}"#,
+        ),
+        (
+            "no credentials",
+            &[("AWS_ACCESS_KEY_ID", ""), ("AWS_SECRET_ACCESS_KEY", "")],
+            r#"{"cluster": "prod", "service": "web"}"#,
+        ),
+        (
+            "refused endpoint",
+            &[],
+            r#"{"cluster": "prod", "service": "web", "max_attempts": "1"}"#,
+        ),
+    ];
+    let mut contracts = String::new();
+    for (name, removed, query) in cases {
+        let mut command = with_secrets(sealed_command(BINARY));
+        for (variable, _) in removed {
+            command.env_remove(variable);
+        }
+        let run = run_command(command, query.as_bytes());
+        contracts.push_str(&format!(
+            "## {name}\nstdin: {query}\nstatus: {:?}\nstdout: {:?}\nstderr: {}\n",
+            run.status, run.stdout, run.stderr
+        ));
+    }
+    insta::assert_snapshot!("error_contracts", contracts);
+}
