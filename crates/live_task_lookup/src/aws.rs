@@ -57,7 +57,10 @@ pub async fn connect(settings: &Settings) -> Result<Connection, Error> {
     let mut loader = aws_config::defaults(BehaviorVersion::latest())
         .timeout_config(timeout_config(settings.timeout, settings.max_attempts))
         .retry_config(retry_config(settings.max_attempts));
-    let environment: Vec<(String, String)> = std::env::vars().collect();
+    // `vars_os`: `vars` panics on a variable that is not UTF-8.
+    let environment: Vec<(String, String)> = std::env::vars_os()
+        .filter_map(|(name, value)| Some((name.into_string().ok()?, value.into_string().ok()?)))
+        .collect();
     if only_plain_http(settings.endpoint_url.as_deref(), &environment) {
         loader = loader.http_client(client_without_trust_roots());
     }

@@ -495,3 +495,18 @@ fn error_contracts() {
     }
     insta::assert_snapshot!("error_contracts", contracts);
 }
+
+#[test]
+fn a_variable_that_is_not_utf8_is_no_panic() {
+    use std::os::unix::ffi::OsStrExt;
+    let mut command = with_secrets(sealed_command(BINARY));
+    command.env(
+        "NOT_UTF8",
+        std::ffi::OsStr::from_bytes(&[0x66, 0x6f, 0xff, 0x6f]),
+    );
+    let run = run_command(
+        command,
+        br#"{"cluster": "prod", "service": "web", "max_attempts": "1"}"#,
+    );
+    assert_error(&run, "cannot connect");
+}
