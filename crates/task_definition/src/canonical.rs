@@ -42,6 +42,10 @@ fn register_object(input: &Map, table: &'static Table, network_mode: NetworkMode
             None | Some(Value::Null) => {
                 if let (Some(default), true) = (field.default, field.ecs_fills) {
                     output.insert(field.name.to_string(), default.to_value());
+                } else if table == &schema::PORT_MAPPING && field.name == "hostPort" {
+                    if let Some(host_port) = default_host_port(input, network_mode) {
+                        output.insert(field.name.to_string(), host_port);
+                    }
                 }
             }
             Some(value) => {
@@ -58,29 +62,24 @@ fn register_object(input: &Map, table: &'static Table, network_mode: NetworkMode
             output.insert(key.clone(), value.clone());
         }
     }
-    if table == &schema::PORT_MAPPING {
-        fill_host_port(&mut output, network_mode);
-    }
     output
 }
 
 /// ECS fills `hostPort`: 0 (a dynamic port) in bridge mode, the container port in awsvpc mode.
 /// In host mode the docs say it must be absent or equal to containerPort; whether ECS fills it
 /// is unverified, so it is sent explicitly, and ECS returns a value it was given as given.
-fn fill_host_port(mapping: &mut Map, network_mode: NetworkMode) {
-    if mapping.contains_key("hostPort") {
-        return;
+/// Filled in the schema's place of `hostPort`, so that the register form's key order does not
+/// depend on whether the mapping had one.
+fn default_host_port(mapping: &Map, network_mode: NetworkMode) -> Option<Value> {
+    // A containerPortRange mapping has no containerPort: ECS picks the host ports.
+    let container_port = mapping
+        .get("containerPort")
+        .filter(|port| !port.is_null())?;
+    match network_mode {
+        NetworkMode::Awsvpc | NetworkMode::Host => Some(container_port.clone()),
+        NetworkMode::Bridge => Some(Value::from(0)),
+        NetworkMode::None => None,
     }
-    let Some(container_port) = mapping.get("containerPort").cloned() else {
-        // A containerPortRange mapping: ECS picks the host ports.
-        return;
-    };
-    let host_port = match network_mode {
-        NetworkMode::Awsvpc | NetworkMode::Host => container_port,
-        NetworkMode::Bridge => Value::from(0),
-        NetworkMode::None => return,
-    };
-    mapping.insert("hostPort".to_string(), host_port);
 }
 
 fn register_value(value: &Value, kind: Kind, field: &Field, network_mode: NetworkMode) -> Value {

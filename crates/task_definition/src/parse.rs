@@ -329,6 +329,8 @@ impl Walk {
             entry.insert(value_key.to_string(), item.clone());
             output.push(Value::Object(entry));
         }
+        // An object has no order a reader can rely on (Terraform sorts its keys): by name.
+        output.sort_by(|a, b| a["name"].as_str().cmp(&b["name"].as_str()));
         Ok(Value::Array(output))
     }
 }

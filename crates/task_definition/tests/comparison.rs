@@ -610,13 +610,13 @@ fn single_field_changes_are_found_with_their_path() {
             "/volumes/1",
             json!({"name": "tmp", "host": {"sourcePath": "/tmp"}}),
             "volumes[tmp]",
-            "task: volumes[tmp] (absent) -> {\"host\":{\"sourcePath\":\"/tmp\"},\"name\":\"tmp\"}",
+            "task: volumes[tmp] (absent) -> {\"name\":\"tmp\",\"host\":{\"sourcePath\":\"/tmp\"}}",
         ),
         (
             "/placementConstraints",
             json!([{"type": "memberOf", "expression": "attribute:ecs.os-type == linux"}]),
             "placementConstraints",
-            "task: placementConstraints (absent) -> [{\"expression\":\"attribute:ecs.os-type == linux\",\"type\":\"memberOf\"}]",
+            "task: placementConstraints (absent) -> [{\"type\":\"memberOf\",\"expression\":\"attribute:ecs.os-type == linux\"}]",
         ),
         (
             "/containerDefinitions/0/image",
@@ -798,7 +798,7 @@ fn a_removed_container_is_reported() {
     assert_eq!(
         found,
         vec![
-            "container app: dependsOn [{\"condition\":\"START\",\"containerName\":\"log_router\"}] -> (absent)",
+            "container app: dependsOn [{\"containerName\":\"log_router\",\"condition\":\"START\"}] -> (absent)",
             "container app: logConfiguration.logDriver \"awsfirelens\" -> \"awslogs\"",
             "container app: logConfiguration.options {\"Name\":\"cloudwatch\"} -> (absent)",
             "container log_router: removed",
