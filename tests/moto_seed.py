@@ -20,7 +20,8 @@ Actions
   delete-service  {"cluster", "service"}: deletes the service, which moto then describes as INACTIVE.
   describe-task-definition {"task_definition"}: prints {"status", "revision", "images": {name: image},
                   "environment": {container: {NAME: value}}}.
-  apply           {"cluster", "service", "task_definition": {...} | null, "task_definition_arn"}:
+  apply           {"cluster", "service", "task_definition": {...} | null, "task_definition_arn",
+                   "controller": "ECS" | "CODE_DEPLOY" | ...}:
                   what the Terraform module's two resources do. With a task definition (the
                   selector said "changed") it is registered, as aws_ecs_task_definition does; else
                   task_definition_arn (the live one) is used. Then the service is created (cluster
@@ -148,17 +149,25 @@ def apply(ecs, ec2, parameters):
     created = updated = False
     if not running:
         ecs.create_cluster(clusterName=cluster)
-        subnet, group = network(ec2)
-        ecs.create_service(
+        arguments = dict(
             cluster=cluster,
             serviceName=name,
             taskDefinition=arn,
             desiredCount=1,
-            launchType="FARGATE",
-            networkConfiguration={"awsvpcConfiguration": {"subnets": [subnet], "securityGroups": [group]}},
+            deploymentController={"type": parameters.get("controller") or "ECS"},
         )
+        if (definition or {}).get("networkMode") == "awsvpc":
+            subnet, group = network(ec2)
+            arguments.update(
+                launchType="FARGATE",
+                networkConfiguration={"awsvpcConfiguration": {"subnets": [subnet], "securityGroups": [group]}},
+            )
+        else:
+            arguments.update(launchType="EC2")
+        ecs.create_service(**arguments)
         created = True
-    elif running[0]["taskDefinition"] != arn:
+    elif running[0]["taskDefinition"] != arn and running[0]["deploymentController"]["type"] != "CODE_DEPLOY":
+        # With CODE_DEPLOY the module's service ignores task_definition: CodeDeploy deploys it.
         ecs.update_service(cluster=cluster, service=name, taskDefinition=arn)
         updated = True
     return {

@@ -25,6 +25,8 @@ pub struct Stack {
     /// `None`: every container follows deployments.
     pub live_image_containers: Option<Vec<String>>,
     pub force_bootstrap_image: bool,
+    /// The service's deployment controller: ECS, CODE_DEPLOY or EXTERNAL.
+    pub deployment_controller: String,
 }
 
 impl Stack {
@@ -44,6 +46,7 @@ impl Stack {
             containers,
             live_image_containers: None,
             force_bootstrap_image: false,
+            deployment_controller: "ECS".to_string(),
         }
     }
 
@@ -195,6 +198,7 @@ impl Moto {
                 "service": stack.service,
                 "task_definition": plan.register,
                 "task_definition_arn": plan.selection["task_definition_arn"],
+                "controller": stack.deployment_controller,
             }),
         );
         Applied {
