@@ -166,7 +166,7 @@ def apply(ecs, ec2, parameters):
             arguments.update(launchType="EC2")
         ecs.create_service(**arguments)
         created = True
-    elif running[0]["taskDefinition"] != arn and running[0]["deploymentController"]["type"] != "CODE_DEPLOY":
+    elif running[0]["taskDefinition"] != arn and running[0].get("deploymentController", {}).get("type") != "CODE_DEPLOY":
         # With CODE_DEPLOY the module's service ignores task_definition: CodeDeploy deploys it.
         ecs.update_service(cluster=cluster, service=name, taskDefinition=arn)
         updated = True
