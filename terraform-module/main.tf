@@ -1,0 +1,535 @@
+################################################################################
+# The AWS provider's view: the region and account the lookup must agree with
+################################################################################
+
+# `name` is the region's attribute on every AWS provider from 5.37 on; 6.x adds `region` and keeps
+# `name` (deprecated), so `name` is the one that works on the whole supported range.
+data "aws_region" "current" {}
+
+data "aws_caller_identity" "current" {}
+
+data "aws_partition" "current" {}
+
+locals {
+  # "" means: find the programs on PATH. Program paths are written "${local.bin_prefix}<program>".
+  bin_prefix = var.bin_dir == "" ? "" : "${trimsuffix(var.bin_dir, "/")}/"
+
+  family = coalesce(var.family, var.name)
+
+  # The cluster may be given by name or ARN (arn:...:cluster/NAME); ARNs in policies need the name.
+  cluster_name = element(split("/", var.cluster), length(split("/", var.cluster)) - 1)
+
+  provider_region = data.aws_region.current.name
+  account_id      = data.aws_caller_identity.current.account_id
+
+  # Known at plan time, unlike the service resource's own ARN on the first apply.
+  service_arn = "arn:${data.aws_partition.current.partition}:ecs:${local.provider_region}:${local.account_id}:service/${local.cluster_name}/${var.name}"
+
+  # The lookup asks the provider's region unless told otherwise: Terraform's provider settings do not
+  # reach an external program, and an AWS_REGION pointing elsewhere would find no service.
+  lookup_region = coalesce(var.region, local.provider_region)
+
+  uses_code_deploy = var.deployment_controller == "CODE_DEPLOY"
+}
+
+################################################################################
+# 1. What does the service run now?
+################################################################################
+
+# Re-run on every plan and refresh; read-only (DescribeServices, DescribeTaskDefinition). Every
+# query value is a string, and an unset one is "" (read as absent by the program), never null: the
+# external provider 2.3.0 drops "", 2.3.1 turns null into "" and 2.3.2+ drops null.
+data "external" "lookup" {
+  program = ["${local.bin_prefix}live_task_lookup"]
+
+  query = {
+    cluster                 = var.cluster
+    service                 = var.name
+    region                  = local.lookup_region
+    profile                 = var.profile
+    assume_role_arn         = var.assume_role_arn
+    assume_role_external_id = var.assume_role_external_id
+    endpoint_url            = var.endpoint_url
+    timeout_seconds         = tostring(var.lookup_timeout_seconds)
+    max_attempts            = tostring(var.lookup_max_attempts)
+  }
+}
+
+################################################################################
+# 2. What should the containers be? (the live image kept where it follows deployments)
+################################################################################
+
+locals {
+  main_container_name = coalesce(var.main_container_name, var.container_definitions[0].name)
+
+  # The containers as written, with `bootstrap_container_image` as the main container's image. The
+  # override is an object `for` (empty unless it applies), so a container written without `image`
+  # and one with it go through the same expression without a conditional's type unification.
+  configured_containers = [
+    for container in var.container_definitions : merge(container, {
+      for key, value in { image = var.bootstrap_container_image } : key => value
+      if value != null && container.name == local.main_container_name
+    })
+  ]
+}
+
+data "external" "container_definitions" {
+  program = ["${local.bin_prefix}container_definition"]
+
+  query = {
+    container_definitions = jsonencode(local.configured_containers)
+    live_images           = data.external.lookup.result.images
+    # "" lets every container follow deployments; "[]" lets none.
+    live_image_containers = var.live_image_containers == null ? "" : jsonencode(var.live_image_containers)
+    force_bootstrap_image = tostring(var.force_bootstrap_container_image)
+    network_mode          = var.network_mode
+  }
+}
+
+################################################################################
+# 3. Does the service have to move? (the whole task definition compared with the live one)
+################################################################################
+
+locals {
+  # The task-level fields, in the ECS API's camelCase, null when unset. The task definition resource
+  # below reads ONLY these, and the selector gets exactly these (nulls left out, which the selector
+  # reads as ECS's defaults), so what is compared and what is registered cannot disagree.
+  task_fields = {
+    family                  = local.family
+    cpu                     = var.cpu
+    memory                  = var.memory
+    networkMode             = var.network_mode
+    taskRoleArn             = var.task_role_arn
+    executionRoleArn        = var.execution_role_arn
+    requiresCompatibilities = length(var.requires_compatibilities) > 0 ? var.requires_compatibilities : null
+    volumes                 = length(var.volumes) > 0 ? var.volumes : null
+    runtimePlatform = var.runtime_platform == null ? null : {
+      for key, value in {
+        operatingSystemFamily = var.runtime_platform.operating_system_family
+        cpuArchitecture       = var.runtime_platform.cpu_architecture
+      } : key => value if value != null
+    }
+    ephemeralStorage = var.ephemeral_storage_size_in_gib == null ? null : {
+      sizeInGiB = var.ephemeral_storage_size_in_gib
+    }
+    placementConstraints = length(var.task_placement_constraints) > 0 ? [
+      for constraint in var.task_placement_constraints : {
+        for key, value in { type = constraint.type, expression = constraint.expression } : key => value if value != null
+      }
+    ] : null
+    pidMode = var.pid_mode
+    ipcMode = var.ipc_mode
+    proxyConfiguration = var.proxy_configuration == null ? null : {
+      type          = var.proxy_configuration.type
+      containerName = var.proxy_configuration.container_name
+      # The API's list of name/value pairs; keys() sorts, so the order is stable.
+      properties = [
+        for name in keys(var.proxy_configuration.properties) : { name = name, value = var.proxy_configuration.properties[name] }
+      ]
+    }
+  }
+
+  # An object `for` keeps each value's own type; null fields are left out.
+  desired_task_fields = { for key, value in local.task_fields : key => value if value != null }
+
+  # The container definitions to register: the canonical JSON container_definition writes, in the form
+  # ECS returns, so the provider's containerDefinitionsAreEquivalent finds no difference on refresh.
+  container_definitions_json = data.external.container_definitions.result.container_definitions
+}
+
+data "external" "selector" {
+  program = ["${local.bin_prefix}task_definition_selector"]
+
+  query = {
+    desired_task_definition = jsonencode(merge(local.desired_task_fields, {
+      containerDefinitions = jsondecode(data.external.container_definitions.result.container_definitions)
+    }))
+    live_task_definition     = data.external.lookup.result.task_definition
+    live_task_definition_arn = data.external.lookup.result.task_definition_arn
+    show_environment_values  = tostring(var.show_environment_values)
+  }
+}
+
+locals {
+  changed = data.external.selector.result.changed == "true"
+
+  # Always a full ARN: the provider keeps an ARN as the ARN DescribeServices returns, while a
+  # family:revision form or a bare family diffs (terraform-provider-aws #5205).
+  # - unchanged: the live ARN, known at plan time, which is what the service already runs;
+  # - changed: the revision this apply registers (or the family's latest, when that already is
+  #   exactly the desired one and the task definition resource therefore does not change).
+  task_definition_arn = local.changed ? aws_ecs_task_definition.this.arn : data.external.selector.result.task_definition_arn
+
+  # The guard: a lookup that asked another region or account finds no service, and the module would
+  # then register the bootstrap images and roll the service back to them.
+  lookup_region_matches  = data.external.lookup.result.region == local.provider_region
+  lookup_account_matches = data.external.lookup.result.account_id == "" || data.external.lookup.result.account_id == local.account_id
+  lookup_found_or_new    = data.external.lookup.result.found == "true" || !var.require_live_service
+
+  region_error_message  = "the live lookup asked region ${data.external.lookup.result.region}, but the AWS provider manages ${local.provider_region}: a lookup in the wrong region finds no service, so continuing would register the bootstrap image and roll the service back to it. Set var.region to ${local.provider_region} (or null)."
+  account_error_message = "the live lookup saw account ${data.external.lookup.result.account_id}, but the AWS provider runs as account ${local.account_id}: a lookup in the wrong account finds no service (or another one), so continuing would roll the service back to the bootstrap image. Give the lookup the provider's credentials (var.profile, var.assume_role_arn)."
+  found_error_message   = "the live lookup found no service ${var.name} in cluster ${var.cluster} (status ${data.external.lookup.result.status}) in region ${data.external.lookup.result.region}, and require_live_service is true: continuing would register the bootstrap image and roll the service back to it. Check the lookup's credentials (var.profile, var.assume_role_arn), region and endpoint."
+}
+
+################################################################################
+# 4. The task definition
+################################################################################
+
+resource "aws_ecs_task_definition" "this" {
+  family                   = local.task_fields.family
+  container_definitions    = local.container_definitions_json
+  cpu                      = local.task_fields.cpu
+  memory                   = local.task_fields.memory
+  network_mode             = local.task_fields.networkMode
+  task_role_arn            = local.task_fields.taskRoleArn
+  execution_role_arn       = local.task_fields.executionRoleArn
+  requires_compatibilities = local.task_fields.requiresCompatibilities
+  pid_mode                 = local.task_fields.pidMode
+  ipc_mode                 = local.task_fields.ipcMode
+
+  dynamic "volume" {
+    for_each = local.task_fields.volumes == null ? [] : local.task_fields.volumes
+
+    content {
+      name                = volume.value.name
+      host_path           = try(volume.value.host.sourcePath, null)
+      configure_at_launch = try(volume.value.configuredAtLaunch, null)
+
+      dynamic "docker_volume_configuration" {
+        for_each = try([volume.value.dockerVolumeConfiguration], [])
+
+        content {
+          scope         = try(docker_volume_configuration.value.scope, null)
+          autoprovision = try(docker_volume_configuration.value.autoprovision, null)
+          driver        = try(docker_volume_configuration.value.driver, null)
+          driver_opts   = try(docker_volume_configuration.value.driverOpts, null)
+          labels        = try(docker_volume_configuration.value.labels, null)
+        }
+      }
+
+      dynamic "efs_volume_configuration" {
+        for_each = try([volume.value.efsVolumeConfiguration], [])
+
+        content {
+          file_system_id          = efs_volume_configuration.value.fileSystemId
+          root_directory          = try(efs_volume_configuration.value.rootDirectory, null)
+          transit_encryption      = try(efs_volume_configuration.value.transitEncryption, null)
+          transit_encryption_port = try(efs_volume_configuration.value.transitEncryptionPort, null)
+
+          dynamic "authorization_config" {
+            for_each = try([efs_volume_configuration.value.authorizationConfig], [])
+
+            content {
+              access_point_id = try(authorization_config.value.accessPointId, null)
+              iam             = try(authorization_config.value.iam, null)
+            }
+          }
+        }
+      }
+    }
+  }
+
+  dynamic "runtime_platform" {
+    for_each = local.task_fields.runtimePlatform == null ? [] : [local.task_fields.runtimePlatform]
+
+    content {
+      operating_system_family = try(runtime_platform.value.operatingSystemFamily, null)
+      cpu_architecture        = try(runtime_platform.value.cpuArchitecture, null)
+    }
+  }
+
+  dynamic "ephemeral_storage" {
+    for_each = local.task_fields.ephemeralStorage == null ? [] : [local.task_fields.ephemeralStorage]
+
+    content {
+      size_in_gib = ephemeral_storage.value.sizeInGiB
+    }
+  }
+
+  dynamic "placement_constraints" {
+    for_each = local.task_fields.placementConstraints == null ? [] : local.task_fields.placementConstraints
+
+    content {
+      type       = placement_constraints.value.type
+      expression = try(placement_constraints.value.expression, null)
+    }
+  }
+
+  dynamic "proxy_configuration" {
+    for_each = local.task_fields.proxyConfiguration == null ? [] : [local.task_fields.proxyConfiguration]
+
+    content {
+      type           = proxy_configuration.value.type
+      container_name = proxy_configuration.value.containerName
+      properties     = { for property in proxy_configuration.value.properties : property.name => property.value }
+    }
+  }
+
+  # track_latest (provider 5.37.0): on refresh the state follows the family's latest ACTIVE revision
+  # instead of the revision Terraform registered. After a CI deploy that is the deploy tool's
+  # revision, whose containers (live image included) equal the JSON above, so nothing is replaced;
+  # and a deploy tool that deregisters Terraform's revision no longer makes the provider drop it from
+  # state and register it again.
+  track_latest = true
+
+  # skip_destroy (provider 3.72.0): replacing the resource registers a new revision without
+  # deregistering the old one, which the service may still run (a rolling deployment, a CODE_DEPLOY
+  # service until CodeDeploy switches, a rollback by the circuit breaker).
+  skip_destroy = true
+
+  tags = var.tags
+
+  lifecycle {
+    precondition {
+      condition     = local.lookup_region_matches
+      error_message = local.region_error_message
+    }
+    precondition {
+      condition     = local.lookup_account_matches
+      error_message = local.account_error_message
+    }
+    precondition {
+      condition     = local.lookup_found_or_new
+      error_message = local.found_error_message
+    }
+  }
+}
+
+################################################################################
+# 5. The service
+################################################################################
+
+# Two resources, one of which exists (count): lifecycle.ignore_changes cannot depend on a variable.
+# - `this` (ECS controller): task_definition is managed; it changes only when the selector says so.
+# - `codedeploy` (CODE_DEPLOY controller): ECS rejects UpdateService with a new task definition,
+#   load balancers, network configuration or platform version on such a service (they are changed by
+#   a CodeDeploy deployment; provider #12703), so those are ignored and the module outputs
+#   task_definition_arn for the AppSpec instead.
+resource "aws_ecs_service" "this" {
+  count = local.uses_code_deploy ? 0 : 1
+
+  name                               = var.name
+  cluster                            = var.cluster
+  task_definition                    = local.task_definition_arn
+  desired_count                      = var.desired_count
+  launch_type                        = length(var.capacity_provider_strategy) > 0 ? null : var.launch_type
+  platform_version                   = var.platform_version
+  health_check_grace_period_seconds  = var.health_check_grace_period_seconds
+  deployment_minimum_healthy_percent = var.deployment_minimum_healthy_percent
+  deployment_maximum_percent         = var.deployment_maximum_percent
+  enable_execute_command             = var.enable_execute_command
+  wait_for_steady_state              = var.wait_for_steady_state
+  tags                               = var.tags
+
+  deployment_controller {
+    type = "ECS"
+  }
+
+  dynamic "deployment_circuit_breaker" {
+    for_each = var.deployment_circuit_breaker == null ? [] : [var.deployment_circuit_breaker]
+
+    content {
+      enable   = deployment_circuit_breaker.value.enable
+      rollback = deployment_circuit_breaker.value.rollback
+    }
+  }
+
+  dynamic "capacity_provider_strategy" {
+    for_each = var.capacity_provider_strategy
+
+    content {
+      capacity_provider = capacity_provider_strategy.value.capacity_provider
+      weight            = capacity_provider_strategy.value.weight
+      base              = capacity_provider_strategy.value.base
+    }
+  }
+
+  dynamic "network_configuration" {
+    for_each = var.network_configuration == null ? [] : [var.network_configuration]
+
+    content {
+      subnets          = network_configuration.value.subnets
+      security_groups  = network_configuration.value.security_groups
+      assign_public_ip = network_configuration.value.assign_public_ip
+    }
+  }
+
+  dynamic "load_balancer" {
+    for_each = var.load_balancers
+
+    content {
+      target_group_arn = load_balancer.value.target_group_arn
+      elb_name         = load_balancer.value.elb_name
+      container_name   = load_balancer.value.container_name
+      container_port   = load_balancer.value.container_port
+    }
+  }
+
+  lifecycle {
+    precondition {
+      condition     = local.lookup_region_matches
+      error_message = local.region_error_message
+    }
+    precondition {
+      condition     = local.lookup_account_matches
+      error_message = local.account_error_message
+    }
+    precondition {
+      condition     = local.lookup_found_or_new
+      error_message = local.found_error_message
+    }
+    precondition {
+      condition     = var.network_mode != "awsvpc" || var.network_configuration != null
+      error_message = "network_configuration is required with network_mode awsvpc (allowed network modes without it: bridge, host, none)."
+    }
+  }
+}
+
+resource "aws_ecs_service" "codedeploy" {
+  count = local.uses_code_deploy ? 1 : 0
+
+  name                               = var.name
+  cluster                            = var.cluster
+  task_definition                    = local.task_definition_arn
+  desired_count                      = var.desired_count
+  launch_type                        = length(var.capacity_provider_strategy) > 0 ? null : var.launch_type
+  platform_version                   = var.platform_version
+  health_check_grace_period_seconds  = var.health_check_grace_period_seconds
+  deployment_minimum_healthy_percent = var.deployment_minimum_healthy_percent
+  deployment_maximum_percent         = var.deployment_maximum_percent
+  enable_execute_command             = var.enable_execute_command
+  tags                               = var.tags
+
+  deployment_controller {
+    type = "CODE_DEPLOY"
+  }
+
+  dynamic "capacity_provider_strategy" {
+    for_each = var.capacity_provider_strategy
+
+    content {
+      capacity_provider = capacity_provider_strategy.value.capacity_provider
+      weight            = capacity_provider_strategy.value.weight
+      base              = capacity_provider_strategy.value.base
+    }
+  }
+
+  dynamic "network_configuration" {
+    for_each = var.network_configuration == null ? [] : [var.network_configuration]
+
+    content {
+      subnets          = network_configuration.value.subnets
+      security_groups  = network_configuration.value.security_groups
+      assign_public_ip = network_configuration.value.assign_public_ip
+    }
+  }
+
+  dynamic "load_balancer" {
+    for_each = var.load_balancers
+
+    content {
+      target_group_arn = load_balancer.value.target_group_arn
+      elb_name         = load_balancer.value.elb_name
+      container_name   = load_balancer.value.container_name
+      container_port   = load_balancer.value.container_port
+    }
+  }
+
+  lifecycle {
+    # CodeDeploy moves these; Terraform sets them only when it creates the service.
+    ignore_changes = [task_definition, load_balancer, network_configuration, platform_version]
+
+    precondition {
+      condition     = local.lookup_region_matches
+      error_message = local.region_error_message
+    }
+    precondition {
+      condition     = local.lookup_account_matches
+      error_message = local.account_error_message
+    }
+    precondition {
+      condition     = local.lookup_found_or_new
+      error_message = local.found_error_message
+    }
+    precondition {
+      condition     = var.network_mode != "awsvpc" || var.network_configuration != null
+      error_message = "network_configuration is required with network_mode awsvpc (allowed network modes without it: bridge, host, none)."
+    }
+    precondition {
+      condition     = length(var.load_balancers) > 0
+      error_message = "the CODE_DEPLOY controller needs a load balancer (load_balancers): CodeDeploy shifts its traffic between two target groups."
+    }
+  }
+}
+
+################################################################################
+# 6. IAM policies: for the deploy pipeline, and for whoever runs `terraform plan`
+################################################################################
+
+locals {
+  # The roles a revision of this family names: exactly the ones the deploy pipeline may pass.
+  task_roles = distinct([for arn in [var.task_role_arn, var.execution_role_arn] : arn if arn != null])
+}
+
+data "aws_iam_policy_document" "deployer" {
+  # RegisterTaskDefinition and DescribeTaskDefinition take no resource-level restriction.
+  statement {
+    sid       = "TaskDefinitions"
+    effect    = "Allow"
+    actions   = ["ecs:RegisterTaskDefinition", "ecs:DescribeTaskDefinition"]
+    resources = ["*"]
+  }
+
+  statement {
+    sid       = "ThisService"
+    effect    = "Allow"
+    actions   = ["ecs:DescribeServices", "ecs:UpdateService"]
+    resources = [local.service_arn]
+  }
+
+  # A new revision names the same roles; registering it and running it passes them to ECS tasks.
+  dynamic "statement" {
+    for_each = length(local.task_roles) > 0 ? [local.task_roles] : []
+
+    content {
+      sid       = "PassTaskRoles"
+      effect    = "Allow"
+      actions   = ["iam:PassRole"]
+      resources = statement.value
+
+      condition {
+        test     = "StringEquals"
+        variable = "iam:PassedToService"
+        values   = ["ecs-tasks.amazonaws.com"]
+      }
+    }
+  }
+}
+
+data "aws_iam_policy_document" "lookup" {
+  statement {
+    sid       = "DescribeThisService"
+    effect    = "Allow"
+    actions   = ["ecs:DescribeServices"]
+    resources = [local.service_arn]
+  }
+
+  # DescribeTaskDefinition takes no resource-level restriction.
+  statement {
+    sid       = "DescribeTaskDefinitions"
+    effect    = "Allow"
+    actions   = ["ecs:DescribeTaskDefinition"]
+    resources = ["*"]
+  }
+
+  dynamic "statement" {
+    for_each = var.assume_role_arn == "" ? [] : [var.assume_role_arn]
+
+    content {
+      sid       = "AssumeLookupRole"
+      effect    = "Allow"
+      actions   = ["sts:AssumeRole"]
+      resources = [statement.value]
+    }
+  }
+}

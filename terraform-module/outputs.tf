@@ -1,0 +1,105 @@
+################################################################################
+# Task definition
+################################################################################
+
+output "task_definition_arn" {
+  description = "Full ARN of the task definition the service is to run: the live one when nothing changed, else the revision this apply registers. With CODE_DEPLOY, the ARN to put in the AppSpec."
+  value       = local.task_definition_arn
+}
+
+output "task_definition_family" {
+  description = "Task definition family."
+  value       = local.family
+}
+
+output "changed" {
+  description = "true when the task definition differs from the live one (or there is none yet) and the service moves to a new revision."
+  value       = local.changed
+}
+
+output "differences" {
+  description = "One readable line per difference between the live task definition and the desired one; \"\" when unchanged."
+  value       = data.external.selector.result.differences
+}
+
+output "differences_json" {
+  description = "The differences as a JSON array of {path, live, desired}."
+  value       = data.external.selector.result.differences_json
+}
+
+output "container_definitions_json" {
+  description = "The container definitions registered, as JSON in the form ECS returns them."
+  value       = local.container_definitions_json
+}
+
+output "images" {
+  description = "Container name to the image it gets."
+  value       = jsondecode(data.external.container_definitions.result.images)
+}
+
+output "image_sources" {
+  description = "Container name to where its image comes from: live (kept from the running service), bootstrap (first apply or new container), forced (force_bootstrap_container_image) or pinned (not in live_image_containers)."
+  value       = jsondecode(data.external.container_definitions.result.image_sources)
+}
+
+################################################################################
+# Live lookup
+################################################################################
+
+output "live_task_definition_arn" {
+  description = "Full ARN of the task definition the service ran when planned; \"\" before the first apply."
+  value       = data.external.lookup.result.task_definition_arn
+}
+
+output "live_found" {
+  description = "true when the lookup found the service running a task definition."
+  value       = data.external.lookup.result.found == "true"
+}
+
+output "live_rollout_state" {
+  description = "Rollout state of the service's primary deployment when planned (IN_PROGRESS, COMPLETED, FAILED); \"\" when ECS reports none."
+  value       = data.external.lookup.result.rollout_state
+}
+
+################################################################################
+# Service
+################################################################################
+
+output "service_arn" {
+  description = "ARN of the ECS service."
+  value       = local.service_arn
+}
+
+output "service_name" {
+  description = "Name of the ECS service."
+  value       = one(concat(aws_ecs_service.this[*].name, aws_ecs_service.codedeploy[*].name))
+}
+
+output "service_id" {
+  description = "ID of the ECS service resource (its ARN)."
+  value       = one(concat(aws_ecs_service.this[*].id, aws_ecs_service.codedeploy[*].id))
+}
+
+output "cluster" {
+  description = "The cluster the service runs in, as given."
+  value       = var.cluster
+}
+
+output "deployment_controller" {
+  description = "The service's deployment controller: ECS or CODE_DEPLOY."
+  value       = var.deployment_controller
+}
+
+################################################################################
+# IAM
+################################################################################
+
+output "deployer_policy_json" {
+  description = "Least-privilege IAM policy for the deploy pipeline: RegisterTaskDefinition and DescribeTaskDefinition, DescribeServices and UpdateService on this service, iam:PassRole on exactly the task and execution roles towards ecs-tasks.amazonaws.com."
+  value       = data.aws_iam_policy_document.deployer.json
+}
+
+output "lookup_policy_json" {
+  description = "IAM policy for whoever runs `terraform plan` (the live lookup): DescribeServices on this service, DescribeTaskDefinition, and sts:AssumeRole on assume_role_arn when set."
+  value       = data.aws_iam_policy_document.lookup.json
+}

@@ -1,0 +1,416 @@
+################################################################################
+# Service and task definition identity
+################################################################################
+
+variable "name" {
+  description = "Name of the ECS service. Also the task definition family unless `family` is set."
+  type        = string
+  nullable    = false
+
+  validation {
+    condition     = can(regex("^[A-Za-z0-9_-]{1,255}$", var.name))
+    error_message = "name must be 1 to 255 letters, digits, hyphens or underscores."
+  }
+}
+
+variable "family" {
+  description = "Task definition family. Default: `name`. Give every service its own family: the task definition follows the family's latest ACTIVE revision (track_latest)."
+  type        = string
+  default     = null
+}
+
+variable "cluster" {
+  description = "Name or ARN of the ECS cluster the service runs in."
+  type        = string
+  nullable    = false
+}
+
+variable "tags" {
+  description = "Tags for the task definition and the service."
+  type        = map(string)
+  default     = {}
+  nullable    = false
+}
+
+################################################################################
+# Containers
+################################################################################
+
+variable "container_definitions" {
+  description = "Container definitions as ECS API objects in camelCase (what aws_ecs_task_definition.container_definitions takes, as HCL objects rather than JSON). Each `image` is that container's bootstrap image, used on the first apply. `environment` and `secrets` may also be maps of name to value or valueFrom."
+  type        = any
+  nullable    = false
+
+  validation {
+    condition     = try(length(var.container_definitions) > 0 && alltrue([for container in var.container_definitions : can(tostring(container.name))]), false)
+    error_message = "container_definitions must be a non-empty list of objects, each with a `name`."
+  }
+}
+
+variable "main_container_name" {
+  description = "The container whose image `bootstrap_container_image` sets. Default: the first container."
+  type        = string
+  default     = null
+}
+
+variable "bootstrap_container_image" {
+  description = "Image of the main container on the first apply (or with `force_bootstrap_container_image`); overrides that container's `image`. Null: keep the container's own `image`."
+  type        = string
+  default     = null
+}
+
+variable "force_bootstrap_container_image" {
+  description = "true deploys the configured images of the containers that follow deployments, even when the service runs another image. When those images already run, nothing changes."
+  type        = bool
+  default     = false
+  nullable    = false
+}
+
+variable "live_image_containers" {
+  description = "Names of the containers whose image follows deployments made outside Terraform (the running image is kept). Null: every container; []: none. A container left out (a sidecar pinned by Terraform) always gets its configured image."
+  type        = list(string)
+  default     = null
+}
+
+################################################################################
+# Task definition
+################################################################################
+
+variable "cpu" {
+  description = "Task-level CPU units, as ECS takes them (\"256\", \"1024\", \"1 vCPU\"). Required for Fargate."
+  type        = string
+  default     = null
+}
+
+variable "memory" {
+  description = "Task-level memory in MiB, as ECS takes it (\"512\", \"2048\", \"2 GB\"). Required for Fargate."
+  type        = string
+  default     = null
+}
+
+variable "network_mode" {
+  description = "Task network mode: awsvpc, bridge, host or none. Fargate requires awsvpc."
+  type        = string
+  default     = "awsvpc"
+  nullable    = false
+
+  validation {
+    condition     = contains(["awsvpc", "bridge", "host", "none"], var.network_mode)
+    error_message = "network_mode must be one of: awsvpc, bridge, host, none."
+  }
+}
+
+variable "requires_compatibilities" {
+  description = "Launch types the task definition is validated against: EC2, FARGATE, EXTERNAL, MANAGED_INSTANCES."
+  type        = list(string)
+  default     = ["FARGATE"]
+  nullable    = false
+
+  validation {
+    condition     = alltrue([for compatibility in var.requires_compatibilities : contains(["EC2", "FARGATE", "EXTERNAL", "MANAGED_INSTANCES"], compatibility)])
+    error_message = "requires_compatibilities may contain only: EC2, FARGATE, EXTERNAL, MANAGED_INSTANCES."
+  }
+}
+
+variable "task_role_arn" {
+  description = "ARN of the IAM role the containers use (the task role)."
+  type        = string
+  default     = null
+}
+
+variable "execution_role_arn" {
+  description = "ARN of the IAM role ECS uses to pull images, write logs and read secrets (the task execution role)."
+  type        = string
+  default     = null
+}
+
+variable "volumes" {
+  description = "Task volumes as ECS API objects in camelCase: `name`, and at most one of `host` ({sourcePath}), `dockerVolumeConfiguration` ({scope, autoprovision, driver, driverOpts, labels}), `efsVolumeConfiguration` ({fileSystemId, rootDirectory, transitEncryption, transitEncryptionPort, authorizationConfig = {accessPointId, iam}}); optional `configuredAtLaunch`."
+  type        = any
+  default     = []
+  nullable    = false
+
+  validation {
+    condition = try(alltrue([
+      for volume in var.volumes : can(tostring(volume.name)) && length(setsubtract(keys(volume), ["name", "host", "dockerVolumeConfiguration", "efsVolumeConfiguration", "configuredAtLaunch"])) == 0
+    ]), false)
+    error_message = "each volume needs a `name` and may only have the keys: name, host, dockerVolumeConfiguration, efsVolumeConfiguration, configuredAtLaunch."
+  }
+}
+
+variable "runtime_platform" {
+  description = "Runtime platform: operating_system_family (LINUX, WINDOWS_SERVER_2019_FULL, ...) and cpu_architecture (X86_64 or ARM64)."
+  type = object({
+    operating_system_family = optional(string)
+    cpu_architecture        = optional(string)
+  })
+  default = null
+
+  validation {
+    condition     = contains(["X86_64", "ARM64"], coalesce(try(var.runtime_platform.cpu_architecture, null), "X86_64"))
+    error_message = "runtime_platform.cpu_architecture must be one of: X86_64, ARM64."
+  }
+}
+
+variable "ephemeral_storage_size_in_gib" {
+  description = "Fargate ephemeral storage in GiB, 21 to 200. Null: the Fargate default (20 GiB)."
+  type        = number
+  default     = null
+
+  validation {
+    condition     = var.ephemeral_storage_size_in_gib == null || try(var.ephemeral_storage_size_in_gib >= 21 && var.ephemeral_storage_size_in_gib <= 200, false)
+    error_message = "ephemeral_storage_size_in_gib must be null or 21 to 200."
+  }
+}
+
+variable "task_placement_constraints" {
+  description = "Task definition placement constraints (EC2 only): type memberOf with a cluster query expression."
+  type = list(object({
+    type       = string
+    expression = optional(string)
+  }))
+  default  = []
+  nullable = false
+
+  validation {
+    condition     = alltrue([for constraint in var.task_placement_constraints : constraint.type == "memberOf"])
+    error_message = "task_placement_constraints[].type must be: memberOf."
+  }
+}
+
+variable "pid_mode" {
+  description = "Process namespace of the containers: host or task. Null: each container its own."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.pid_mode == null || contains(["host", "task"], coalesce(var.pid_mode, "-"))
+    error_message = "pid_mode must be null or one of: host, task."
+  }
+}
+
+variable "ipc_mode" {
+  description = "IPC namespace of the containers: host, task or none. Null: Docker's default."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.ipc_mode == null || contains(["host", "task", "none"], coalesce(var.ipc_mode, "-"))
+    error_message = "ipc_mode must be null or one of: host, task, none."
+  }
+}
+
+variable "proxy_configuration" {
+  description = "App Mesh proxy configuration: the proxy's container_name, its properties (name to value) and type (APPMESH)."
+  type = object({
+    container_name = string
+    properties     = optional(map(string), {})
+    type           = optional(string, "APPMESH")
+  })
+  default = null
+
+  validation {
+    condition     = try(var.proxy_configuration.type, "APPMESH") == "APPMESH"
+    error_message = "proxy_configuration.type must be: APPMESH."
+  }
+}
+
+################################################################################
+# Service
+################################################################################
+
+variable "desired_count" {
+  description = "Number of tasks the service keeps running."
+  type        = number
+  default     = 1
+  nullable    = false
+}
+
+variable "launch_type" {
+  description = "Launch type: EC2, FARGATE or EXTERNAL. Set it to null when `capacity_provider_strategy` is used."
+  type        = string
+  default     = "FARGATE"
+
+  validation {
+    condition     = var.launch_type == null || contains(["EC2", "FARGATE", "EXTERNAL"], coalesce(var.launch_type, "-"))
+    error_message = "launch_type must be null or one of: EC2, FARGATE, EXTERNAL."
+  }
+}
+
+variable "capacity_provider_strategy" {
+  description = "Capacity provider strategy; conflicts with `launch_type` (set it to null)."
+  type = list(object({
+    capacity_provider = string
+    weight            = optional(number)
+    base              = optional(number)
+  }))
+  default  = []
+  nullable = false
+}
+
+variable "platform_version" {
+  description = "Fargate platform version, such as LATEST or 1.4.0. Null: LATEST."
+  type        = string
+  default     = null
+}
+
+variable "network_configuration" {
+  description = "Network configuration, required with the awsvpc network mode: subnets, security_groups, assign_public_ip (Fargate only)."
+  type = object({
+    subnets          = list(string)
+    security_groups  = optional(list(string), [])
+    assign_public_ip = optional(bool, false)
+  })
+  default = null
+}
+
+variable "load_balancers" {
+  description = "Load balancer attachments: target_group_arn (or elb_name for a Classic Load Balancer), container_name and container_port."
+  type = list(object({
+    target_group_arn = optional(string)
+    elb_name         = optional(string)
+    container_name   = string
+    container_port   = number
+  }))
+  default  = []
+  nullable = false
+}
+
+variable "health_check_grace_period_seconds" {
+  description = "Seconds during which failing load balancer health checks of new tasks are ignored. Only with load balancers."
+  type        = number
+  default     = null
+}
+
+variable "deployment_controller" {
+  description = "Deployment controller: ECS (rolling updates) or CODE_DEPLOY (blue/green by CodeDeploy; the service then ignores task definition and load balancer changes and the task definition ARN is an output for the AppSpec)."
+  type        = string
+  default     = "ECS"
+  nullable    = false
+
+  validation {
+    condition     = contains(["ECS", "CODE_DEPLOY"], var.deployment_controller)
+    error_message = "deployment_controller must be one of: ECS, CODE_DEPLOY."
+  }
+}
+
+variable "deployment_circuit_breaker" {
+  description = "Deployment circuit breaker of the ECS controller: enable, and rollback to the last completed deployment on failure. Null: off. Ignored with CODE_DEPLOY."
+  type = object({
+    enable   = bool
+    rollback = bool
+  })
+  default = {
+    enable   = true
+    rollback = true
+  }
+}
+
+variable "deployment_minimum_healthy_percent" {
+  description = "Lower limit, in percent of desired_count, of healthy tasks during a deployment. Null: the ECS default."
+  type        = number
+  default     = null
+}
+
+variable "deployment_maximum_percent" {
+  description = "Upper limit, in percent of desired_count, of tasks during a deployment. Null: the ECS default."
+  type        = number
+  default     = null
+}
+
+variable "enable_execute_command" {
+  description = "Enables ECS Exec for the service's tasks."
+  type        = bool
+  default     = false
+  nullable    = false
+}
+
+variable "wait_for_steady_state" {
+  description = "Makes apply wait until the service reaches a steady state (ECS controller only)."
+  type        = bool
+  default     = false
+  nullable    = false
+}
+
+################################################################################
+# Live lookup and the programs
+################################################################################
+
+variable "bin_dir" {
+  description = "Directory holding live_task_lookup, container_definition and task_definition_selector. \"\": find them on PATH."
+  type        = string
+  default     = ""
+  nullable    = false
+}
+
+variable "region" {
+  description = "Region the lookup asks. Null: the AWS provider's region. It must be the provider's region: the plan stops otherwise."
+  type        = string
+  default     = null
+}
+
+variable "profile" {
+  description = "Shared config profile the lookup uses. \"\": AWS_PROFILE, else the default chain. The provider's own profile does not reach the lookup: set the same one here."
+  type        = string
+  default     = ""
+  nullable    = false
+}
+
+variable "assume_role_arn" {
+  description = "Role the lookup assumes before calling ECS. The provider's assume_role does not reach the lookup: set the same role here. \"\": none."
+  type        = string
+  default     = ""
+  nullable    = false
+}
+
+variable "assume_role_external_id" {
+  description = "External ID the lookup's role requires, if any. \"\": none."
+  type        = string
+  default     = ""
+  nullable    = false
+}
+
+variable "endpoint_url" {
+  description = "ECS endpoint the lookup calls, such as a VPC endpoint or a local emulator. \"\": AWS_ENDPOINT_URL_ECS, AWS_ENDPOINT_URL, else the region's public endpoint."
+  type        = string
+  default     = ""
+  nullable    = false
+}
+
+variable "lookup_timeout_seconds" {
+  description = "The most the whole lookup may take, retries included, in seconds."
+  type        = number
+  default     = 20
+  nullable    = false
+
+  validation {
+    condition     = var.lookup_timeout_seconds >= 1 && floor(var.lookup_timeout_seconds) == var.lookup_timeout_seconds
+    error_message = "lookup_timeout_seconds must be a whole number of seconds, 1 or more."
+  }
+}
+
+variable "lookup_max_attempts" {
+  description = "How many times the lookup tries each call when ECS throttles, fails or cannot be reached; 1 turns retries off."
+  type        = number
+  default     = 3
+  nullable    = false
+
+  validation {
+    condition     = var.lookup_max_attempts >= 1 && floor(var.lookup_max_attempts) == var.lookup_max_attempts
+    error_message = "lookup_max_attempts must be a whole number, 1 or more."
+  }
+}
+
+variable "require_live_service" {
+  description = "true stops the plan when the lookup finds no running service, instead of registering the bootstrap images. Set it after the first apply to catch a lookup that looks in the wrong place (another account's credentials, a renamed cluster)."
+  type        = bool
+  default     = false
+  nullable    = false
+}
+
+variable "show_environment_values" {
+  description = "true shows environment variable values in `differences`; by default only their names are shown."
+  type        = bool
+  default     = false
+  nullable    = false
+}
