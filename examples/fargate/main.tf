@@ -1,0 +1,161 @@
+# A Fargate service with one container whose image a deploy pipeline ships. Terraform registers the
+# bootstrap image on the first apply; afterwards it keeps the image the service runs, plans "No
+# changes" after a deploy, and deploys its own changes (here: environment, ports, logging, size)
+# with the live image.
+
+terraform {
+  required_version = ">= 1.5"
+
+  required_providers {
+    aws = {
+      source  = "hashicorp/aws"
+      version = ">= 5.37"
+    }
+    external = {
+      source  = "hashicorp/external"
+      version = ">= 2.3"
+    }
+  }
+}
+
+provider "aws" {
+  region = "eu-west-1"
+}
+
+# The default VPC's subnets, and a security group letting HTTP in.
+data "aws_vpc" "default" {
+  default = true
+}
+
+data "aws_subnets" "default" {
+  filter {
+    name   = "vpc-id"
+    values = [data.aws_vpc.default.id]
+  }
+}
+
+resource "aws_security_group" "this" {
+  name_prefix = "ecs-drift-fargate-"
+  vpc_id      = data.aws_vpc.default.id
+
+  ingress {
+    from_port   = 80
+    to_port     = 80
+    protocol    = "tcp"
+    cidr_blocks = ["0.0.0.0/0"]
+  }
+
+  egress {
+    from_port   = 0
+    to_port     = 0
+    protocol    = "-1"
+    cidr_blocks = ["0.0.0.0/0"]
+  }
+}
+
+resource "aws_cloudwatch_log_group" "this" {
+  name              = "/ecs/ecs-drift-fargate"
+  retention_in_days = 7
+}
+
+# The execution role lets ECS pull the image and write the logs.
+data "aws_iam_policy_document" "ecs_tasks_assume" {
+  statement {
+    actions = ["sts:AssumeRole"]
+
+    principals {
+      type        = "Service"
+      identifiers = ["ecs-tasks.amazonaws.com"]
+    }
+  }
+}
+
+resource "aws_iam_role" "execution" {
+  name_prefix        = "ecs-drift-fargate-exec-"
+  assume_role_policy = data.aws_iam_policy_document.ecs_tasks_assume.json
+}
+
+resource "aws_iam_role_policy_attachment" "execution" {
+  role       = aws_iam_role.execution.name
+  policy_arn = "arn:aws:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy"
+}
+
+module "service" {
+  source = "../../terraform-module"
+
+  name    = "ecs-drift-fargate"
+  cluster = "ecs-drift-example"
+
+  cpu                      = "256"
+  memory                   = "512"
+  network_mode             = "awsvpc"
+  requires_compatibilities = ["FARGATE"]
+  execution_role_arn       = aws_iam_role.execution.arn
+
+  # The image used on the first apply; the pipeline ships the next ones.
+  bootstrap_container_image = "public.ecr.aws/nginx/nginx:stable"
+
+  container_definitions = [
+    {
+      name      = "app"
+      image     = "public.ecr.aws/nginx/nginx:stable"
+      essential = true
+      portMappings = [
+        {
+          containerPort = 80
+        },
+      ]
+      environment = {
+        LOG_LEVEL = "info"
+      }
+      logConfiguration = {
+        logDriver = "awslogs"
+        options = {
+          awslogs-group         = "/ecs/ecs-drift-fargate"
+          awslogs-region        = "eu-west-1"
+          awslogs-stream-prefix = "app"
+        }
+      }
+    },
+  ]
+
+  desired_count = 1
+  launch_type   = "FARGATE"
+
+  network_configuration = {
+    subnets          = data.aws_subnets.default.ids
+    security_groups  = [aws_security_group.this.id]
+    assign_public_ip = true
+  }
+
+  # After the first apply, stop the plan if the lookup ever finds no service.
+  require_live_service = false
+}
+
+output "task_definition_arn" {
+  description = "The task definition the service runs."
+  value       = module.service.task_definition_arn
+}
+
+output "changed" {
+  description = "Whether this apply moves the service to a new revision."
+  value       = module.service.changed
+}
+
+output "differences" {
+  description = "Why the service moves, one line per difference."
+  value       = module.service.differences
+}
+
+output "images" {
+  description = "Image per container, and where it comes from."
+  value = {
+    images  = module.service.images
+    sources = module.service.image_sources
+  }
+}
+
+output "deployer_policy_json" {
+  description = "The IAM policy for the deploy pipeline."
+  value       = module.service.deployer_policy_json
+}
