@@ -187,8 +187,10 @@ resource "aws_ecs_task_definition" "this" {
   pid_mode                 = local.task_fields.pidMode
   ipc_mode                 = local.task_fields.ipcMode
 
+  # The same variable as task_fields.volumes, read directly: volumes of different kinds are objects
+  # of different types, which a conditional with [] could not unify.
   dynamic "volume" {
-    for_each = local.task_fields.volumes == null ? [] : local.task_fields.volumes
+    for_each = var.volumes
 
     content {
       name                = volume.value.name
@@ -246,8 +248,9 @@ resource "aws_ecs_task_definition" "this" {
     }
   }
 
+  # The same variable as task_fields.placementConstraints, read directly for the same reason.
   dynamic "placement_constraints" {
-    for_each = local.task_fields.placementConstraints == null ? [] : local.task_fields.placementConstraints
+    for_each = var.task_placement_constraints
 
     content {
       type       = placement_constraints.value.type
