@@ -151,8 +151,8 @@ impl Request {
                 .ok_or(external_protocol::Error::MissingKey {
                     key: "container_definitions",
                 })?;
-        let containers = task_definition::parse_container_definitions(
-            &definitions,
+        let containers = task_definition::parse_container_definitions_owned(
+            definitions,
             "container_definitions",
             network_mode,
         )?;
@@ -223,24 +223,23 @@ fn read_live_images(query: &Query) -> Result<BTreeMap<String, String>, Error> {
 
 /// The program: the checked query in, the container definitions with their images out.
 pub fn run(query: &Query) -> Result<Output, Error> {
-    let request = Request::from_query(query)?;
+    let mut request = Request::from_query(query)?;
     let mut images = BTreeMap::new();
     let mut sources = BTreeMap::new();
-    let mut containers = Vec::with_capacity(request.containers.len());
-    for container in &request.containers {
+    let mut containers = std::mem::take(&mut request.containers);
+    for container in &mut containers {
         let name = container_name(container).unwrap_or_default();
         let configured = container
             .get("image")
             .and_then(serde_json::Value::as_str)
             .unwrap_or_default();
         let (source, image) = request.choose_image(name, configured);
-        images.insert(name.to_string(), image.to_string());
+        let image = image.to_string();
+        images.insert(name.to_string(), image.clone());
         sources.insert(name.to_string(), source.as_str());
-        let mut container = container.clone();
         container.insert("image".into(), image.into());
-        containers.push(container);
     }
-    let containers = task_definition::register_form(&containers, request.network_mode);
+    let containers = task_definition::into_register_form(containers, request.network_mode);
     let mut output = Output::new();
     output
         .insert_json("container_definitions", &containers)

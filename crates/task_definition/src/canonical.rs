@@ -12,12 +12,12 @@
 //! Both walk the schema table, so key order follows it and every nested object is treated alike.
 //! Both are idempotent.
 
-use std::cmp::Ordering;
+use std::convert::Infallible;
 
 use serde_json::Value;
 
 use crate::parse::integer;
-use crate::schema::{self, Field, Kind, Order, Table, Unit};
+use crate::schema::{self, Entry, Field, Kind, Order, Table, Unit};
 use crate::{Map, NetworkMode};
 
 /// Register form of container definitions (as [`crate::parse_container_definitions`] returns
@@ -29,38 +29,48 @@ use crate::{Map, NetworkMode};
 /// left out, what is registered is the same whether or not ECS drops them. Docker treats an
 /// empty variable and an absent one alike for nearly every program.
 pub fn register_form(containers: &[Map], network_mode: NetworkMode) -> Vec<Map> {
+    into_register_form(containers.to_vec(), network_mode)
+}
+
+/// [`register_form`] of container definitions the caller no longer needs: their strings are
+/// moved into the result instead of copied.
+pub fn into_register_form(containers: Vec<Map>, network_mode: NetworkMode) -> Vec<Map> {
     containers
-        .iter()
+        .into_iter()
         .map(|container| register_object(container, &schema::CONTAINER, network_mode))
         .collect()
 }
 
-fn register_object(input: &Map, table: &'static Table, network_mode: NetworkMode) -> Map {
-    let mut output = Map::new();
-    for field in table.fields {
-        match input.get(field.name) {
-            None | Some(Value::Null) => {
+fn register_object(input: Map, table: &'static Table, network_mode: NetworkMode) -> Map {
+    // Read before the mapping is taken apart.
+    let mut host_port = if table == &schema::PORT_MAPPING {
+        default_host_port(&input, network_mode)
+    } else {
+        None
+    };
+    let (known, unknown) = table.split(input);
+    let mut output = Map::with_capacity(known.len() + unknown.len());
+    let mut known = known.into_iter().peekable();
+    for (index, field) in table.fields.iter().enumerate() {
+        match known.next_if(|entry| entry.index == index) {
+            Some(Entry { key, value, .. }) if !value.is_null() => {
+                output.insert(key, register_value(value, field.kind, field, network_mode));
+            }
+            _ => {
                 if let (Some(default), true) = (field.default, field.ecs_fills) {
                     output.insert(field.name.to_string(), default.to_value());
-                } else if table == &schema::PORT_MAPPING && field.name == "hostPort" {
-                    if let Some(host_port) = default_host_port(input, network_mode) {
-                        output.insert(field.name.to_string(), host_port);
-                    }
+                } else if table == &schema::PORT_MAPPING
+                    && field.name == "hostPort"
+                    && let Some(host_port) = host_port.take()
+                {
+                    output.insert(field.name.to_string(), host_port);
                 }
-            }
-            Some(value) => {
-                output.insert(
-                    field.name.to_string(),
-                    register_value(value, field.kind, field, network_mode),
-                );
             }
         }
     }
     // Keys the schema does not know are kept as given: the register form adds, it never loses.
-    for (key, value) in input {
-        if table.field(key).is_none() {
-            output.insert(key.clone(), value.clone());
-        }
+    for (key, value) in unknown {
+        output.insert(key, value);
     }
     output
 }
@@ -82,14 +92,14 @@ fn default_host_port(mapping: &Map, network_mode: NetworkMode) -> Option<Value> 
     }
 }
 
-fn register_value(value: &Value, kind: Kind, field: &Field, network_mode: NetworkMode) -> Value {
+fn register_value(value: Value, kind: Kind, field: &Field, network_mode: NetworkMode) -> Value {
     match (kind, value) {
         (Kind::Object(table), Value::Object(object)) => {
             Value::Object(register_object(object, table, network_mode))
         }
         (Kind::List(item_kind), Value::Array(items)) => {
             let mut items: Vec<Value> = items
-                .iter()
+                .into_iter()
                 .filter(|item| !item.is_null())
                 .map(|item| register_value(item, *item_kind, field, network_mode))
                 .collect();
@@ -106,7 +116,7 @@ fn register_value(value: &Value, kind: Kind, field: &Field, network_mode: Networ
             }
             Value::Array(items)
         }
-        _ => value.clone(),
+        (_, value) => value,
     }
 }
 
@@ -126,6 +136,12 @@ fn register_value(value: &Value, kind: Kind, field: &Field, network_mode: Networ
 /// - task `cpu` and `memory` become strings of units (`"1 vCPU"` -> `"1024"`, `"1 GB"` -> `"1024"`);
 /// - environment entries with an empty value are dropped (see [`register_form`]).
 pub fn comparison_form(task: &Map) -> Map {
+    into_comparison_form(task.clone())
+}
+
+/// [`comparison_form`] of a task definition the caller no longer needs: its strings are moved
+/// into the result instead of copied.
+pub fn into_comparison_form(task: Map) -> Map {
     let network_mode = match task.get("networkMode").and_then(Value::as_str) {
         Some(text) => NetworkMode::parse(text, "networkMode").unwrap_or_default(),
         None => NetworkMode::default(),
@@ -133,24 +149,21 @@ pub fn comparison_form(task: &Map) -> Map {
     compare_object(task, &schema::TASK, network_mode)
 }
 
-pub(crate) fn compare_object(input: &Map, table: &'static Table, network_mode: NetworkMode) -> Map {
-    let mut output = Map::new();
-    for field in table.fields {
-        if let Some(value) = input
-            .get(field.name)
-            .and_then(|value| compare_value(value, field.kind, field, network_mode))
-        {
-            output.insert(field.name.to_string(), value);
-        }
-    }
+fn compare_object(input: Map, table: &'static Table, network_mode: NetworkMode) -> Map {
+    // Fields the schema does not know are dropped.
+    let changed = table.change_fields(input, |field, value| {
+        Ok::<_, Infallible>(compare_value(value, field.kind, field, network_mode))
+    });
+    let mut output = match changed {
+        Ok(output) => output,
+        Err(never) => match never {},
+    };
     if table == &schema::PORT_MAPPING {
-        let container_port = output.get("containerPort").cloned();
-        let host_port = output.get("hostPort").cloned();
-        let same_as_absent = match host_port {
+        let same_as_absent = match output.get("hostPort") {
             Some(host_port) => {
-                integer(&host_port) == Some(0)
+                integer(host_port) == Some(0)
                     || (network_mode.host_port_is_container_port()
-                        && Some(&host_port) == container_port.as_ref())
+                        && Some(host_port) == output.get("containerPort"))
             }
             None => false,
         };
@@ -163,7 +176,7 @@ pub(crate) fn compare_object(input: &Map, table: &'static Table, network_mode: N
 
 /// The comparison form of one value, or `None` when it means the same as an absent field.
 fn compare_value(
-    value: &Value,
+    value: Value,
     kind: Kind,
     field: &Field,
     network_mode: NetworkMode,
@@ -173,22 +186,19 @@ fn compare_value(
         (Kind::String, Value::String(text)) if text.is_empty() && field.blank_is_absent => {
             return None;
         }
-        (Kind::Integer, Value::Number(_)) => {
-            integer(value).map_or_else(|| value.clone(), Value::from)
+        (Kind::Integer, value @ Value::Number(_)) => match integer(&value) {
+            Some(number) => Value::from(number),
+            None => value,
+        },
+        (Kind::Size(unit), Value::String(text)) => {
+            Value::String(size_in_units(&text, unit).map_or(text, |units| units.to_string()))
         }
-        (Kind::Size(unit), Value::String(text)) => Value::String(
-            size_in_units(text, unit).map_or_else(|| text.clone(), |units| units.to_string()),
-        ),
         (Kind::Size(unit), Value::Number(number)) => {
             let text = number.to_string();
             Value::String(size_in_units(&text, unit).map_or(text, |units| units.to_string()))
         }
-        (Kind::StringMap, Value::Object(object)) => {
-            let object: Map = object
-                .iter()
-                .filter(|(_, value)| !value.is_null())
-                .map(|(key, value)| (key.clone(), value.clone()))
-                .collect();
+        (Kind::StringMap, Value::Object(mut object)) => {
+            object.retain(|_, value| !value.is_null());
             Value::Object(object)
         }
         (Kind::Object(table), Value::Object(object)) => {
@@ -202,7 +212,7 @@ fn compare_value(
                 ..*field
             };
             let mut items: Vec<Value> = items
-                .iter()
+                .into_iter()
                 .filter_map(|item| compare_value(item, *item_kind, &item_field, network_mode))
                 .collect();
             if let Some(value_key) = field.object_form {
@@ -213,7 +223,7 @@ fn compare_value(
             sort_list(&mut items, field.order);
             Value::Array(items)
         }
-        _ => value.clone(),
+        (_, value) => value,
     };
     let empty = match &value {
         Value::Array(items) => items.is_empty(),
@@ -227,19 +237,36 @@ fn compare_value(
     }
 }
 
-fn sort_list(items: &mut [Value], order: Order) {
+fn sort_list(items: &mut Vec<Value>, order: Order) {
     match order {
         Order::Kept => {}
         Order::Sorted => items.sort_by_cached_key(Value::to_string),
-        Order::ByKey(key) => items.sort_by(|a, b| {
-            let key_a = a.get(key).and_then(Value::as_str);
-            let key_b = b.get(key).and_then(Value::as_str);
-            match key_a.cmp(&key_b) {
-                Ordering::Equal => a.to_string().cmp(&b.to_string()),
-                unequal => unequal,
-            }
-        }),
+        Order::ByKey(key) => sort_by_key_field(items, key),
     }
+}
+
+/// Sorts entries by their `key` field (entries without one first), then by their JSON text; a
+/// stable sort, so equal entries keep their order.
+fn sort_by_key_field(items: &mut Vec<Value>, key: &str) {
+    let keys: Vec<Option<&str>> = items
+        .iter()
+        .map(|item| item.get(key).and_then(Value::as_str))
+        .collect();
+    // Already in order with no two keys alike, as a list written by name usually is.
+    if keys.windows(2).all(|pair| pair[0] < pair[1]) {
+        return;
+    }
+    let mut order: Vec<usize> = (0..items.len()).collect();
+    order.sort_by(|&a, &b| {
+        keys[a]
+            .cmp(&keys[b])
+            .then_with(|| items[a].to_string().cmp(&items[b].to_string()))
+    });
+    let mut unsorted = std::mem::take(items);
+    *items = order
+        .into_iter()
+        .map(|index| std::mem::take(&mut unsorted[index]))
+        .collect();
 }
 
 /// A task-level size in CPU units or MiB: `"256"`, `"1 vCPU"`, `"0.25 vcpu"`, `"1 GB"`, `"1GB"`.

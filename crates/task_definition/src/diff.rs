@@ -40,13 +40,27 @@ impl fmt::Display for Difference {
 /// values are shown as [`REDACTED`] unless `show_environment_values`; secret `valueFrom` ARNs are
 /// not secret and are always shown.
 pub fn differences(desired: &Map, live: &Map, show_environment_values: bool) -> Vec<Difference> {
-    let desired = comparison_form(desired);
-    let live = comparison_form(live);
+    differences_of_comparison_forms(
+        &comparison_form(desired),
+        &comparison_form(live),
+        show_environment_values,
+    )
+}
+
+/// [`differences`] of two task definitions already in [`comparison_form`] (or
+/// [`crate::into_comparison_form`]), which are compared as they are: a caller that has the
+/// comparison forms saves putting them in that form again. Given other forms, ECS's own
+/// additions and reorderings would be reported as differences.
+pub fn differences_of_comparison_forms(
+    desired: &Map,
+    live: &Map,
+    show_environment_values: bool,
+) -> Vec<Difference> {
     let mut walk = Walk {
         show: show_environment_values,
         found: Vec::new(),
     };
-    walk.object(&desired, &live, &schema::TASK, &Location::task());
+    walk.object(desired, live, &schema::TASK, &Location::task());
     walk.found
 }
 
@@ -345,23 +359,26 @@ fn non_empty(items: &[Value]) -> Option<Value> {
     (!items.is_empty()).then(|| Value::Array(items.to_vec()))
 }
 
+/// The entries of a keyed list by key, sorted by key; `None` when an entry has no key or two
+/// entries have the same.
 fn keys<'a>(items: &'a [Value], key: &str) -> Option<Vec<(&'a str, &'a Value)>> {
-    let mut keyed: Vec<(&str, &Value)> = Vec::with_capacity(items.len());
-    for item in items {
-        let name = item.get(key)?.as_str()?;
-        if keyed.iter().any(|(known, _)| *known == name) {
-            return None;
-        }
-        keyed.push((name, item));
+    let mut keyed = items
+        .iter()
+        .map(|item| Some((item.get(key)?.as_str()?, item)))
+        .collect::<Option<Vec<(&str, &Value)>>>()?;
+    keyed.sort_unstable_by_key(|(name, _)| *name);
+    if keyed.windows(2).any(|pair| pair[0].0 == pair[1].0) {
+        return None;
     }
     Some(keyed)
 }
 
+/// The entry `name` of a list from [`keys`].
 fn find<'a>(keyed: &[(&str, &'a Value)], name: &str) -> Option<&'a Value> {
     keyed
-        .iter()
-        .find(|(key, _)| *key == name)
-        .map(|(_, value)| *value)
+        .binary_search_by_key(&name, |(key, _)| *key)
+        .ok()
+        .map(|position| keyed[position].1)
 }
 
 fn show_value(value: &Value, kind: Kind) -> String {

@@ -44,9 +44,12 @@ mod validate;
 use std::fmt;
 use std::str::FromStr;
 
-pub use canonical::{comparison_form, register_form};
-pub use diff::{Difference, REDACTED, differences};
-pub use parse::{parse_container_definitions, parse_live_task_definition, parse_task_definition};
+pub use canonical::{comparison_form, into_comparison_form, into_register_form, register_form};
+pub use diff::{Difference, REDACTED, differences, differences_of_comparison_forms};
+pub use parse::{
+    parse_container_definitions, parse_container_definitions_owned, parse_live_task_definition,
+    parse_live_task_definition_owned, parse_task_definition, parse_task_definition_owned,
+};
 
 /// A JSON object.
 pub type Map = serde_json::Map<String, serde_json::Value>;

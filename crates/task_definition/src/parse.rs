@@ -4,6 +4,8 @@
 //! DescribeTaskDefinition returned) drops unknown keys and keeps values of an unexpected type as
 //! they are, so that they compare as different rather than failing the plan.
 
+use std::fmt;
+
 use serde_json::Value;
 
 use crate::schema::{self, Field, Kind, Table, Unit};
@@ -18,21 +20,33 @@ pub fn parse_container_definitions(
     root: &str,
     network_mode: NetworkMode,
 ) -> Result<Vec<Map>, Error> {
+    parse_container_definitions_owned(value.clone(), root, network_mode)
+}
+
+/// [`parse_container_definitions`] of a value the caller no longer needs: its strings are moved
+/// into the result instead of copied.
+pub fn parse_container_definitions_owned(
+    value: Value,
+    root: &str,
+    network_mode: NetworkMode,
+) -> Result<Vec<Map>, Error> {
     let Value::Array(items) = value else {
         return Err(wrong_type(
             root,
             "an array of container definitions",
-            value,
+            &value,
             false,
         ));
     };
     let walk = Walk { strict: true };
+    let root_path = Path::Root(root);
     let containers = items
-        .iter()
+        .into_iter()
         .enumerate()
-        .map(|(index, item)| walk.object(item, &schema::CONTAINER, &format!("{root}[{index}]")))
+        .map(|(index, item)| walk.object(item, &schema::CONTAINER, &Path::Index(&root_path, index)))
         .collect::<Result<Vec<Map>, Error>>()?;
-    validate::containers(&containers, root, network_mode, None)?;
+    let refs: Vec<&Map> = containers.iter().collect();
+    validate::containers(&refs, root, network_mode, None)?;
     Ok(containers)
 }
 
@@ -40,8 +54,14 @@ pub fn parse_container_definitions(
 /// strictly validated. Nulls are dropped and `environment`/`secrets` objects turned into lists;
 /// nothing else is changed.
 pub fn parse_task_definition(value: &Value, root: &str) -> Result<Map, Error> {
-    let Value::Object(object) = value else {
-        return Err(wrong_type(root, "an object", value, false));
+    parse_task_definition_owned(value.clone(), root)
+}
+
+/// [`parse_task_definition`] of a value the caller no longer needs: its strings are moved into
+/// the result instead of copied.
+pub fn parse_task_definition_owned(value: Value, root: &str) -> Result<Map, Error> {
+    let Value::Object(object) = &value else {
+        return Err(wrong_type(root, "an object", &value, false));
     };
     if let Some(key) = schema::READ_ONLY_TASK_FIELDS
         .iter()
@@ -58,7 +78,7 @@ pub fn parse_task_definition(value: &Value, root: &str) -> Result<Map, Error> {
             "are not part of a task definition revision; set them on the aws_ecs_task_definition resource",
         ));
     }
-    let task = Walk { strict: true }.object(value, &schema::TASK, root)?;
+    let task = Walk { strict: true }.object(value, &schema::TASK, &Path::Root(root))?;
     validate::task(&task, root)?;
     Ok(task)
 }
@@ -70,17 +90,24 @@ pub fn parse_task_definition(value: &Value, root: &str) -> Result<Map, Error> {
 /// Fails only when the document cannot be a task definition: not an object, or containers that
 /// cannot be matched by name.
 pub fn parse_live_task_definition(value: &Value, root: &str) -> Result<Map, Error> {
+    parse_live_task_definition_owned(value.clone(), root)
+}
+
+/// [`parse_live_task_definition`] of a value the caller no longer needs: its strings are moved
+/// into the result instead of copied.
+pub fn parse_live_task_definition_owned(value: Value, root: &str) -> Result<Map, Error> {
     // The whole DescribeTaskDefinition response: {"taskDefinition": {...}, "tags": [...]}.
     let (value, root) = match value {
-        Value::Object(object) if !object.contains_key("containerDefinitions") => {
-            match object.get("taskDefinition") {
-                Some(inner @ Value::Object(_)) => (inner, format!("{root}.taskDefinition")),
-                _ => (value, root.to_string()),
-            }
+        Value::Object(mut object)
+            if !object.contains_key("containerDefinitions")
+                && object.get("taskDefinition").is_some_and(Value::is_object) =>
+        {
+            let inner = object.remove("taskDefinition").unwrap_or_default();
+            (inner, format!("{root}.taskDefinition"))
         }
-        _ => (value, root.to_string()),
+        value => (value, root.to_string()),
     };
-    let task = Walk { strict: false }.object(value, &schema::TASK, &root)?;
+    let task = Walk { strict: false }.object(value, &schema::TASK, &Path::Root(&root))?;
     let path = format!("{root}.containerDefinitions");
     let Some(containers) = task.get("containerDefinitions") else {
         return Err(Error::invalid(path, "is required"));
@@ -88,17 +115,17 @@ pub fn parse_live_task_definition(value: &Value, root: &str) -> Result<Map, Erro
     let Value::Array(containers) = containers else {
         return Err(wrong_type(&path, "an array", containers, false));
     };
-    let mut names: Vec<&str> = Vec::new();
+    let mut names: Vec<&str> = Vec::with_capacity(containers.len());
     for (index, container) in containers.iter().enumerate() {
-        let name_path = format!("{path}[{index}].name");
+        let name_path = || format!("{path}[{index}].name");
         let name = match container.get("name") {
             Some(Value::String(name)) if !name.is_empty() => name.as_str(),
-            Some(other) => return Err(wrong_type(&name_path, "a non-empty string", other, false)),
-            None => return Err(Error::invalid(name_path, "is required")),
+            Some(other) => return Err(wrong_type(name_path(), "a non-empty string", other, false)),
+            None => return Err(Error::invalid(name_path(), "is required")),
         };
         if names.contains(&name) {
             return Err(Error::invalid(
-                name_path,
+                name_path(),
                 format!(
                     "{} is used by two containers; names must be unique",
                     crate::quoted(name)
@@ -110,9 +137,30 @@ pub fn parse_live_task_definition(value: &Value, root: &str) -> Result<Map, Erro
     Ok(task)
 }
 
+/// Where the walk is: a chain of segments on the stack, written out only for a message.
+#[derive(Debug, Clone, Copy)]
+enum Path<'a> {
+    /// The name the caller gave the whole value (`container_definitions`).
+    Root(&'a str),
+    /// A key of an object: `path.key`, or `path["odd key"]` (see [`join`]).
+    Key(&'a Path<'a>, &'a str),
+    /// An item of a list: `path[index]`.
+    Index(&'a Path<'a>, usize),
+}
+
+impl fmt::Display for Path<'_> {
+    fn fmt(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Path::Root(root) => formatter.write_str(root),
+            Path::Key(parent, key) => formatter.write_str(&join(&parent.to_string(), key)),
+            Path::Index(parent, index) => write!(formatter, "{parent}[{index}]"),
+        }
+    }
+}
+
 /// The error for a value of the wrong type. A sensitive value is described by its type only.
 pub(crate) fn wrong_type(
-    path: &str,
+    path: impl fmt::Display,
     expected: &'static str,
     found: &Value,
     sensitive: bool,
@@ -175,93 +223,82 @@ struct Walk {
 }
 
 impl Walk {
-    fn object(&self, value: &Value, table: &'static Table, path: &str) -> Result<Map, Error> {
-        let Value::Object(input) = value else {
-            return Err(wrong_type(path, "an object", value, false));
+    fn object(&self, value: Value, table: &'static Table, path: &Path) -> Result<Map, Error> {
+        let input = match value {
+            Value::Object(input) => input,
+            other => return Err(wrong_type(path, "an object", &other, false)),
         };
-        if self.strict {
-            if let Some(key) = input.keys().find(|key| table.field(key).is_none()) {
-                let hint = match external_protocol::suggest(key, table.names()) {
-                    Some(closest) => format!("did you mean {closest}?"),
-                    None => format!(
-                        "the fields are {}",
-                        table.names().collect::<Vec<_>>().join(", ")
-                    ),
-                };
-                return Err(Error::UnknownField {
-                    path: join(path, key),
-                    what: table.what,
-                    hint,
-                });
-            }
-        }
-        let mut output = Map::new();
-        for field in table.fields {
-            let Some(value) = input.get(field.name) else {
-                continue;
+        if self.strict
+            && let Some(key) = input.keys().find(|key| table.field(key).is_none())
+        {
+            let hint = match external_protocol::suggest(key, table.names()) {
+                Some(closest) => format!("did you mean {closest}?"),
+                None => format!(
+                    "the fields are {}",
+                    table.names().collect::<Vec<_>>().join(", ")
+                ),
             };
-            if value.is_null() {
-                continue;
-            }
-            let value = self.value(value, field.kind, field, &join(path, field.name))?;
-            output.insert(field.name.to_string(), value);
+            return Err(Error::UnknownField {
+                path: join(&path.to_string(), key),
+                what: table.what,
+                hint,
+            });
         }
-        Ok(output)
+        table.change_fields(input, |field, value| {
+            if value.is_null() {
+                return Ok(None);
+            }
+            let path = Path::Key(path, field.name);
+            self.value(value, field.kind, field, &path).map(Some)
+        })
     }
 
     fn mismatch(
         &self,
-        path: &str,
+        path: &Path,
         kind: Kind,
-        value: &Value,
+        value: Value,
         field: &Field,
     ) -> Result<Value, Error> {
         if self.strict {
-            Err(wrong_type(path, expected(kind), value, field.sensitive))
+            Err(wrong_type(path, expected(kind), &value, field.sensitive))
         } else {
-            Ok(value.clone())
+            Ok(value)
         }
     }
 
-    fn value(&self, value: &Value, kind: Kind, field: &Field, path: &str) -> Result<Value, Error> {
+    fn value(&self, value: Value, kind: Kind, field: &Field, path: &Path) -> Result<Value, Error> {
         match kind {
             Kind::String => match value {
-                Value::String(_) => Ok(value.clone()),
+                Value::String(_) => Ok(value),
                 _ => self.mismatch(path, kind, value, field),
             },
-            Kind::Integer => match integer(value) {
+            Kind::Integer => match integer(&value) {
                 Some(number) => Ok(Value::from(number)),
                 None => self.mismatch(path, kind, value, field),
             },
             Kind::Boolean => match value {
-                Value::Bool(_) => Ok(value.clone()),
+                Value::Bool(_) => Ok(value),
                 _ => self.mismatch(path, kind, value, field),
             },
             Kind::Size(_) => match value {
-                Value::String(_) => Ok(value.clone()),
+                Value::String(_) => Ok(value),
                 Value::Number(number) => Ok(Value::String(number.to_string())),
                 _ => self.mismatch(path, kind, value, field),
             },
             Kind::StringMap => {
-                let Value::Object(input) = value else {
+                let Value::Object(mut input) = value else {
                     return self.mismatch(path, kind, value, field);
                 };
-                let mut output = Map::new();
-                for (key, item) in input {
-                    match item {
-                        Value::String(_) => {
-                            output.insert(key.clone(), item.clone());
-                        }
-                        Value::Null => {}
-                        _ if self.strict => {
-                            return Err(wrong_type(&join(path, key), "a string", item, false));
-                        }
-                        _ => {
-                            output.insert(key.clone(), item.clone());
-                        }
-                    }
+                if self.strict
+                    && let Some((key, item)) = input
+                        .iter()
+                        .find(|(_, item)| !matches!(item, Value::String(_) | Value::Null))
+                {
+                    return Err(wrong_type(Path::Key(path, key), "a string", item, false));
                 }
-                Ok(Value::Object(output))
+                input.retain(|_, item| !item.is_null());
+                Ok(Value::Object(input))
             }
             Kind::Object(table) => match value {
                 Value::Object(_) => Ok(Value::Object(self.object(value, table, path)?)),
@@ -270,14 +307,14 @@ impl Walk {
             Kind::List(item_kind) => match (value, field.object_form) {
                 (Value::Array(items), _) => {
                     let mut output = Vec::with_capacity(items.len());
-                    for (index, item) in items.iter().enumerate() {
-                        let item_path = format!("{path}[{index}]");
+                    for (index, item) in items.into_iter().enumerate() {
+                        let item_path = Path::Index(path, index);
                         if item.is_null() {
                             if self.strict {
                                 return Err(wrong_type(
-                                    &item_path,
+                                    item_path,
                                     expected(*item_kind),
-                                    item,
+                                    &item,
                                     false,
                                 ));
                             }
@@ -290,7 +327,7 @@ impl Walk {
                 (Value::Object(entries), Some(value_key)) => {
                     self.object_form(entries, value_key, field, path)
                 }
-                _ => self.mismatch(path, kind, value, field),
+                (value, _) => self.mismatch(path, kind, value, field),
             },
         }
     }
@@ -298,10 +335,10 @@ impl Walk {
     /// `{"LOG_LEVEL": "info"}` -> `[{"name": "LOG_LEVEL", "value": "info"}]`.
     fn object_form(
         &self,
-        entries: &Map,
+        entries: Map,
         value_key: &str,
         field: &Field,
-        path: &str,
+        path: &Path,
     ) -> Result<Value, Error> {
         let sensitive = match field.kind {
             Kind::List(Kind::Object(table)) => table
@@ -309,7 +346,7 @@ impl Walk {
                 .is_some_and(|value_field| value_field.sensitive),
             _ => false,
         };
-        let mut output = Vec::with_capacity(entries.len());
+        let mut pairs: Vec<(String, Value)> = Vec::with_capacity(entries.len());
         for (name, item) in entries {
             match item {
                 Value::String(_) => {}
@@ -320,17 +357,24 @@ impl Walk {
                     } else {
                         "a string (the ARN of the secret)"
                     };
-                    return Err(wrong_type(&join(path, name), what, item, sensitive));
+                    return Err(wrong_type(Path::Key(path, &name), what, &item, sensitive));
                 }
                 _ => {}
             }
-            let mut entry = Map::new();
-            entry.insert("name".to_string(), Value::String(name.clone()));
-            entry.insert(value_key.to_string(), item.clone());
-            output.push(Value::Object(entry));
+            pairs.push((name, item));
         }
         // An object has no order a reader can rely on (Terraform sorts its keys): by name.
-        output.sort_by(|a, b| a["name"].as_str().cmp(&b["name"].as_str()));
+        // The names are an object's keys, so no two are equal.
+        pairs.sort_unstable_by(|(a, _), (b, _)| a.cmp(b));
+        let output = pairs
+            .into_iter()
+            .map(|(name, item)| {
+                let mut entry = Map::with_capacity(2);
+                entry.insert("name".to_string(), Value::String(name));
+                entry.insert(value_key.to_string(), item);
+                Value::Object(entry)
+            })
+            .collect();
         Ok(Value::Array(output))
     }
 }

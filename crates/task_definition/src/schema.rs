@@ -13,6 +13,10 @@
 //! `shape_proxy_configuration.rs`) and the ECS API reference pages of the same types
 //! (`ContainerRestartPolicy`, `Volume.configuredAtLaunch`, `RegisterTaskDefinition.enableFaultInjection`).
 
+use serde_json::Value;
+
+use crate::Map;
+
 /// The JSON type of a field.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Kind {
@@ -171,6 +175,100 @@ impl Table {
     pub(crate) fn names(&self) -> impl Iterator<Item = &'static str> + '_ {
         self.fields.iter().map(|field| field.name)
     }
+
+    /// The entries of `input`, taken apart without copying: those of the table's fields in the
+    /// table's order, and the others in input order.
+    pub(crate) fn split(&'static self, input: Map) -> (Vec<Entry>, Vec<(String, Value)>) {
+        let mut known = Vec::with_capacity(input.len());
+        let mut unknown = Vec::new();
+        for (key, value) in input {
+            match self.fields.iter().position(|field| field.name == key) {
+                Some(index) => known.push(Entry {
+                    index,
+                    field: &self.fields[index],
+                    key,
+                    value,
+                }),
+                None => unknown.push((key, value)),
+            }
+        }
+        // Keys are unique, and so are their positions.
+        known.sort_unstable_by_key(|entry| entry.index);
+        (known, unknown)
+    }
+
+    /// `input` with `change` applied to the value of every field of the table, in the table's
+    /// order: `Some` keeps the changed value, `None` drops the entry; keys that are not fields
+    /// are dropped. Stops at the first error.
+    ///
+    /// An object whose fields already come in the table's order (what this crate writes, and
+    /// what most JSON is) is changed in place; any other is rebuilt in that order.
+    pub(crate) fn change_fields<E>(
+        &'static self,
+        mut input: Map,
+        mut change: impl FnMut(&'static Field, Value) -> Result<Option<Value>, E>,
+    ) -> Result<Map, E> {
+        if !self.in_order(&input) {
+            let (known, _) = self.split(input);
+            let mut output = Map::with_capacity(known.len());
+            for Entry {
+                field, key, value, ..
+            } in known
+            {
+                if let Some(value) = change(field, value)? {
+                    output.insert(key, value);
+                }
+            }
+            return Ok(output);
+        }
+        let mut failure = None;
+        input.retain(|key, value| {
+            let (Some(field), None) = (self.field(key), &failure) else {
+                return false;
+            };
+            match change(field, std::mem::take(value)) {
+                Ok(Some(changed)) => {
+                    *value = changed;
+                    true
+                }
+                Ok(None) => false,
+                Err(error) => {
+                    failure = Some(error);
+                    false
+                }
+            }
+        });
+        match failure {
+            Some(error) => Err(error),
+            None => Ok(input),
+        }
+    }
+
+    /// Whether the keys of `input` that are fields come in the table's order.
+    fn in_order(&self, input: &Map) -> bool {
+        let mut next = 0;
+        for key in input.keys() {
+            match self.fields[next..]
+                .iter()
+                .position(|field| field.name == key)
+            {
+                Some(position) => next += position + 1,
+                None if self.field(key).is_some() => return false,
+                None => {}
+            }
+        }
+        true
+    }
+}
+
+/// One entry of an object that belongs to a field of its table (see [`Table::split`]).
+pub(crate) struct Entry {
+    /// The field's position in the table.
+    pub index: usize,
+    pub field: &'static Field,
+    /// The key as it was in the object (the field's name), kept to be reused.
+    pub key: String,
+    pub value: Value,
 }
 
 impl PartialEq for Table {

@@ -3,6 +3,9 @@
 //! Runs on the output of the strict walk (`parse.rs`): every value already has its schema type.
 //! Ranges and allowed values are the ECS API reference's for the field named in each rule.
 
+use std::collections::HashMap;
+use std::fmt;
+
 use serde_json::Value;
 
 use crate::canonical::size_in_units;
@@ -125,20 +128,20 @@ fn objects<'a>(map: &'a Map, key: &str) -> impl Iterator<Item = (usize, &'a Map)
         .filter_map(|(index, item)| item.as_object().map(|item| (index, item)))
 }
 
-fn in_range(path: String, value: Option<i64>, min: i64, max: i64) -> Result<(), Error> {
+fn in_range(path: impl fmt::Display, value: Option<i64>, min: i64, max: i64) -> Result<(), Error> {
     match value {
         Some(value) if !(min..=max).contains(&value) => Err(Error::invalid(
-            path,
+            path.to_string(),
             format!("must be {min}..{max}, got {value}"),
         )),
         _ => Ok(()),
     }
 }
 
-fn one_of(path: String, value: Option<&str>, allowed: &[&str]) -> Result<(), Error> {
+fn one_of(path: impl fmt::Display, value: Option<&str>, allowed: &[&str]) -> Result<(), Error> {
     match value {
         Some(value) if !allowed.contains(&value) => Err(Error::invalid(
-            path,
+            path.to_string(),
             format!(
                 "must be one of {}, got {}",
                 allowed.join(", "),
@@ -149,7 +152,7 @@ fn one_of(path: String, value: Option<&str>, allowed: &[&str]) -> Result<(), Err
     }
 }
 
-fn required<'a>(map: &'a Map, key: &str, path: &str) -> Result<&'a str, Error> {
+fn required<'a>(map: &'a Map, key: &str, path: impl fmt::Display) -> Result<&'a str, Error> {
     match string(map, key) {
         Some("") => Err(Error::invalid(format!("{path}.{key}"), "must not be empty")),
         Some(value) => Ok(value),
@@ -159,7 +162,7 @@ fn required<'a>(map: &'a Map, key: &str, path: &str) -> Result<&'a str, Error> {
 
 /// 1-255 letters, digits, hyphens and underscores: container names and families.
 /// (ECS API reference `ContainerDefinition.name`, `RegisterTaskDefinition.family`)
-fn check_name(path: String, name: &str) -> Result<(), Error> {
+fn check_name(path: impl fmt::Display, name: &str) -> Result<(), Error> {
     let valid = (1..=255).contains(&name.len())
         && name
             .chars()
@@ -168,7 +171,7 @@ fn check_name(path: String, name: &str) -> Result<(), Error> {
         Ok(())
     } else {
         Err(Error::invalid(
-            path,
+            path.to_string(),
             format!(
                 "must be 1-255 letters, digits, hyphens or underscores, got {}",
                 quoted(name)
@@ -184,7 +187,7 @@ fn list_names(names: &[&str]) -> String {
 /// The rules for a task's container definitions. `volumes` are the task's volume names, when
 /// known (a whole task definition), to check `mountPoints[].sourceVolume`.
 pub(crate) fn containers(
-    containers: &[Map],
+    containers: &[&Map],
     root: &str,
     network_mode: NetworkMode,
     volumes: Option<&[&str]>,
@@ -199,7 +202,7 @@ pub(crate) fn containers(
     for (index, container) in containers.iter().enumerate() {
         let path = format!("{root}[{index}]");
         let name = required(container, "name", &path)?;
-        check_name(format!("{path}.name"), name)?;
+        check_name(format_args!("{path}.name"), name)?;
         if let Some(first) = names.iter().position(|known| *known == name) {
             return Err(Error::invalid(
                 format!("{path}.name"),
@@ -231,7 +234,7 @@ fn check_container(
     container: &Map,
     path: &str,
     network_mode: NetworkMode,
-    containers: &[Map],
+    containers: &[&Map],
     names: &[&str],
     volumes: Option<&[&str]>,
 ) -> Result<(), Error> {
@@ -254,16 +257,15 @@ fn check_container(
     if let (Some(memory), Some(reservation)) = (
         int(container, "memory"),
         int(container, "memoryReservation"),
-    ) {
-        if reservation > memory {
-            return Err(Error::invalid(
-                format!("{path}.memoryReservation"),
-                format!("must be at most memory ({memory}), got {reservation}"),
-            ));
-        }
+    ) && reservation > memory
+    {
+        return Err(Error::invalid(
+            format!("{path}.memoryReservation"),
+            format!("must be at most memory ({memory}), got {reservation}"),
+        ));
     }
     one_of(
-        format!("{path}.versionConsistency"),
+        format_args!("{path}.versionConsistency"),
         string(container, "versionConsistency"),
         &["enabled", "disabled"],
     )?;
@@ -272,14 +274,18 @@ fn check_container(
     for (index, file) in objects(container, "environmentFiles") {
         let file_path = format!("{path}.environmentFiles[{index}]");
         required(file, "value", &file_path)?;
-        one_of(format!("{file_path}.type"), string(file, "type"), &["s3"])?;
+        one_of(
+            format_args!("{file_path}.type"),
+            string(file, "type"),
+            &["s3"],
+        )?;
         required(file, "type", &file_path)?;
     }
     for (index, dependency) in objects(container, "dependsOn") {
         let dependency_path = format!("{path}.dependsOn[{index}]");
         let target = required(dependency, "containerName", &dependency_path)?;
         check_other_container(
-            format!("{dependency_path}.containerName"),
+            format_args!("{dependency_path}.containerName"),
             target,
             name,
             names,
@@ -292,7 +298,7 @@ fn check_container(
             ));
         }
         one_of(
-            format!("{dependency_path}.condition"),
+            format_args!("{dependency_path}.condition"),
             condition,
             DEPENDENCY_CONDITIONS,
         )?;
@@ -310,7 +316,7 @@ fn check_container(
         let source_path = format!("{path}.volumesFrom[{index}]");
         let source_name = required(source, "sourceContainer", &source_path)?;
         check_other_container(
-            format!("{source_path}.sourceContainer"),
+            format_args!("{source_path}.sourceContainer"),
             source_name,
             name,
             names,
@@ -320,18 +326,18 @@ fn check_container(
         let mount_path = format!("{path}.mountPoints[{index}]");
         let volume = required(mount, "sourceVolume", &mount_path)?;
         required(mount, "containerPath", &mount_path)?;
-        if let Some(volumes) = volumes {
-            if !volumes.contains(&volume) {
-                let known = if volumes.is_empty() {
-                    "the task has no volumes".to_string()
-                } else {
-                    format!("the volumes are {}", list_names(volumes))
-                };
-                return Err(Error::invalid(
-                    format!("{mount_path}.sourceVolume"),
-                    format!("{} is not a volume of this task ({known})", quoted(volume)),
-                ));
-            }
+        if let Some(volumes) = volumes
+            && !volumes.contains(&volume)
+        {
+            let known = if volumes.is_empty() {
+                "the task has no volumes".to_string()
+            } else {
+                format!("the volumes are {}", list_names(volumes))
+            };
+            return Err(Error::invalid(
+                format!("{mount_path}.sourceVolume"),
+                format!("{} is not a volume of this task ({known})", quoted(volume)),
+            ));
         }
     }
     if let Some(log) = container.get("logConfiguration").and_then(Value::as_object) {
@@ -343,7 +349,7 @@ fn check_container(
             ));
         }
         one_of(
-            format!("{log_path}.logDriver"),
+            format_args!("{log_path}.logDriver"),
             string(log, "logDriver"),
             LOG_DRIVERS,
         )?;
@@ -362,7 +368,7 @@ fn check_container(
             return Err(Error::invalid(format!("{limit_path}.name"), "is required"));
         }
         one_of(
-            format!("{limit_path}.name"),
+            format_args!("{limit_path}.name"),
             string(limit, "name"),
             ULIMIT_NAMES,
         )?;
@@ -384,13 +390,13 @@ fn check_container(
             ));
         }
     }
-    if let Some(policy) = container.get("restartPolicy").and_then(Value::as_object) {
-        if !policy.contains_key("enabled") {
-            return Err(Error::invalid(
-                format!("{path}.restartPolicy.enabled"),
-                "is required (true or false)",
-            ));
-        }
+    if let Some(policy) = container.get("restartPolicy").and_then(Value::as_object)
+        && !policy.contains_key("enabled")
+    {
+        return Err(Error::invalid(
+            format!("{path}.restartPolicy.enabled"),
+            "is required (true or false)",
+        ));
     }
     check_smaller_objects(container, path)
 }
@@ -406,7 +412,7 @@ fn check_smaller_objects(container: &Map, path: &str) -> Result<(), Error> {
         required(
             credentials,
             "credentialsParameter",
-            &format!("{path}.repositoryCredentials"),
+            format!("{path}.repositoryCredentials"),
         )?;
     }
     if let Some(linux) = container.get("linuxParameters").and_then(Value::as_object) {
@@ -420,7 +426,7 @@ fn check_smaller_objects(container: &Map, path: &str) -> Result<(), Error> {
                 .unwrap_or_default();
             for (position, permission) in permissions.iter().enumerate() {
                 one_of(
-                    format!("{device_path}.permissions[{position}]"),
+                    format_args!("{device_path}.permissions[{position}]"),
                     permission.as_str(),
                     &["read", "write", "mknod"],
                 )?;
@@ -461,7 +467,7 @@ fn check_smaller_objects(container: &Map, path: &str) -> Result<(), Error> {
             ));
         }
         one_of(
-            format!("{requirement_path}.type"),
+            format_args!("{requirement_path}.type"),
             string(requirement, "type"),
             &["GPU", "InferenceAccelerator"],
         )?;
@@ -487,14 +493,14 @@ fn check_smaller_objects(container: &Map, path: &str) -> Result<(), Error> {
 }
 
 fn check_other_container(
-    path: String,
+    path: impl fmt::Display,
     target: &str,
     this: &str,
     names: &[&str],
 ) -> Result<(), Error> {
     if target == this {
         return Err(Error::invalid(
-            path,
+            path.to_string(),
             format!(
                 "{} is this container itself; name another container",
                 quoted(target)
@@ -503,7 +509,7 @@ fn check_other_container(
     }
     if !names.contains(&target) {
         return Err(Error::invalid(
-            path,
+            path.to_string(),
             format!(
                 "{} is not a container of this task (the containers are {})",
                 quoted(target),
@@ -535,7 +541,7 @@ fn check_port_mappings(
         let mapping_path = format!("{path}.portMappings[{index}]");
         let container_port = int(mapping, "containerPort");
         in_range(
-            format!("{mapping_path}.containerPort"),
+            format_args!("{mapping_path}.containerPort"),
             container_port,
             1,
             65535,
@@ -547,26 +553,25 @@ fn check_port_mappings(
             ));
         }
         let host_port = int(mapping, "hostPort");
-        in_range(format!("{mapping_path}.hostPort"), host_port, 0, 65535)?;
-        if network_mode.host_port_is_container_port() {
-            if let (Some(host_port), Some(container_port)) = (host_port, container_port) {
-                if host_port != container_port {
-                    return Err(Error::invalid(
-                        format!("{mapping_path}.hostPort"),
-                        format!(
-                            "must be absent or equal to containerPort ({container_port}) in {network_mode} network mode, got {host_port}"
-                        ),
-                    ));
-                }
-            }
+        in_range(format_args!("{mapping_path}.hostPort"), host_port, 0, 65535)?;
+        if network_mode.host_port_is_container_port()
+            && let (Some(host_port), Some(container_port)) = (host_port, container_port)
+            && host_port != container_port
+        {
+            return Err(Error::invalid(
+                format!("{mapping_path}.hostPort"),
+                format!(
+                    "must be absent or equal to containerPort ({container_port}) in {network_mode} network mode, got {host_port}"
+                ),
+            ));
         }
         one_of(
-            format!("{mapping_path}.protocol"),
+            format_args!("{mapping_path}.protocol"),
             string(mapping, "protocol"),
             &["tcp", "udp"],
         )?;
         one_of(
-            format!("{mapping_path}.appProtocol"),
+            format_args!("{mapping_path}.appProtocol"),
             string(mapping, "appProtocol"),
             &["http", "http2", "grpc"],
         )?;
@@ -576,32 +581,31 @@ fn check_port_mappings(
 
 /// `environment` and `secrets`: names non-empty and unique, across both lists.
 fn check_variables(container: &Map, path: &str) -> Result<(), Error> {
-    let mut seen: Vec<(&str, String)> = Vec::new();
+    // Where each name is first set: the list and the index.
+    let mut seen: HashMap<&str, (&str, usize)> = HashMap::new();
     for key in ["environment", "secrets"] {
         for (index, entry) in objects(container, key) {
-            let entry_path = format!("{path}.{key}[{index}]");
-            let name = required(entry, "name", &entry_path)?;
+            let name = required(entry, "name", format_args!("{path}.{key}[{index}]"))?;
             if key == "secrets" {
                 match string(entry, "valueFrom") {
                     Some("") | None => {
                         return Err(Error::invalid(
-                            format!("{entry_path}.valueFrom"),
+                            format!("{path}.{key}[{index}].valueFrom"),
                             "is required (the ARN of a Secrets Manager secret or a Systems Manager parameter)",
                         ));
                     }
                     Some(_) => {}
                 }
             }
-            if let Some((_, first)) = seen.iter().find(|(known, _)| *known == name) {
+            if let Some((first_key, first_index)) = seen.insert(name, (key, index)) {
                 return Err(Error::invalid(
-                    format!("{entry_path}.name"),
+                    format!("{path}.{key}[{index}].name"),
                     format!(
-                        "{} is already set by {first}; a variable must be set once, in environment or in secrets",
+                        "{} is already set by {first_key}[{first_index}]; a variable must be set once, in environment or in secrets",
                         quoted(name)
                     ),
                 ));
             }
-            seen.push((name, format!("{key}[{index}]")));
         }
     }
     Ok(())
@@ -621,15 +625,20 @@ fn check_health_check(check: &Map, path: &str) -> Result<(), Error> {
         ));
     };
     one_of(
-        format!("{path}.command[0]"),
+        format_args!("{path}.command[0]"),
         first.as_str(),
         &["CMD", "CMD-SHELL", "NONE"],
     )?;
-    in_range(format!("{path}.interval"), int(check, "interval"), 5, 300)?;
-    in_range(format!("{path}.timeout"), int(check, "timeout"), 2, 60)?;
-    in_range(format!("{path}.retries"), int(check, "retries"), 1, 10)?;
     in_range(
-        format!("{path}.startPeriod"),
+        format_args!("{path}.interval"),
+        int(check, "interval"),
+        5,
+        300,
+    )?;
+    in_range(format_args!("{path}.timeout"), int(check, "timeout"), 2, 60)?;
+    in_range(format_args!("{path}.retries"), int(check, "retries"), 1, 10)?;
+    in_range(
+        format_args!("{path}.startPeriod"),
         int(check, "startPeriod"),
         0,
         300,
@@ -661,7 +670,7 @@ fn is_role_arn(text: &str) -> bool {
 /// The rules for a whole task definition.
 pub(crate) fn task(task: &Map, root: &str) -> Result<(), Error> {
     let family = required(task, "family", root)?;
-    check_name(format!("{root}.family"), family)?;
+    check_name(format_args!("{root}.family"), family)?;
     let network_mode = match string(task, "networkMode") {
         Some(text) => NetworkMode::parse(text, &format!("{root}.networkMode"))?,
         None => NetworkMode::default(),
@@ -687,7 +696,7 @@ pub(crate) fn task(task: &Map, root: &str) -> Result<(), Error> {
         .collect();
     for (index, compatibility) in compatibilities.iter().enumerate() {
         one_of(
-            format!("{root}.requiresCompatibilities[{index}]"),
+            format_args!("{root}.requiresCompatibilities[{index}]"),
             Some(compatibility),
             COMPATIBILITIES,
         )?;
@@ -698,12 +707,12 @@ pub(crate) fn task(task: &Map, root: &str) -> Result<(), Error> {
         check_fargate(root, network_mode, cpu, memory)?;
     }
     one_of(
-        format!("{root}.pidMode"),
+        format_args!("{root}.pidMode"),
         string(task, "pidMode"),
         &["host", "task"],
     )?;
     one_of(
-        format!("{root}.ipcMode"),
+        format_args!("{root}.ipcMode"),
         string(task, "ipcMode"),
         &["host", "task", "none"],
     )?;
@@ -726,7 +735,7 @@ pub(crate) fn task(task: &Map, root: &str) -> Result<(), Error> {
             .and_then(Value::as_object)
         {
             one_of(
-                format!("{volume_path}.dockerVolumeConfiguration.scope"),
+                format_args!("{volume_path}.dockerVolumeConfiguration.scope"),
                 string(docker, "scope"),
                 &["task", "shared"],
             )?;
@@ -738,7 +747,7 @@ pub(crate) fn task(task: &Map, root: &str) -> Result<(), Error> {
             let efs_path = format!("{volume_path}.efsVolumeConfiguration");
             required(efs, "fileSystemId", &efs_path)?;
             one_of(
-                format!("{efs_path}.transitEncryption"),
+                format_args!("{efs_path}.transitEncryption"),
                 string(efs, "transitEncryption"),
                 &["ENABLED", "DISABLED"],
             )?;
@@ -747,7 +756,7 @@ pub(crate) fn task(task: &Map, root: &str) -> Result<(), Error> {
     for (index, constraint) in objects(task, "placementConstraints") {
         let constraint_path = format!("{root}.placementConstraints[{index}]");
         one_of(
-            format!("{constraint_path}.type"),
+            format_args!("{constraint_path}.type"),
             string(constraint, "type"),
             &["memberOf"],
         )?;
@@ -767,7 +776,7 @@ pub(crate) fn task(task: &Map, root: &str) -> Result<(), Error> {
     }
     if let Some(platform) = task.get("runtimePlatform").and_then(Value::as_object) {
         one_of(
-            format!("{root}.runtimePlatform.cpuArchitecture"),
+            format_args!("{root}.runtimePlatform.cpuArchitecture"),
             string(platform, "cpuArchitecture"),
             &["X86_64", "ARM64"],
         )?;
@@ -776,14 +785,11 @@ pub(crate) fn task(task: &Map, root: &str) -> Result<(), Error> {
     let Some(list) = task.get("containerDefinitions").and_then(Value::as_array) else {
         return Err(Error::invalid(container_path, "is required"));
     };
-    let container_list: Vec<Map> = list
-        .iter()
-        .filter_map(|container| container.as_object().cloned())
-        .collect();
+    let container_list: Vec<&Map> = list.iter().filter_map(Value::as_object).collect();
     if let Some(proxy) = task.get("proxyConfiguration").and_then(Value::as_object) {
         let proxy_path = format!("{root}.proxyConfiguration");
         one_of(
-            format!("{proxy_path}.type"),
+            format_args!("{proxy_path}.type"),
             string(proxy, "type"),
             &["APPMESH"],
         )?;

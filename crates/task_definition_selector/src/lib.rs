@@ -151,7 +151,7 @@ pub fn decide(query: &Query) -> Result<Decision, Error> {
             .ok_or(external_protocol::Error::MissingKey {
                 key: "desired_task_definition",
             })?;
-    let desired = task_definition::parse_task_definition(&desired, "desired_task_definition")?;
+    let desired = task_definition::parse_task_definition_owned(desired, "desired_task_definition")?;
     let show_environment_values = query.boolean("show_environment_values")?;
     let live: Option<serde_json::Value> = query.json("live_task_definition")?;
     let arn = query.optional_string("live_task_definition_arn");
@@ -171,10 +171,11 @@ pub fn decide(query: &Query) -> Result<Decision, Error> {
             arn: arn.to_string(),
         });
     }
-    let live = task_definition::parse_live_task_definition(&live, "live_task_definition")?;
-    let differences = task_definition::differences(
-        &task_definition::comparison_form(&desired),
-        &task_definition::comparison_form(&live),
+    let live = task_definition::parse_live_task_definition_owned(live, "live_task_definition")?;
+    // Each side is put in comparison form once, here, and compared as it is.
+    let differences = task_definition::differences_of_comparison_forms(
+        &task_definition::into_comparison_form(desired),
+        &task_definition::into_comparison_form(live),
         show_environment_values,
     );
     Ok(Decision {

@@ -112,7 +112,7 @@ pub fn ecs_describe(desired: &Value, shuffle: usize) -> Value {
     described
         .entry("enableFaultInjection")
         .or_insert(json!(false));
-    if shuffle % 2 == 0 {
+    if shuffle.is_multiple_of(2) {
         // fabfuel ecs-deploy's copy of a task definition carries `taskRoleArn: ""`.
         described.entry("taskRoleArn").or_insert(json!(""));
     }
