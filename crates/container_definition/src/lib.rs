@@ -241,8 +241,11 @@ pub fn run(query: &Query) -> Result<Output, Error> {
     }
     let containers = task_definition::into_register_form(containers, request.network_mode);
     let mut output = Output::new();
+    output.insert_json("container_definitions", &containers);
+    // Thousands of small allocations, and the process ends once the result is written: freeing
+    // them one by one would take a good part of the program's time.
+    std::mem::forget(containers);
     output
-        .insert_json("container_definitions", &containers)
         .insert_json("images", &images)
         .insert_json("image_sources", &sources);
     Ok(output)
