@@ -1,6 +1,11 @@
 //! `container_definition`: the container definitions to register, each container that follows
 //! deployments keeping the image the service runs.
 
+/// A whole task definition is thousands of small JSON objects: mimalloc allocates them in about
+/// three quarters of the time glibc's malloc takes, page faults included (bench/pure).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use std::collections::{BTreeMap, BTreeSet};
 
 use external_protocol::{Kind, Output, Program, Query, QueryKey, ResultKey, suggest};

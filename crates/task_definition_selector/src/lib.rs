@@ -1,5 +1,10 @@
 //! `task_definition_selector`: does the service have to move to a new task definition revision?
 
+/// A whole task definition is thousands of small JSON objects: mimalloc allocates them in about
+/// three quarters of the time glibc's malloc takes, page faults included (bench/pure).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use external_protocol::{Kind, Output, Program, Query, QueryKey, ResultKey};
 use task_definition::Difference;
 
