@@ -18,7 +18,7 @@ use serde_json::Value;
 
 use crate::parse::integer;
 use crate::schema::{self, Entry, Field, Kind, Order, Table, Unit};
-use crate::{Map, NetworkMode};
+use crate::{Map, NetworkMode, entry_field};
 
 /// Register form of container definitions (as [`crate::parse_container_definitions`] returns
 /// them): ECS defaults filled in, `environment` and `secrets` sorted by name, container order
@@ -106,7 +106,7 @@ fn register_value(value: Value, kind: Kind, field: &Field, network_mode: Network
             if let Some(value_key) = field.object_form {
                 if value_key == "value" {
                     items.retain(|item| {
-                        item.get(value_key)
+                        entry_field(item, value_key)
                             .and_then(Value::as_str)
                             .is_some_and(|value| !value.is_empty())
                     });
@@ -218,7 +218,7 @@ fn compare_value(
             if let Some(value_key) = field.object_form {
                 // An entry without its value: an environment variable set to "" (see
                 // register_form), or a secret ECS would refuse.
-                items.retain(|item| item.get(value_key).is_some());
+                items.retain(|item| entry_field(item, value_key).is_some());
             }
             sort_list(&mut items, field.order);
             Value::Array(items)
@@ -250,7 +250,7 @@ fn sort_list(items: &mut Vec<Value>, order: Order) {
 fn sort_by_key_field(items: &mut Vec<Value>, key: &str) {
     let keys: Vec<Option<&str>> = items
         .iter()
-        .map(|item| item.get(key).and_then(Value::as_str))
+        .map(|item| entry_field(item, key).and_then(Value::as_str))
         .collect();
     // Already in order with no two keys alike, as a list written by name usually is.
     if keys.windows(2).all(|pair| pair[0] < pair[1]) {

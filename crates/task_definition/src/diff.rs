@@ -4,9 +4,9 @@ use std::fmt;
 
 use serde_json::Value;
 
-use crate::Map;
 use crate::canonical::comparison_form;
 use crate::schema::{self, Field, Kind, Lit, Order, Table};
+use crate::{Map, entry_field};
 
 /// What replaces an environment value in differences unless values are asked for.
 pub const REDACTED: &str = "(redacted)";
@@ -364,7 +364,7 @@ fn non_empty(items: &[Value]) -> Option<Value> {
 fn keys<'a>(items: &'a [Value], key: &str) -> Option<Vec<(&'a str, &'a Value)>> {
     let mut keyed = items
         .iter()
-        .map(|item| Some((item.get(key)?.as_str()?, item)))
+        .map(|item| Some((entry_field(item, key)?.as_str()?, item)))
         .collect::<Option<Vec<(&str, &Value)>>>()?;
     keyed.sort_unstable_by_key(|(name, _)| *name);
     if keyed.windows(2).any(|pair| pair[0].0 == pair[1].0) {

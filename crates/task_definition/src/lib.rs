@@ -175,6 +175,19 @@ pub(crate) fn key_text(key: &str) -> String {
     if plain { key.to_string() } else { quoted(key) }
 }
 
+/// The value of `key` in `value` when it is an object. Entries of keyed lists (`{"name": ...,
+/// "value": ...}`) have two or three keys: scanning them is cheaper than hashing the key.
+pub(crate) fn entry_field<'a>(
+    value: &'a serde_json::Value,
+    key: &str,
+) -> Option<&'a serde_json::Value> {
+    value
+        .as_object()?
+        .iter()
+        .find(|(name, _)| *name == key)
+        .map(|(_, value)| value)
+}
+
 /// `text` as a JSON string literal, for messages.
 pub(crate) fn quoted(text: &str) -> String {
     serde_json::Value::from(text).to_string()
