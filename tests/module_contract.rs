@@ -1,0 +1,340 @@
+//! The module and the programs agree, checked with a real HCL parser (hcl-edit) against the
+//! contract the programs print themselves (`--schema`), not against a second hand-kept list:
+//! - every `data "external"` block runs one of the three programs;
+//! - it sends only query keys that program accepts, and every key it requires;
+//! - every `data.external.X.result.Y` the module reads is a key X's program writes.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use hcl_edit::expr::{Expression, ObjectKey, Traversal, TraversalOperator};
+use hcl_edit::structure::{BlockLabel, Body};
+use hcl_edit::visit::{Visit, visit_traversal};
+use serde_json::Value;
+
+const PROGRAMS: [&str; 3] = [
+    "live_task_lookup",
+    "container_definition",
+    "task_definition_selector",
+];
+
+/// A program's contract, from its `--schema`.
+#[derive(Debug)]
+struct Contract {
+    accepts: BTreeSet<String>,
+    requires: BTreeSet<String>,
+    writes: BTreeSet<String>,
+}
+
+fn contracts() -> BTreeMap<String, Contract> {
+    PROGRAMS
+        .iter()
+        .map(|program| {
+            let run = ecs_drift_tests::run(
+                ecs_drift_tests::workspace_binary(program),
+                &["--schema"],
+                "",
+            );
+            assert_eq!(run.status, Some(0), "{program} --schema: {run:#?}");
+            let schema: Value = serde_json::from_str(&run.stdout).expect("--schema prints JSON");
+            let names = |list: &str, filter: &dyn Fn(&Value) -> bool| -> BTreeSet<String> {
+                schema[list]
+                    .as_array()
+                    .expect("a list of keys")
+                    .iter()
+                    .filter(|key| filter(key))
+                    .filter_map(|key| key["name"].as_str().map(str::to_string))
+                    .collect()
+            };
+            let contract = Contract {
+                accepts: names("query", &|_| true),
+                requires: names("query", &|key| key["required"] == true),
+                writes: names("result", &|_| true),
+            };
+            ((*program).to_string(), contract)
+        })
+        .collect()
+}
+
+/// One `data "external"` block: its name, the program it runs, the query keys it sends.
+#[derive(Debug)]
+struct External {
+    name: String,
+    program: Option<String>,
+    query: Vec<String>,
+}
+
+fn label(label: &BlockLabel) -> &str {
+    match label {
+        BlockLabel::Ident(ident) => ident.as_str(),
+        BlockLabel::String(text) => text.as_str(),
+    }
+}
+
+/// The program's name: the literal text after the last `/` or interpolation of `program[0]`
+/// (`"${local.bin_prefix}live_task_lookup"` -> `live_task_lookup`).
+fn program_name(expression: &Expression) -> Option<String> {
+    let Expression::Array(array) = expression else {
+        return None;
+    };
+    match array.iter().next()? {
+        Expression::String(text) => text.as_str().rsplit('/').next().map(str::to_string),
+        Expression::StringTemplate(template) => match template.iter().last()? {
+            hcl_edit::template::Element::Literal(text) => {
+                text.as_str().rsplit('/').next().map(str::to_string)
+            }
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+fn query_keys(expression: &Expression) -> Vec<String> {
+    let Expression::Object(object) = expression else {
+        return vec!["<query is not an object literal>".into()];
+    };
+    object
+        .iter()
+        .map(|(key, _)| match key {
+            ObjectKey::Ident(ident) => ident.as_str().to_string(),
+            ObjectKey::Expression(Expression::String(text)) => text.as_str().to_string(),
+            ObjectKey::Expression(other) => format!("<computed key {other}>"),
+        })
+        .collect()
+}
+
+fn externals(body: &Body) -> Vec<External> {
+    body.blocks()
+        .filter(|block| {
+            block.ident.as_str() == "data" && block.labels.first().map(label) == Some("external")
+        })
+        .map(|block| External {
+            name: block
+                .labels
+                .get(1)
+                .map(label)
+                .unwrap_or_default()
+                .to_string(),
+            program: block
+                .body
+                .get_attribute("program")
+                .and_then(|attribute| program_name(&attribute.value)),
+            query: block
+                .body
+                .get_attribute("query")
+                .map(|attribute| query_keys(&attribute.value))
+                .unwrap_or_default(),
+        })
+        .collect()
+}
+
+/// Every `data.external.<name>.result.<key>` read anywhere in a body.
+#[derive(Default)]
+struct ResultReads(Vec<(String, String)>);
+
+impl Visit for ResultReads {
+    fn visit_traversal(&mut self, node: &Traversal) {
+        let attribute = |operator: &TraversalOperator| match operator {
+            TraversalOperator::GetAttr(ident) => Some(ident.as_str().to_string()),
+            TraversalOperator::Index(Expression::String(text)) => Some(text.as_str().to_string()),
+            _ => None,
+        };
+        let operators: Vec<Option<String>> = node
+            .operators
+            .iter()
+            .map(|operator| attribute(operator.value()))
+            .collect();
+        if let (Expression::Variable(root), [Some(kind), Some(name), Some(result), key, ..]) =
+            (&node.expr, operators.as_slice())
+            && root.as_str() == "data"
+            && kind == "external"
+            && result == "result"
+        {
+            let key = key
+                .clone()
+                .unwrap_or_else(|| "<the whole result or a computed key>".into());
+            self.0.push((name.clone(), key));
+        }
+        visit_traversal(self, node);
+    }
+}
+
+/// The contract violations of a module made of `files` (name, text).
+fn violations(files: &[(String, String)], contracts: &BTreeMap<String, Contract>) -> Vec<String> {
+    let mut problems = Vec::new();
+    let mut blocks = Vec::new();
+    let mut reads = ResultReads::default();
+    for (file, text) in files {
+        let body: Body = match text.parse() {
+            Ok(body) => body,
+            Err(error) => {
+                problems.push(format!("{file}: not HCL: {error}"));
+                continue;
+            }
+        };
+        blocks.extend(externals(&body));
+        reads.visit_body(&body);
+    }
+    let mut runs = BTreeMap::new();
+    for block in &blocks {
+        let Some(contract) = block
+            .program
+            .as_deref()
+            .and_then(|program| contracts.get(program))
+        else {
+            problems.push(format!(
+                "data.external.{} runs {:?}, not one of {PROGRAMS:?}",
+                block.name, block.program
+            ));
+            continue;
+        };
+        for key in &block.query {
+            if !contract.accepts.contains(key) {
+                problems.push(format!(
+                    "data.external.{} sends query key `{key}`, which {} does not accept",
+                    block.name,
+                    block.program.as_deref().unwrap_or_default()
+                ));
+            }
+        }
+        for key in &contract.requires {
+            if !block.query.contains(key) {
+                problems.push(format!(
+                    "data.external.{} does not send required query key `{key}`",
+                    block.name
+                ));
+            }
+        }
+        runs.insert(block.name.clone(), contract);
+    }
+    for (name, key) in reads.0 {
+        match runs.get(&name) {
+            None => problems.push(format!(
+                "data.external.{name}.result.{key} reads a data source that is not declared"
+            )),
+            Some(contract) if !contract.writes.contains(&key) => problems.push(format!(
+                "data.external.{name}.result.{key} is not a key its program writes"
+            )),
+            Some(_) => {}
+        }
+    }
+    problems
+}
+
+fn module_files() -> Vec<(String, String)> {
+    let dir = ecs_drift_tests::repo_root().join("terraform-module");
+    let mut files: Vec<(String, String)> = std::fs::read_dir(&dir)
+        .unwrap_or_else(|error| panic!("cannot read {}: {error}", dir.display()))
+        .flatten()
+        .map(|entry| entry.path())
+        .filter(|path| path.extension().is_some_and(|extension| extension == "tf"))
+        .map(|path| {
+            let text = std::fs::read_to_string(&path)
+                .unwrap_or_else(|error| panic!("{}: {error}", path.display()));
+            (
+                path.file_name()
+                    .unwrap_or_default()
+                    .to_string_lossy()
+                    .into_owned(),
+                text,
+            )
+        })
+        .collect();
+    files.sort();
+    files
+}
+
+#[test]
+fn the_module_speaks_each_programs_contract() {
+    let files = module_files();
+    let contracts = contracts();
+    let problems = violations(&files, &contracts);
+    assert!(
+        problems.is_empty(),
+        "the module and the programs disagree:\n{}",
+        problems.join("\n")
+    );
+
+    // Not vacuous: the module runs all three programs and reads their results.
+    let mut programs = BTreeSet::new();
+    let mut reads = ResultReads::default();
+    for (_, text) in &files {
+        let body: Body = text.parse().expect("parsed above");
+        programs.extend(
+            externals(&body)
+                .into_iter()
+                .filter_map(|block| block.program),
+        );
+        reads.visit_body(&body);
+    }
+    assert_eq!(
+        programs,
+        PROGRAMS.iter().map(|program| program.to_string()).collect()
+    );
+    for key in [
+        "changed",
+        "task_definition_arn",
+        "container_definitions",
+        "images",
+        "region",
+    ] {
+        assert!(
+            reads.0.iter().any(|(_, read)| read == key),
+            "the module never reads result.{key}"
+        );
+    }
+}
+
+#[test]
+fn the_check_catches_a_made_up_query_key_and_result_key() {
+    let hcl = r#"
+data "external" "lookup" {
+  program = ["${local.bin_prefix}live_task_lookup"]
+  query = {
+    cluster  = var.cluster
+    service  = var.name
+    regoin   = var.region
+  }
+}
+
+data "external" "mystery" {
+  program = ["/opt/bin/not_ours"]
+  query   = {}
+}
+
+locals {
+  arn    = data.external.lookup.result.task_definition_arn
+  typo   = data.external.lookup.result.imagez
+  quoted = data.external.lookup.result["found"]
+  other  = "${data.external.selector.result.changed}"
+}
+"#;
+    let problems = violations(&[("snippet.tf".to_string(), hcl.to_string())], &contracts());
+    let expected = [
+        "data.external.lookup sends query key `regoin`, which live_task_lookup does not accept",
+        "data.external.mystery runs Some(\"not_ours\"), not one of",
+        "data.external.lookup.result.imagez is not a key its program writes",
+        "data.external.selector.result.changed reads a data source that is not declared",
+    ];
+    for needle in expected {
+        assert!(
+            problems.iter().any(|problem| problem.contains(needle)),
+            "{needle:?} not found in {problems:#?}"
+        );
+    }
+    assert_eq!(problems.len(), expected.len(), "{problems:#?}");
+}
+
+#[test]
+fn the_check_catches_a_missing_required_key() {
+    let hcl = r#"
+data "external" "selector" {
+  program = ["task_definition_selector"]
+  query   = { live_task_definition = "" }
+}
+"#;
+    let problems = violations(&[("snippet.tf".to_string(), hcl.to_string())], &contracts());
+    assert_eq!(
+        problems,
+        ["data.external.selector does not send required query key `desired_task_definition`"]
+    );
+}
