@@ -283,6 +283,13 @@ resource "aws_ecs_task_definition" "this" {
   tags = var.tags
 
   lifecycle {
+    # Tags belong to each revision. With track_latest the provider reads them from the family's
+    # latest revision (DescribeTaskDefinition include TAGS on the ARN in state), which after a CI
+    # deploy is the deploy tool's, usually untagged; tags are updatable in place, so the plan would
+    # show a tag update after every deploy. Ignored on update, they are still sent when a revision
+    # is registered (ignore_changes does not apply to a create or a replacement).
+    ignore_changes = [tags]
+
     precondition {
       condition     = local.lookup_region_matches
       error_message = local.region_error_message

@@ -26,7 +26,7 @@ variable "cluster" {
 }
 
 variable "tags" {
-  description = "Tags for the task definition and the service."
+  description = "Tags for the service, and for each task definition revision this module registers (revisions registered by a deploy tool keep the tags it gives them)."
   type        = map(string)
   default     = {}
   nullable    = false
