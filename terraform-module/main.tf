@@ -43,15 +43,16 @@ data "external" "lookup" {
   program = ["${local.bin_prefix}live_task_lookup"]
 
   query = {
-    cluster                 = var.cluster
-    service                 = var.name
-    region                  = local.lookup_region
-    profile                 = var.profile
-    assume_role_arn         = var.assume_role_arn
-    assume_role_external_id = var.assume_role_external_id
-    endpoint_url            = var.endpoint_url
-    timeout_seconds         = tostring(var.lookup_timeout_seconds)
-    max_attempts            = tostring(var.lookup_max_attempts)
+    cluster                  = var.cluster
+    service                  = var.name
+    region                   = local.lookup_region
+    profile                  = var.profile
+    assume_role_arn          = var.assume_role_arn
+    assume_role_external_id  = var.assume_role_external_id
+    assume_role_session_name = var.assume_role_session_name
+    endpoint_url             = var.endpoint_url
+    timeout_seconds          = tostring(var.lookup_timeout_seconds)
+    max_attempts             = tostring(var.lookup_max_attempts)
   }
 }
 

@@ -370,6 +370,13 @@ variable "assume_role_external_id" {
   nullable    = false
 }
 
+variable "assume_role_session_name" {
+  description = "Session name of the lookup's assumed role, as CloudTrail shows it. \"\": the lookup's default (ecs-drift-live-task-lookup)."
+  type        = string
+  default     = ""
+  nullable    = false
+}
+
 variable "endpoint_url" {
   description = "ECS endpoint the lookup calls, such as a VPC endpoint or a local emulator. \"\": AWS_ENDPOINT_URL_ECS, AWS_ENDPOINT_URL, else the region's public endpoint."
   type        = string

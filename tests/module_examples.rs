@@ -255,6 +255,7 @@ fn lookup_query(inputs: &Inputs, provider_region: &str) -> Value {
         "profile": optional(inputs, "profile"),
         "assume_role_arn": optional(inputs, "assume_role_arn"),
         "assume_role_external_id": optional(inputs, "assume_role_external_id"),
+        "assume_role_session_name": optional(inputs, "assume_role_session_name"),
         "endpoint_url": optional(inputs, "endpoint_url"),
         "timeout_seconds": tostring(&inputs.var("lookup_timeout_seconds")),
         "max_attempts": tostring(&inputs.var("lookup_max_attempts")),
