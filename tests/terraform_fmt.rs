@@ -7,7 +7,9 @@ use std::process::Command;
 
 use ecs_drift_tests::{repo_root, run_command, sealed_command, venv_bin};
 
-fn terraform() -> PathBuf {
+/// The terraform binaries to check with: the one on PATH, and the `.venv` one (installed by
+/// `scripts/bootstrap-venv` when PATH has none), so the fallback is exercised wherever it exists.
+fn terraforms() -> Vec<PathBuf> {
     let on_path = std::env::var_os("PATH")
         .map(|path| {
             std::env::split_paths(&path)
@@ -17,15 +19,20 @@ fn terraform() -> PathBuf {
         .unwrap_or_default()
         .into_iter()
         .find(|candidate| candidate.is_file());
-    on_path.unwrap_or_else(|| venv_bin("terraform"))
+    let venv = repo_root().join(".venv").join("bin").join("terraform");
+    match on_path {
+        Some(on_path) if venv.is_file() => vec![on_path, venv],
+        Some(on_path) => vec![on_path],
+        None => vec![venv_bin("terraform")],
+    }
 }
 
-fn fmt_check(dir: &Path, targets: &[&str]) -> ecs_drift_tests::Run {
-    let mut command: Command = sealed_command(terraform());
+/// `terraform fmt -check` on one directory (Terraform 1.0 takes at most one).
+fn fmt_check(terraform: &Path, dir: &Path, target: &str) -> ecs_drift_tests::Run {
+    let mut command: Command = sealed_command(terraform);
     command
         .current_dir(dir)
-        .args(["fmt", "-check", "-recursive", "-diff", "-no-color"])
-        .args(targets);
+        .args(["fmt", "-check", "-recursive", "-diff", "-no-color", target]);
     // Terraform reads no provider for fmt; keep it from looking for a CLI config or checkpoint.
     command
         .env("CHECKPOINT_DISABLE", "1")
@@ -62,14 +69,19 @@ fn the_module_and_the_examples_are_formatted() {
         tf_files(&root.join("examples")) >= 4,
         "the examples are missing"
     );
-    let run = fmt_check(&root, &["terraform-module", "examples"]);
-    assert_eq!(
-        run.status,
-        Some(0),
-        "terraform fmt -check found unformatted files (run terraform fmt -recursive):\n{}{}",
-        run.stdout,
-        run.stderr
-    );
+    for terraform in terraforms() {
+        for target in ["terraform-module", "examples"] {
+            let run = fmt_check(&terraform, &root, target);
+            assert_eq!(
+                run.status,
+                Some(0),
+                "{} fmt -check found unformatted files in {target} (run terraform fmt -recursive):\n{}{}",
+                terraform.display(),
+                run.stdout,
+                run.stderr
+            );
+        }
+    }
 }
 
 #[test]
@@ -80,7 +92,13 @@ fn the_check_sees_an_unformatted_file() {
         "variable \"x\" {\ndefault=1\n}\n",
     )
     .expect("write");
-    let run = fmt_check(dir.path(), &["."]);
-    assert_ne!(run.status, Some(0), "{run:#?}");
-    assert!(run.stdout.contains("bad.tf"), "{run:#?}");
+    for terraform in terraforms() {
+        let run = fmt_check(&terraform, dir.path(), ".");
+        assert_ne!(run.status, Some(0), "{}: {run:#?}", terraform.display());
+        assert!(
+            run.stdout.contains("bad.tf"),
+            "{}: {run:#?}",
+            terraform.display()
+        );
+    }
 }
