@@ -10,6 +10,7 @@
 //! provider region is replaced by moto's.
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::io::Write;
 
 use ecs_drift_tests::{MOTO_ACCOUNT, MOTO_REGION, Moto, run_command, workspace_binary};
 use hcl_edit::expr::{Expression, ObjectKey, TraversalOperator};
@@ -68,13 +69,21 @@ fn traversal_text(expression: &Expression) -> Option<String> {
 /// The value of a literal HCL expression (what module arguments and variable defaults are here),
 /// with the references of [`REFERENCES`]. Anything else fails the test with its text.
 fn evaluate(expression: &Expression) -> Value {
+    evaluate_with(expression, false)
+}
+
+/// [`evaluate`]; with `placeholders`, a reference the queries never read (subnets, security
+/// groups, target groups) becomes a placeholder of its shape (`.ids` a list, else a string), and a
+/// conditional its true branch (the examples' conditionals only order resources).
+fn evaluate_with(expression: &Expression, placeholders: bool) -> Value {
+    let recurse = |expression: &Expression| evaluate_with(expression, placeholders);
     match expression {
         Expression::Null(_) => Value::Null,
         Expression::Bool(value) => Value::Bool(*value.value()),
         Expression::Number(number) => serde_json::from_str(&number.to_string())
             .unwrap_or_else(|error| panic!("number {number}: {error}")),
         Expression::String(text) => Value::String(text.as_str().to_string()),
-        Expression::Array(array) => Value::Array(array.iter().map(evaluate).collect()),
+        Expression::Array(array) => Value::Array(array.iter().map(recurse).collect()),
         Expression::Object(object) => Value::Object(
             object
                 .iter()
@@ -86,21 +95,23 @@ fn evaluate(expression: &Expression) -> Value {
                         }
                         ObjectKey::Expression(other) => panic!("computed object key {other}"),
                     };
-                    (key, evaluate(value.expr()))
+                    (key, recurse(value.expr()))
                 })
                 .collect(),
         ),
-        Expression::Parenthesis(inner) => evaluate(inner.inner()),
+        Expression::Parenthesis(inner) => recurse(inner.inner()),
+        Expression::Conditional(conditional) if placeholders => recurse(&conditional.true_expr),
         other => {
             let text = traversal_text(other).unwrap_or_else(|| other.to_string());
             let text = text.trim();
-            REFERENCES
-                .iter()
-                .find(|(reference, _)| *reference == text)
-                .map(|(_, value)| Value::String((*value).to_string()))
-                .unwrap_or_else(|| {
-                    panic!("the test has no value for `{text}`: add it to REFERENCES")
-                })
+            if let Some((_, value)) = REFERENCES.iter().find(|(reference, _)| *reference == text) {
+                return Value::String((*value).to_string());
+            }
+            match (placeholders, traversal_text(other)) {
+                (true, Some(path)) if path.ends_with(".ids") => json!([format!("<{path}>")]),
+                (true, Some(path)) => json!(format!("<{path}>")),
+                _ => panic!("the test has no value for `{text}`: add it to REFERENCES"),
+            }
         }
     }
 }
@@ -881,4 +892,162 @@ fn the_shell_example_pipes_the_programs() {
         "{missing}"
     );
     assert!(missing.contains("changed:  true"), "{missing}");
+}
+
+// ---------------------------------------------------------------------------------------------
+// The module's variable types and validations, run by a real Terraform on variables.tf alone (a
+// configuration with no resources needs no provider, so `init` and `plan` work offline).
+
+/// A terraform of 1.5 or later on PATH: variables.tf uses `nullable` and `optional()` defaults,
+/// which the .venv's Terraform 1.0.3 (enough for fmt) does not know.
+fn modern_terraform() -> Option<std::path::PathBuf> {
+    let path = std::env::var_os("PATH")?;
+    let terraform = std::env::split_paths(&path)
+        .map(|dir| dir.join("terraform"))
+        .find(|candidate| candidate.is_file())?;
+    let run = ecs_drift_tests::run(&terraform, &["version", "-json"], "");
+    let version: Value = serde_json::from_str(&run.stdout).ok()?;
+    let numbers: Vec<u64> = version["terraform_version"]
+        .as_str()?
+        .split('.')
+        .take(2)
+        .filter_map(|part| part.parse().ok())
+        .collect();
+    (numbers.as_slice() >= [1, 5].as_slice()).then_some(terraform)
+}
+
+/// `terraform plan` of variables.tf with `values` as the module's arguments.
+fn plan_variables(
+    terraform: &std::path::Path,
+    values: &Map<String, Value>,
+) -> ecs_drift_tests::Run {
+    let dir = tempfile::tempdir().expect("temporary directory");
+    let module = ecs_drift_tests::repo_root().join("terraform-module");
+    std::fs::copy(module.join("variables.tf"), dir.path().join("variables.tf")).expect("copy");
+    std::fs::write(
+        dir.path().join("inputs.tfvars.json"),
+        Value::Object(values.clone()).to_string(),
+    )
+    .expect("write");
+    let command = |arguments: &[&str]| {
+        let mut command = ecs_drift_tests::sealed_command(terraform);
+        command
+            .current_dir(dir.path())
+            .args(arguments)
+            .env("CHECKPOINT_DISABLE", "1")
+            .env("TF_IN_AUTOMATION", "1")
+            .env("TF_CLI_CONFIG_FILE", "/dev/null");
+        run_command(command, b"")
+    };
+    let init = command(&["init", "-backend=false", "-input=false", "-no-color"]);
+    assert_eq!(init.status, Some(0), "{init:#?}");
+    command(&[
+        "plan",
+        "-input=false",
+        "-no-color",
+        "-var-file=inputs.tfvars.json",
+    ])
+}
+
+/// An example's module arguments, `source` left out, references as placeholders of their shape.
+fn example_arguments(example: &'static str) -> Map<String, Value> {
+    Inputs::example(example)
+        .arguments
+        .attributes()
+        .filter(|attribute| attribute.key.as_str() != "source")
+        .map(|attribute| {
+            (
+                attribute.key.as_str().to_string(),
+                evaluate_with(&attribute.value, true),
+            )
+        })
+        .collect()
+}
+
+const EXAMPLES: [&str; 4] = ["fargate", "sidecar", "ec2-bridge", "codedeploy"];
+
+#[test]
+fn every_example_passes_the_modules_variable_checks() {
+    let Some(terraform) = modern_terraform() else {
+        let _ = writeln!(
+            std::io::stderr(),
+            "skipped: no terraform 1.5 or later on PATH"
+        );
+        return;
+    };
+    for example in EXAMPLES {
+        let run = plan_variables(&terraform, &example_arguments(example));
+        assert_eq!(run.status, Some(0), "{example}: {run:#?}");
+    }
+}
+
+#[test]
+fn the_variable_checks_name_the_allowed_values() {
+    let Some(terraform) = modern_terraform() else {
+        let _ = writeln!(
+            std::io::stderr(),
+            "skipped: no terraform 1.5 or later on PATH"
+        );
+        return;
+    };
+    let cases = [
+        (
+            "network_mode",
+            json!("nat"),
+            "network_mode must be one of: awsvpc, bridge, host, none.",
+        ),
+        (
+            "deployment_controller",
+            json!("EXTERNAL"),
+            "deployment_controller must be one of: ECS, CODE_DEPLOY.",
+        ),
+        (
+            "launch_type",
+            json!("SPOT"),
+            "launch_type must be null or one of: EC2, FARGATE, EXTERNAL.",
+        ),
+        (
+            "requires_compatibilities",
+            json!(["FARGATE", "LAMBDA"]),
+            "requires_compatibilities may contain only: EC2, FARGATE, EXTERNAL, MANAGED_INSTANCES.",
+        ),
+        (
+            "pid_mode",
+            json!("container"),
+            "pid_mode must be null or one of: host, task.",
+        ),
+        (
+            "ipc_mode",
+            json!("shareable"),
+            "ipc_mode must be null or one of: host, task, none.",
+        ),
+        (
+            "ephemeral_storage_size_in_gib",
+            json!(500),
+            "ephemeral_storage_size_in_gib must be null or 21 to 200.",
+        ),
+        (
+            "volumes",
+            json!([{ "name": "data", "hostPath": "/data" }]),
+            "may only have the keys: name, host, dockerVolumeConfiguration, efsVolumeConfiguration, configuredAtLaunch.",
+        ),
+        (
+            "container_definitions",
+            json!([]),
+            "container_definitions must be a non-empty list of objects, each with a `name`.",
+        ),
+    ];
+    let base = example_arguments("fargate");
+    for (name, value, message) in cases {
+        let mut values = base.clone();
+        values.insert(name.to_string(), value);
+        let run = plan_variables(&terraform, &values);
+        assert_ne!(run.status, Some(0), "{name} accepted: {run:#?}");
+        // Terraform wraps long messages; compare with the line breaks taken out.
+        let stderr = run.stderr.split_whitespace().collect::<Vec<_>>().join(" ");
+        assert!(
+            stderr.contains(message),
+            "{name}: {message:?} not in {stderr}"
+        );
+    }
 }
