@@ -300,8 +300,8 @@ fn containers_query(inputs: &Inputs, lookup: &Map<String, Value>) -> Value {
     })
 }
 
-/// `local.desired_task_fields`: the task-level fields the resource registers, nulls left out.
-fn task_fields(inputs: &Inputs) -> Map<String, Value> {
+/// `local.task_fields`: the task-level fields the resource registers, null when unset.
+fn all_task_fields(inputs: &Inputs) -> Map<String, Value> {
     let non_empty = |name: &str| match inputs.var(name) {
         Value::Array(items) if items.is_empty() => Value::Null,
         value => value,
@@ -376,10 +376,18 @@ fn task_fields(inputs: &Inputs) -> Map<String, Value> {
         "ipcMode": inputs.var("ipc_mode"),
         "proxyConfiguration": proxy_configuration,
     });
-    match without_nulls(fields) {
+    match fields {
         Value::Object(fields) => fields,
         _ => unreachable!("an object stays an object"),
     }
+}
+
+/// `local.desired_task_fields`: [`all_task_fields`] without the null ones.
+fn task_fields(inputs: &Inputs) -> Map<String, Value> {
+    all_task_fields(inputs)
+        .into_iter()
+        .filter(|(_, value)| !value.is_null())
+        .collect()
 }
 
 fn selector_query(
@@ -423,6 +431,56 @@ fn module_query_keys() -> BTreeMap<String, BTreeSet<String>> {
             (name.to_string(), keys)
         })
         .collect()
+}
+
+/// The keys of `local.task_fields` in terraform-module/main.tf.
+fn module_task_fields() -> BTreeSet<String> {
+    let main = parse(
+        &ecs_drift_tests::repo_root()
+            .join("terraform-module")
+            .join("main.tf"),
+    );
+    main.get_blocks("locals")
+        .filter_map(|block| block.body.get_attribute("task_fields"))
+        .filter_map(|attribute| attribute.value.as_object())
+        .flat_map(|object| {
+            object.iter().map(|(key, _)| match key {
+                ObjectKey::Ident(ident) => ident.as_str().to_string(),
+                ObjectKey::Expression(expression) => expression.to_string(),
+            })
+        })
+        .collect()
+}
+
+#[test]
+fn the_desired_task_definition_has_the_modules_task_fields() {
+    let fields = all_task_fields(&Inputs::example("fargate"));
+    let ours: BTreeSet<String> = fields.keys().cloned().collect();
+    assert_eq!(ours, module_task_fields());
+
+    // And the task definition resource registers each of them: through local.task_fields, or for
+    // the two lists of objects of mixed types, from the same variable the local reads.
+    let main = std::fs::read_to_string(
+        ecs_drift_tests::repo_root()
+            .join("terraform-module")
+            .join("main.tf"),
+    )
+    .expect("main.tf");
+    let resource = &main[main
+        .find("resource \"aws_ecs_task_definition\" \"this\"")
+        .expect("the task definition resource")..];
+    let resource = &resource[..resource.find("\n}\n").unwrap_or(resource.len())];
+    for field in &ours {
+        let read = match field.as_str() {
+            "volumes" => "for_each = var.volumes".to_string(),
+            "placementConstraints" => "for_each = var.task_placement_constraints".to_string(),
+            other => format!("local.task_fields.{other}"),
+        };
+        assert!(
+            resource.contains(&read),
+            "the resource does not read {field} ({read})"
+        );
+    }
 }
 
 fn keys(query: &Value) -> BTreeSet<String> {
