@@ -1,8 +1,8 @@
 //! `container_definition`: the container definitions to register, each container that follows
 //! deployments keeping the image the service runs.
 
-/// A whole task definition is thousands of small JSON objects: mimalloc allocates them in about
-/// three quarters of the time glibc's malloc takes, page faults included (bench/pure).
+/// A whole task definition is thousands of small JSON objects; why mimalloc, and which, is said
+/// where the workspace's Cargo.toml chooses it.
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
