@@ -131,8 +131,9 @@ fn register_value(value: Value, kind: Kind, field: &Field, network_mode: Network
 ///   `protocol: "tcp"`, health check 30/5/3, `networkMode: "bridge"`, volume defaults, ...);
 /// - `hostPort` equal to `containerPort` (awsvpc, host) or 0 (bridge) is dropped;
 /// - sets are sorted: containers, `environment` and `secrets` by name, volumes by name,
-///   `requiresCompatibilities`, `placementConstraints`, capabilities; every other list keeps its
-///   order, because ECS keeps it and the order is meaning (`command`, `entryPoint`, ...);
+///   `requiresCompatibilities`, `placementConstraints`, capabilities, the keys of string maps
+///   (`dockerLabels`, log `options`); every other list keeps its order, because ECS keeps it
+///   and the order is meaning (`command`, `entryPoint`, ...);
 /// - task `cpu` and `memory` become strings of units (`"1 vCPU"` -> `"1024"`, `"1 GB"` -> `"1024"`);
 /// - environment entries with an empty value are dropped (see [`register_form`]).
 pub fn comparison_form(task: &Map) -> Map {
@@ -199,6 +200,8 @@ fn compare_value(
         }
         (Kind::StringMap, Value::Object(mut object)) => {
             object.retain(|_, value| !value.is_null());
+            // Keys are a set: sorted, so equal maps list them alike and differences read alike.
+            object.sort_keys();
             Value::Object(object)
         }
         (Kind::Object(table), Value::Object(object)) => {

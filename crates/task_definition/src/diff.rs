@@ -128,7 +128,7 @@ impl Walk {
         for field in table.fields {
             let desired = desired.get(field.name);
             let live = live.get(field.name);
-            if desired != live {
+            if !same_option(desired, live) {
                 self.value(desired, live, field.kind, field, &at.field(field.name));
             }
         }
@@ -209,7 +209,7 @@ impl Walk {
                 for name in names {
                     let desired = find(&desired_keys, name);
                     let live = find(&live_keys, name);
-                    if desired == live {
+                    if same_option(desired, live) {
                         continue;
                     }
                     self.entry(desired, live, table, field, at, name);
@@ -217,7 +217,7 @@ impl Walk {
             }
             (Order::Kept, Kind::Object(table)) if desired.len() == live.len() => {
                 for (index, (desired, live)) in desired.iter().zip(live).enumerate() {
-                    if desired == live {
+                    if same(desired, live) {
                         continue;
                     }
                     match (desired, live) {
@@ -353,6 +353,45 @@ enum Change {
     Entry,
     /// A value not shown: `added`, `removed`, `changed`.
     Redacted,
+}
+
+/// `desired == live`, quicker on comparison forms: their objects are written in schema order,
+/// so two equal objects almost always list their keys alike and compare entry by entry, without
+/// the key lookups map equality makes. Objects whose keys come in different orders fall back to
+/// that equality.
+fn same(desired: &Value, live: &Value) -> bool {
+    match (desired, live) {
+        (Value::Object(desired), Value::Object(live)) => {
+            if desired.len() != live.len() {
+                return false;
+            }
+            for ((desired_key, desired_value), (live_key, live_value)) in desired.iter().zip(live) {
+                if desired_key != live_key {
+                    return desired == live;
+                }
+                // The same key with another value: the objects differ whatever the order.
+                if !same(desired_value, live_value) {
+                    return false;
+                }
+            }
+            true
+        }
+        (Value::Array(desired), Value::Array(live)) => {
+            desired.len() == live.len()
+                && desired
+                    .iter()
+                    .zip(live)
+                    .all(|(desired, live)| same(desired, live))
+        }
+        _ => desired == live,
+    }
+}
+
+fn same_option(desired: Option<&Value>, live: Option<&Value>) -> bool {
+    match (desired, live) {
+        (Some(desired), Some(live)) => same(desired, live),
+        (desired, live) => desired.is_none() && live.is_none(),
+    }
 }
 
 fn non_empty(items: &[Value]) -> Option<Value> {

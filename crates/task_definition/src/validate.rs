@@ -582,7 +582,11 @@ fn check_port_mappings(
 /// `environment` and `secrets`: names non-empty and unique, across both lists.
 fn check_variables(container: &Map, path: &str) -> Result<(), Error> {
     // Where each name is first set: the list and the index.
-    let mut seen: HashMap<&str, (&str, usize)> = HashMap::new();
+    let count = ["environment", "secrets"]
+        .iter()
+        .map(|key| objects(container, key).count())
+        .sum();
+    let mut seen: HashMap<&str, (&str, usize)> = HashMap::with_capacity(count);
     for key in ["environment", "secrets"] {
         for (index, entry) in objects(container, key) {
             let name = required(entry, "name", format_args!("{path}.{key}[{index}]"))?;

@@ -522,6 +522,35 @@ fn round_trips_compare_equal() {
             ),
         ),
         (
+            "docker labels and log options with their keys in another order",
+            with(
+                web(),
+                &[
+                    (
+                        "/containerDefinitions/0/dockerLabels",
+                        json!({"team": "web", "tier": "front"}),
+                    ),
+                    (
+                        "/containerDefinitions/0/logConfiguration/options",
+                        json!({"Name": "cloudwatch", "region": "eu-west-1"}),
+                    ),
+                ],
+            ),
+            with(
+                web_described(),
+                &[
+                    (
+                        "/taskDefinition/containerDefinitions/1/dockerLabels",
+                        json!({"tier": "front", "team": "web"}),
+                    ),
+                    (
+                        "/taskDefinition/containerDefinitions/1/logConfiguration/options",
+                        json!({"region": "eu-west-1", "Name": "cloudwatch"}),
+                    ),
+                ],
+            ),
+        ),
+        (
             "environment entry with an empty value dropped by ECS",
             with(
                 bridge.clone(),
@@ -934,5 +963,29 @@ fn differences_serialise_for_differences_json() {
     assert_eq!(
         serde_json::to_value(&found).unwrap_or_default(),
         json!([{"path": "cpu", "live": "512", "desired": "256", "line": "task: cpu 512 -> 256"}])
+    );
+}
+
+#[test]
+fn a_changed_value_is_found_whatever_the_key_order() {
+    let desired = desired(&with(
+        web(),
+        &[(
+            "/containerDefinitions/0/dockerLabels",
+            json!({"team": "web", "tier": "front"}),
+        )],
+    ));
+    let live = live(&with(
+        web_described(),
+        &[(
+            "/taskDefinition/containerDefinitions/1/dockerLabels",
+            json!({"tier": "back", "team": "web"}),
+        )],
+    ));
+    assert_eq!(
+        lines(&desired, &live),
+        [
+            "container app: dockerLabels {\"team\":\"web\",\"tier\":\"back\"} -> {\"team\":\"web\",\"tier\":\"front\"}"
+        ]
     );
 }
