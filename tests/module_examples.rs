@@ -12,7 +12,9 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::Write;
 
-use ecs_drift_tests::{MOTO_ACCOUNT, MOTO_REGION, Moto, run_command, workspace_binary};
+use ecs_drift_tests::{
+    MOTO_ACCOUNT, MOTO_REGION, Moto, path_program, run_command, venv_bin, workspace_binary,
+};
 use hcl_edit::expr::{Expression, ObjectKey, TraversalOperator};
 use hcl_edit::structure::{BlockLabel, Body};
 use serde_json::{Map, Value, json};
@@ -879,12 +881,15 @@ fn the_shell_example_pipes_the_programs() {
         .parent()
         .map(std::path::Path::to_path_buf)
         .unwrap_or_default();
+    // The user's jq where there is one; else jaq, the jq-compatible program the test tools pin.
+    let jq = path_program("jq").unwrap_or_else(|| venv_bin("jaq"));
     let run_sh = |service: &str, containers: &str| {
         let out = tempfile::tempdir().expect("temporary directory");
         let mut command = moto.command("bash");
         command
             .arg(&script)
             .args(["c", service, containers])
+            .env("JQ", &jq)
             .env("BIN_DIR", &bin_dir)
             .env("ENDPOINT_URL", moto.endpoint())
             .env("REGION", MOTO_REGION)
@@ -959,10 +964,7 @@ fn the_shell_example_pipes_the_programs() {
 /// A terraform of 1.5 or later on PATH: variables.tf uses `nullable` and `optional()` defaults,
 /// which the .venv's Terraform 1.0.3 (enough for fmt) does not know.
 fn modern_terraform() -> Option<std::path::PathBuf> {
-    let path = std::env::var_os("PATH")?;
-    let terraform = std::env::split_paths(&path)
-        .map(|dir| dir.join("terraform"))
-        .find(|candidate| candidate.is_file())?;
+    let terraform = path_program("terraform")?;
     let run = ecs_drift_tests::run(&terraform, &["version", "-json"], "");
     let version: Value = serde_json::from_str(&run.stdout).ok()?;
     let numbers: Vec<u64> = version["terraform_version"]

@@ -5,20 +5,12 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use ecs_drift_tests::{repo_root, run_command, sealed_command, venv_bin};
+use ecs_drift_tests::{path_program, repo_root, run_command, sealed_command, venv_bin};
 
 /// The terraform binaries to check with: the one on PATH, and the `.venv` one (installed by
 /// `scripts/bootstrap-venv` when PATH has none), so the fallback is exercised wherever it exists.
 fn terraforms() -> Vec<PathBuf> {
-    let on_path = std::env::var_os("PATH")
-        .map(|path| {
-            std::env::split_paths(&path)
-                .map(|dir| dir.join("terraform"))
-                .collect::<Vec<_>>()
-        })
-        .unwrap_or_default()
-        .into_iter()
-        .find(|candidate| candidate.is_file());
+    let on_path = path_program("terraform");
     let venv = repo_root().join(".venv").join("bin").join("terraform");
     match on_path {
         Some(on_path) if venv.is_file() => vec![on_path, venv],

@@ -168,6 +168,14 @@ pub const MOTO_ACCOUNT: &str = "123456789012";
 /// The region the sealed environment and the seeding use.
 pub const MOTO_REGION: &str = "us-east-1";
 
+/// `name` as the shell would find it on the caller's PATH.
+pub fn path_program(name: &str) -> Option<PathBuf> {
+    let path = std::env::var_os("PATH")?;
+    std::env::split_paths(&path)
+        .map(|dir| dir.join(name))
+        .find(|candidate| candidate.is_file())
+}
+
 /// A file of the project's virtual environment (`.venv/bin/<name>`), created first by
 /// `scripts/bootstrap-venv` when `.venv/bin/moto_server` is missing.
 ///
