@@ -390,7 +390,8 @@ fn same(desired: &Value, live: &Value) -> bool {
 fn same_option(desired: Option<&Value>, live: Option<&Value>) -> bool {
     match (desired, live) {
         (Some(desired), Some(live)) => same(desired, live),
-        (desired, live) => desired.is_none() && live.is_none(),
+        (None, None) => true,
+        _ => false,
     }
 }
 
