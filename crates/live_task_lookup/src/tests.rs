@@ -16,7 +16,7 @@ use external_protocol::Query;
 use serde_json::{Value, json};
 
 use crate::lookup::{Context, READ_ONLY_FIELDS};
-use crate::{Error, PROGRAM, Settings, lookup};
+use crate::{Error, Live, PROGRAM, Settings, lookup};
 
 /// A DescribeTaskDefinition answer that sets every field the SDK knows, plus one it does not.
 const EVERY_FIELD: &str =
@@ -292,6 +292,22 @@ fn task_set(status: &str, task_definition: &str) -> TaskSet {
         .build()
 }
 
+/// The lookup of a service ECS describes as `described`, whose task definition ECS is asked for
+/// only by `expected_arn`: a request for any other fails the lookup.
+fn lookup_described(described: Service, expected_arn: &'static str) -> Live {
+    let describe_services =
+        mock!(Client::describe_services).then_output(move || services(described.clone()));
+    let describe_task_definition = mock!(Client::describe_task_definition)
+        .match_requests(move |input| input.task_definition() == Some(expected_arn))
+        .then_http_response(|| http(200, EVERY_FIELD));
+    let client = mock_client!(
+        aws_sdk_ecs,
+        RuleMode::Sequential,
+        [&describe_services, &describe_task_definition]
+    );
+    block_on(lookup(&client, &context())).expect("found")
+}
+
 #[test]
 fn code_deploy_and_external_take_the_primary_task_sets_revision() {
     for controller in [
@@ -314,20 +330,10 @@ fn code_deploy_and_external_take_the_primary_task_sets_revision() {
                 "arn:aws:ecs:eu-west-1:210987654321:task-definition/web:42",
             ))
             .build();
-        let describe_services =
-            mock!(Client::describe_services).then_output(move || services(described.clone()));
-        let describe_task_definition = mock!(Client::describe_task_definition)
-            .match_requests(|input| {
-                input.task_definition()
-                    == Some("arn:aws:ecs:eu-west-1:210987654321:task-definition/web:42")
-            })
-            .then_http_response(|| http(200, EVERY_FIELD));
-        let client = mock_client!(
-            aws_sdk_ecs,
-            RuleMode::Sequential,
-            [&describe_services, &describe_task_definition]
+        let live = lookup_described(
+            described,
+            "arn:aws:ecs:eu-west-1:210987654321:task-definition/web:42",
         );
-        let live = block_on(lookup(&client, &context())).expect("found");
         assert_eq!(live.revision, "42", "{controller:?}");
         assert_eq!(live.deployment_controller, controller.as_str());
     }
@@ -341,21 +347,11 @@ fn the_ecs_controller_ignores_task_sets() {
             "arn:aws:ecs:eu-west-1:210987654321:task-definition/web:7",
         ))
         .build();
-    let describe_services =
-        mock!(Client::describe_services).then_output(move || services(described.clone()));
-    let describe_task_definition = mock!(Client::describe_task_definition)
-        .match_requests(|input| {
-            input
-                .task_definition()
-                .is_some_and(|td| td.ends_with(":42"))
-        })
-        .then_http_response(|| http(200, EVERY_FIELD));
-    let client = mock_client!(
-        aws_sdk_ecs,
-        RuleMode::Sequential,
-        [&describe_services, &describe_task_definition]
+    let live = lookup_described(
+        described,
+        "arn:aws:ecs:eu-west-1:210987654321:task-definition/web:42",
     );
-    block_on(lookup(&client, &context())).expect("found");
+    assert_eq!(live.revision, "42");
 }
 
 #[test]
