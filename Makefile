@@ -19,7 +19,7 @@ lint:
 	cargo clippy --workspace --all-targets -- -D warnings
 
 build:
-	cargo build --release --workspace --bins
+	cargo build --release
 
 bench: venv build
 	bench/run
