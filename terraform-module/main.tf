@@ -306,6 +306,29 @@ resource "aws_ecs_task_definition" "this" {
   }
 }
 
+# Why the service moves, in the plan that moves it. This record is replaced exactly when the task
+# definition is (a new revision: `arn` unknown until the apply), so the plan shows the selector's
+# differences next to that replacement:
+#
+#   # module.web.terraform_data.revision will be replaced due to changes in replace_triggered_by
+#   ~ input = { ~ differences = ["container app: environment LOG_LEVEL changed"] ... }
+#
+# Between two revisions its input changes with every plan (after an apply the differences are
+# none; after a CI deploy the live ARN is the deploy's), and those changes are ignored: a clean
+# plan stays clean under `terraform plan -detailed-exitcode`. Its output keeps the ARN of the
+# revision the module registered last, a value that changes only when Terraform registers one.
+resource "terraform_data" "revision" {
+  input = {
+    differences         = compact(split("\n", data.external.selector.result.differences))
+    task_definition_arn = aws_ecs_task_definition.this.arn
+  }
+
+  lifecycle {
+    ignore_changes       = [input]
+    replace_triggered_by = [aws_ecs_task_definition.this.arn]
+  }
+}
+
 ################################################################################
 # 5. The service
 ################################################################################

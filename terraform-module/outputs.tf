@@ -7,6 +7,11 @@ output "task_definition_arn" {
   value       = local.task_definition_arn
 }
 
+output "registered_task_definition_arn" {
+  description = "Full ARN of the revision this module registered last. It changes only when Terraform registers a revision (a plan that moves the service), never with a CI deploy, so a root module can re-export it, for a CODE_DEPLOY AppSpec for example."
+  value       = terraform_data.revision.output.task_definition_arn
+}
+
 output "task_definition_family" {
   description = "Task definition family."
   value       = local.family

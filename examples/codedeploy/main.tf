@@ -255,23 +255,17 @@ resource "aws_codedeploy_deployment_group" "this" {
 # Outputs
 ################################################################################
 
-output "task_definition_arn" {
-  description = "The revision to deploy: the live one when nothing changed, else the one this apply registered."
-  value       = module.service.task_definition_arn
-}
-
-output "changed" {
-  description = "Whether Terraform's definition differs from the live one: then start a CodeDeploy deployment with the AppSpec."
-  value       = module.service.changed
-}
-
-output "differences" {
-  description = "Why, one line per difference."
-  value       = module.service.differences
+# Outputs are compared by every `terraform plan`, so a root output that changes with a deploy (the
+# live ARN, whether or why the service moves) makes `plan -detailed-exitcode` report drift after
+# every CodeDeploy deployment. These change only when Terraform registers a revision; why it does
+# is in the plan that registers it (module.service.terraform_data.revision).
+output "registered_task_definition_arn" {
+  description = "The revision Terraform registered last: deploy it with CodeDeploy when the service runs another."
+  value       = module.service.registered_task_definition_arn
 }
 
 output "appspec" {
-  description = "The AppSpec (JSON) of a CodeDeploy deployment to task_definition_arn."
+  description = "The AppSpec (JSON) of a CodeDeploy deployment to registered_task_definition_arn."
   value = jsonencode({
     version = "0.0"
     Resources = [
@@ -279,7 +273,7 @@ output "appspec" {
         TargetService = {
           Type = "AWS::ECS::Service"
           Properties = {
-            TaskDefinition = module.service.task_definition_arn
+            TaskDefinition = module.service.registered_task_definition_arn
             LoadBalancerInfo = {
               ContainerName = "app"
               ContainerPort = 80
