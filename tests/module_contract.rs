@@ -2,7 +2,8 @@
 //! contract the programs print themselves (`--schema`), not against a second hand-kept list:
 //! - every `data "external"` block runs one of the three programs;
 //! - it sends only query keys that program accepts, and every key it requires;
-//! - every `data.external.X.result.Y` the module reads is a key X's program writes.
+//! - every `data.external.X.result.Y` the module reads is a key X's program writes;
+//! - the task definition resource registers every task-level field the selector compares.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -337,4 +338,49 @@ data "external" "selector" {
         problems,
         ["data.external.selector does not send required query key `desired_task_definition`"]
     );
+}
+
+/// The keys of `local.task_fields` in main.tf: the task-level fields the selector compares.
+fn task_fields(main: &Body) -> BTreeSet<String> {
+    main.get_blocks("locals")
+        .filter_map(|block| block.body.get_attribute("task_fields"))
+        .filter_map(|attribute| attribute.value.as_object())
+        .flat_map(|object| {
+            object.iter().map(|(key, _)| match key {
+                ObjectKey::Ident(ident) => ident.as_str().to_string(),
+                ObjectKey::Expression(expression) => expression.to_string(),
+            })
+        })
+        .collect()
+}
+
+/// What the selector compares is what the task definition resource registers: a field compared
+/// but not registered would make the selector say "changed" on every plan, and one registered
+/// but not compared would never move the service.
+#[test]
+fn the_task_definition_registers_every_field_the_selector_compares() {
+    let text = module_files()
+        .into_iter()
+        .find(|(name, _)| name == "main.tf")
+        .map(|(_, text)| text)
+        .expect("terraform-module/main.tf");
+    let main: Body = text.parse().expect("main.tf is HCL");
+    let fields = task_fields(&main);
+    assert!(fields.len() >= 10, "task_fields not found: {fields:?}");
+    let resource = &text[text
+        .find("resource \"aws_ecs_task_definition\" \"this\"")
+        .expect("the task definition resource")..];
+    let resource = &resource[..resource.find("\n}\n").unwrap_or(resource.len())];
+    for field in &fields {
+        // The two lists of objects of mixed types are read from the variable task_fields reads.
+        let read = match field.as_str() {
+            "volumes" => "for_each = var.volumes".to_string(),
+            "placementConstraints" => "for_each = var.task_placement_constraints".to_string(),
+            other => format!("local.task_fields.{other}"),
+        };
+        assert!(
+            resource.contains(&read),
+            "the resource does not register {field} ({read})"
+        );
+    }
 }

@@ -5,8 +5,8 @@ Run with the project's venv Python by the test harness (tests/harness/lib.rs, `M
 
     moto_seed.py ENDPOINT ACTION '<JSON parameters>'
 
-and prints one JSON object with what it created. Client retries are off: against moto a retried
-call can leave orphans behind (see shared ECS_FACTS.md, "moto 5.2.5").
+and prints one JSON object with what it created. Every action takes an optional "region" (default
+us-east-1). Client retries are off: against moto a retried call can leave orphans behind.
 
 Actions
   service         {"cluster", "service", "family", "containers": [{"name", "image"}, ...],
@@ -20,13 +20,13 @@ Actions
   delete-service  {"cluster", "service"}: deletes the service, which moto then describes as INACTIVE.
   describe-task-definition {"task_definition"}: prints {"status", "revision", "images": {name: image},
                   "environment": {container: {NAME: value}}}.
-  apply           {"cluster", "service", "task_definition": {...} | null, "task_definition_arn",
-                   "controller": "ECS" | "CODE_DEPLOY" | ...}:
-                  what the Terraform module's two resources do. With a task definition (the
-                  selector said "changed") it is registered, as aws_ecs_task_definition does; else
-                  task_definition_arn (the live one) is used. Then the service is created (cluster
-                  and network first) or, when it runs another ARN, updated, as aws_ecs_service does.
-                  Prints {"task_definition_arn", "registered", "service_created", "service_updated"}.
+  describe-service {"cluster", "service"}: what ECS runs: prints {"status", "task_definition_arn",
+                  "revision", "images", "environment"} of the service and the task definition it
+                  runs (the PRIMARY task set's, when it has task sets, as CODE_DEPLOY services do).
+  create-cluster  {"cluster"}: creates the cluster.
+  register-copy   {"task_definition", "container", "image"}: registers a copy of task_definition with
+                  container's image swapped, as a pipeline does before it starts a CodeDeploy
+                  deployment; prints {"task_definition_arn"}.
 """
 
 import json
@@ -38,9 +38,9 @@ from botocore.config import Config
 REGION = "us-east-1"
 
 
-def clients(endpoint):
-    config = Config(retries={"total_max_attempts": 1, "mode": "standard"}, region_name=REGION)
-    session = boto3.session.Session(region_name=REGION)
+def clients(endpoint, region):
+    config = Config(retries={"total_max_attempts": 1, "mode": "standard"}, region_name=region)
+    session = boto3.session.Session(region_name=region)
     return (
         session.client("ecs", endpoint_url=endpoint, config=config),
         session.client("ec2", endpoint_url=endpoint, config=config),
@@ -135,52 +135,39 @@ def describe_task_definition(ecs, parameters):
     }
 
 
-def apply(ecs, ec2, parameters):
-    cluster, name = parameters["cluster"], parameters["service"]
-    definition = parameters.get("task_definition")
-    arn = parameters.get("task_definition_arn") or ""
-    if definition:
-        arn = ecs.register_task_definition(**definition)["taskDefinition"]["taskDefinitionArn"]
-    try:
-        described = ecs.describe_services(cluster=cluster, services=[name])["services"]
-    except ecs.exceptions.ClusterNotFoundException:
-        described = []
-    running = [service for service in described if service["status"] == "ACTIVE"]
-    created = updated = False
-    if not running:
-        ecs.create_cluster(clusterName=cluster)
-        arguments = dict(
-            cluster=cluster,
-            serviceName=name,
-            taskDefinition=arn,
-            desiredCount=1,
-            deploymentController={"type": parameters.get("controller") or "ECS"},
-        )
-        if (definition or {}).get("networkMode") == "awsvpc":
-            subnet, group = network(ec2)
-            arguments.update(
-                launchType="FARGATE",
-                networkConfiguration={"awsvpcConfiguration": {"subnets": [subnet], "securityGroups": [group]}},
-            )
-        else:
-            arguments.update(launchType="EC2")
-        ecs.create_service(**arguments)
-        created = True
-    elif running[0]["taskDefinition"] != arn and running[0].get("deploymentController", {}).get("type") != "CODE_DEPLOY":
-        # With CODE_DEPLOY the module's service ignores task_definition: CodeDeploy deploys it.
-        ecs.update_service(cluster=cluster, service=name, taskDefinition=arn)
-        updated = True
+# What DescribeTaskDefinition returns that RegisterTaskDefinition does not take.
+READ_ONLY = ("taskDefinitionArn", "revision", "status", "requiresAttributes", "compatibilities",
+             "registeredAt", "registeredBy", "deregisteredAt", "deleteRequestedAt")
+
+
+def register_copy(ecs, parameters):
+    definition = ecs.describe_task_definition(taskDefinition=parameters["task_definition"])["taskDefinition"]
+    for key in READ_ONLY:
+        definition.pop(key, None)
+    for container in definition["containerDefinitions"]:
+        if container["name"] == parameters["container"]:
+            container["image"] = parameters["image"]
+    arn = ecs.register_task_definition(**definition)["taskDefinition"]["taskDefinitionArn"]
+    return {"task_definition_arn": arn}
+
+
+def describe_service(ecs, parameters):
+    service = ecs.describe_services(cluster=parameters["cluster"], services=[parameters["service"]])["services"][0]
+    primary = [task_set for task_set in service.get("taskSets", []) if task_set.get("status") == "PRIMARY"]
+    arn = primary[0]["taskDefinition"] if primary else service["taskDefinition"]
+    definition = describe_task_definition(ecs, {"task_definition": arn})
     return {
+        "status": service["status"],
         "task_definition_arn": arn,
-        "registered": bool(definition),
-        "service_created": created,
-        "service_updated": updated,
+        "revision": definition["revision"],
+        "images": definition["images"],
+        "environment": definition["environment"],
     }
 
 
 def main():
     endpoint, action, parameters = sys.argv[1], sys.argv[2], json.loads(sys.argv[3])
-    ecs, ec2 = clients(endpoint)
+    ecs, ec2 = clients(endpoint, parameters.get("region", REGION))
     if action == "service":
         result = service(ecs, ec2, parameters)
     elif action == "register":
@@ -189,8 +176,12 @@ def main():
         result = primary_task_set(ecs, ec2, parameters)
     elif action == "describe-task-definition":
         result = describe_task_definition(ecs, parameters)
-    elif action == "apply":
-        result = apply(ecs, ec2, parameters)
+    elif action == "describe-service":
+        result = describe_service(ecs, parameters)
+    elif action == "register-copy":
+        result = register_copy(ecs, parameters)
+    elif action == "create-cluster":
+        result = {"cluster_arn": ecs.create_cluster(clusterName=parameters["cluster"])["cluster"]["clusterArn"]}
     elif action == "delete-service":
         ecs.delete_service(cluster=parameters["cluster"], service=parameters["service"], force=True)
         result = {}

@@ -27,8 +27,8 @@
 //! assert_eq!(run.assert_success()["revision"], "2");
 //! ```
 
-pub mod module;
 pub mod story;
+pub mod terraform;
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -237,11 +237,14 @@ pub const APP_IMAGE: &str = "public.ecr.aws/nginx/nginx:1.27";
 pub const SIDECAR_IMAGE: &str = "public.ecr.aws/envoyproxy/envoy:v1.31";
 
 impl Moto {
-    /// Starts a server (installing the venv first if needed) and waits until it answers.
+    /// Starts a server (installing the venv first if needed) and waits until it answers. The
+    /// server is `tests/moto_server.py`: moto's own, with the ECS behaviours the AWS provider meets
+    /// corrected (see that file, each with its source) and AWS managed policies loaded.
     ///
     /// Panics with moto's own output when it does not answer within 60 seconds.
     pub fn start() -> Self {
-        let server = venv_bin("moto_server");
+        let python = venv_bin("python");
+        let launcher = repo_root().join("tests").join("moto_server.py");
         let mut last_error = String::new();
         // A free port can be taken between asking and binding; try a few.
         for _ in 0..3 {
@@ -251,7 +254,8 @@ impl Moto {
             let log_file = log
                 .reopen()
                 .unwrap_or_else(|error| panic!("cannot open moto's log file: {error}"));
-            let child = sealed_command(&server)
+            let child = sealed_command(&python)
+                .arg(&launcher)
                 .args(["-H", "127.0.0.1", "-p", &port.to_string()])
                 .stdin(Stdio::null())
                 .stdout(
@@ -261,7 +265,7 @@ impl Moto {
                 )
                 .stderr(log_file)
                 .spawn()
-                .unwrap_or_else(|error| panic!("cannot start {}: {error}", server.display()));
+                .unwrap_or_else(|error| panic!("cannot start {}: {error}", launcher.display()));
             let log_path = log.path().to_path_buf();
             let mut moto = Moto {
                 child,
@@ -307,11 +311,17 @@ impl Moto {
     /// AWS SDKs, boto3 and the AWS CLI alike) and one attempt per call (retries against moto can
     /// leave orphans behind).
     pub fn command(&self, program: impl AsRef<std::ffi::OsStr>) -> Command {
+        self.command_in(program, MOTO_REGION)
+    }
+
+    /// [`Moto::command`] in another region (moto keeps each region's resources apart, as AWS
+    /// does).
+    pub fn command_in(&self, program: impl AsRef<std::ffi::OsStr>, region: &str) -> Command {
         let mut command = sealed_command(program);
         command
             .env("AWS_ENDPOINT_URL", self.endpoint())
-            .env("AWS_REGION", MOTO_REGION)
-            .env("AWS_DEFAULT_REGION", MOTO_REGION)
+            .env("AWS_REGION", region)
+            .env("AWS_DEFAULT_REGION", region)
             .env("AWS_MAX_ATTEMPTS", "1");
         command
     }
@@ -377,7 +387,19 @@ impl Moto {
     /// registers the next revision, points the service at it and deregisters the previous one.
     /// Panics when the tool fails.
     pub fn ecs_deploy(&self, cluster: &str, service: &str, container: &str, image: &str) -> Run {
-        let mut command = self.command(venv_bin("ecs"));
+        self.ecs_deploy_in(MOTO_REGION, cluster, service, container, image)
+    }
+
+    /// [`Moto::ecs_deploy`] in `region`.
+    pub fn ecs_deploy_in(
+        &self,
+        region: &str,
+        cluster: &str,
+        service: &str,
+        container: &str,
+        image: &str,
+    ) -> Run {
+        let mut command = self.command_in(venv_bin("ecs"), region);
         command.args([
             "deploy",
             cluster,
@@ -469,6 +491,92 @@ mod tests {
             http_get_status(port, "/moto-api/"),
             None,
             "moto still answers"
+        );
+    }
+
+    /// The corrections of tests/moto_server.py, each what ECS documents: a service without a
+    /// network configuration is described without one, CreateService keeps the zone rebalancing
+    /// (ENABLED when not given) and the grace period it is given, and AWS managed policies exist.
+    #[test]
+    fn moto_describes_services_as_ecs_does() {
+        let moto = Moto::start();
+        let aws = |arguments: &[&str]| -> serde_json::Value {
+            let mut command = moto.command(venv_bin("aws"));
+            command.args(arguments).args(["--output", "json"]);
+            let run = run_command(command, b"");
+            assert_eq!(run.status, Some(0), "aws {arguments:?}: {run:#?}");
+            serde_json::from_str(&run.stdout).unwrap_or(serde_json::Value::Null)
+        };
+        aws(&["ecs", "create-cluster", "--cluster-name", "c"]);
+        aws(&[
+            "ecs",
+            "register-task-definition",
+            "--family",
+            "web",
+            "--network-mode",
+            "bridge",
+            "--container-definitions",
+            r#"[{"name":"app","image":"nginx","memory":128}]"#,
+        ]);
+        for (service, extra) in [
+            (
+                "given",
+                &["--availability-zone-rebalancing", "DISABLED"][..],
+            ),
+            ("defaulted", &[][..]),
+        ] {
+            let mut arguments = vec![
+                "ecs",
+                "create-service",
+                "--cluster",
+                "c",
+                "--service-name",
+                service,
+                "--task-definition",
+                "web",
+                "--desired-count",
+                "1",
+                "--launch-type",
+                "EC2",
+                "--health-check-grace-period-seconds",
+                "30",
+            ];
+            arguments.extend_from_slice(extra);
+            aws(&arguments);
+        }
+        let described = aws(&[
+            "ecs",
+            "describe-services",
+            "--cluster",
+            "c",
+            "--services",
+            "given",
+            "defaulted",
+        ]);
+        let services = described["services"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default();
+        assert_eq!(services.len(), 2, "{described}");
+        for service in &services {
+            assert!(
+                service.get("networkConfiguration").is_none(),
+                "a bridge service has no network configuration: {service}"
+            );
+            assert_eq!(service["healthCheckGracePeriodSeconds"], 30, "{service}");
+        }
+        assert_eq!(services[0]["availabilityZoneRebalancing"], "DISABLED");
+        assert_eq!(services[1]["availabilityZoneRebalancing"], "ENABLED");
+
+        let policy = aws(&[
+            "iam",
+            "get-policy",
+            "--policy-arn",
+            "arn:aws:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy",
+        ]);
+        assert_eq!(
+            policy["Policy"]["PolicyName"],
+            "AmazonECSTaskExecutionRolePolicy"
         );
     }
 }

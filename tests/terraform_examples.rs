@@ -1,0 +1,482 @@
+//! Every Terraform example, applied as shipped by real Terraform and the real AWS provider against
+//! moto, and walked through the drift story with real deploy tools (`tests/harness/story.rs`).
+//! What is asserted is what a drift-detection job reads, the exit code of
+//! `terraform plan -detailed-exitcode` (0: no changes, 2: changes, outputs included), and what ECS
+//! runs after each step.
+//!
+//! The only changes to an example are the harness's override file (moto's endpoints, this build's
+//! programs), the edits a user makes in its `main.tf`, and override files setting one module
+//! argument (`<name>_override.tf`).
+
+use ecs_drift_tests::story::{
+    self, CODEDEPLOY, Change, Deploy, EC2_BRIDGE, Example, FARGATE, Failure, REGION, SHIPPED,
+    SIDECAR, check, check_clean, check_moves, deploy, running, task_definition,
+};
+use ecs_drift_tests::terraform::{Toolchain, Workdir};
+use ecs_drift_tests::{Moto, repo_root, run_command, venv_bin};
+use serde_json::json;
+
+type Outcome = Result<(), Box<dyn std::error::Error>>;
+
+/// Starts moto, creates the example's cluster (the examples take a shared cluster as given) and
+/// initialises a copy of the example. `None` when Terraform is missing outside CI.
+fn set_up(example: &Example) -> Result<Option<(Moto, Workdir)>, Failure> {
+    let Some(toolchain) = Toolchain::get() else {
+        return Ok(None);
+    };
+    let moto = Moto::start();
+    moto.seed(
+        "create-cluster",
+        json!({ "cluster": example.cluster, "region": REGION }),
+    );
+    let workdir = Workdir::example(toolchain, &moto, example.name).map_err(Failure)?;
+    Ok(Some((moto, workdir)))
+}
+
+/// The whole story of an example, its steps written to the test's output.
+fn story(example: Example, style: Deploy, change: Change) -> Outcome {
+    let Some((moto, workdir)) = set_up(&example)? else {
+        return Ok(());
+    };
+    let mut out = Vec::new();
+    let outcome = story::run(&moto, &workdir, &example, style, change, &mut out);
+    let _ = std::io::Write::write_all(&mut std::io::stderr(), &out);
+    outcome
+}
+
+const LOG_LEVEL: Change = Change {
+    from: "LOG_LEVEL = \"info\"",
+    to: "LOG_LEVEL = \"debug\"",
+    expected: "container app: environment LOG_LEVEL changed",
+};
+
+const SIDECAR_MEMORY: Change = Change {
+    from: "memory                   = \"1024\"",
+    to: "memory                   = \"2048\"",
+    expected: "task: memory 1024 -> 2048",
+};
+
+const MEMORY_RESERVATION: Change = Change {
+    from: "memoryReservation = 128",
+    to: "memoryReservation = 256",
+    expected: "container app: memoryReservation 128 -> 256",
+};
+
+#[test]
+fn fargate_story_with_ecs_deploy() -> Outcome {
+    story(FARGATE, Deploy::EcsDeploy, LOG_LEVEL)
+}
+
+#[test]
+fn fargate_story_with_the_aws_cli_pipeline() -> Outcome {
+    story(FARGATE, Deploy::AwsCli, LOG_LEVEL)
+}
+
+#[test]
+fn sidecar_story_with_ecs_deploy() -> Outcome {
+    story(SIDECAR, Deploy::EcsDeploy, SIDECAR_MEMORY)
+}
+
+#[test]
+fn sidecar_story_with_the_aws_cli_pipeline() -> Outcome {
+    story(SIDECAR, Deploy::AwsCli, SIDECAR_MEMORY)
+}
+
+#[test]
+fn ec2_bridge_story_with_ecs_deploy() -> Outcome {
+    story(EC2_BRIDGE, Deploy::EcsDeploy, MEMORY_RESERVATION)
+}
+
+#[test]
+fn ec2_bridge_story_with_the_aws_cli_pipeline() -> Outcome {
+    story(EC2_BRIDGE, Deploy::AwsCli, MEMORY_RESERVATION)
+}
+
+/// `terraform apply`, which must succeed.
+fn apply(workdir: &Workdir, step: &str) -> Result<String, Failure> {
+    story::applied(&workdir.apply(), step)
+}
+
+/// The sidecar's image is Terraform's: a deploy tool that ships one is reverted by the next apply,
+/// and the plan names the container, while the app keeps the image its pipeline shipped.
+#[test]
+fn sidecar_a_deploy_of_the_pinned_sidecar_is_reverted_and_named() -> Outcome {
+    let Some((moto, workdir)) = set_up(&SIDECAR)? else {
+        return Ok(());
+    };
+    apply(&workdir, "first apply")?;
+    deploy(&moto, Deploy::EcsDeploy, &SIDECAR, "app", SHIPPED)?;
+    let stray = "public.ecr.aws/aws-observability/aws-otel-collector:v0.99.0";
+    deploy(&moto, Deploy::EcsDeploy, &SIDECAR, "otel", stray)?;
+    assert_eq!(running(&moto, &SIDECAR).image("otel"), stray);
+
+    let pinned = SIDECAR.bootstrap_image("otel");
+    let plan = workdir.plan();
+    check_moves(
+        &plan,
+        "a deploy of the pinned sidecar",
+        &format!("container otel: image \"{stray}\" -> \"{pinned}\""),
+        true,
+    )?;
+    story::applied(&workdir.apply_plan(), "the apply that reverts the sidecar")?;
+    let reverted = running(&moto, &SIDECAR);
+    assert_eq!(reverted.image("otel"), pinned);
+    assert_eq!(
+        reverted.image("app"),
+        SHIPPED,
+        "the app's deploy was rolled back"
+    );
+    check_clean(&workdir.plan(), "right after the sidecar was reverted")?;
+    Ok(())
+}
+
+/// A deploy tool that changes more than the image (here an environment variable) is named in the
+/// plan, and the apply brings Terraform's value back while keeping the shipped image.
+#[test]
+fn a_deploy_that_changes_the_environment_is_reverted_and_keeps_its_image() -> Outcome {
+    let Some((moto, workdir)) = set_up(&FARGATE)? else {
+        return Ok(());
+    };
+    apply(&workdir, "first apply")?;
+    let mut ecs = moto.command_in(venv_bin("ecs"), REGION);
+    ecs.args([
+        "deploy",
+        FARGATE.cluster,
+        FARGATE.service,
+        "--image",
+        "app",
+        SHIPPED,
+        "--env",
+        "app",
+        "LOG_LEVEL",
+        "trace",
+        "--timeout",
+        "-1",
+    ]);
+    let run = run_command(ecs, b"");
+    assert_eq!(run.status, Some(0), "{run:#?}");
+
+    let plan = workdir.plan();
+    check_moves(
+        &plan,
+        "a deploy that changed LOG_LEVEL",
+        "container app: environment LOG_LEVEL changed",
+        true,
+    )?;
+    story::applied(&workdir.apply_plan(), "the apply after it")?;
+    let now = running(&moto, &FARGATE);
+    assert_eq!(
+        now.environment["app"]["LOG_LEVEL"], "info",
+        "Terraform's value wins"
+    );
+    assert_eq!(now.image("app"), SHIPPED, "the shipped image stays");
+    check_clean(&workdir.plan(), "right after")?;
+    Ok(())
+}
+
+/// A pipeline that rolls the service back to an older revision leaves the family's latest
+/// revision unused. The service stays on the revision it runs; the task definition resource,
+/// which follows the family's latest, registers a copy of the running one once, and the plans are
+/// clean again.
+#[test]
+fn a_rolled_back_service_stays_on_the_revision_it_runs() -> Outcome {
+    let Some((moto, workdir)) = set_up(&FARGATE)? else {
+        return Ok(());
+    };
+    apply(&workdir, "first apply")?;
+    let good = "public.ecr.aws/nginx/nginx:1.27.2";
+    deploy(&moto, Deploy::AwsCli, &FARGATE, "app", good)?;
+    let good_revision = running(&moto, &FARGATE);
+    deploy(&moto, Deploy::AwsCli, &FARGATE, "app", SHIPPED)?;
+    let mut rollback = moto.command_in(venv_bin("aws"), REGION);
+    rollback.args([
+        "ecs",
+        "update-service",
+        "--cluster",
+        FARGATE.cluster,
+        "--service",
+        FARGATE.service,
+        "--task-definition",
+        &good_revision.task_definition_arn,
+    ]);
+    let run = run_command(rollback, b"");
+    assert_eq!(run.status, Some(0), "{run:#?}");
+
+    let plan = workdir.plan();
+    assert_eq!(plan.exit_code, Some(2), "{}", plan.text);
+    assert!(
+        plan.actions("module.service.aws_ecs_service.this[0]")
+            .is_empty(),
+        "the service must not move: {:?}",
+        plan.changes()
+    );
+    assert!(
+        story::planned_differences(&plan).is_empty(),
+        "nothing differs from what the service runs: {:?}",
+        story::planned_differences(&plan)
+    );
+    story::applied(&workdir.apply_plan(), "the apply that registers the copy")?;
+    let now = running(&moto, &FARGATE);
+    assert_eq!(now.task_definition_arn, good_revision.task_definition_arn);
+    assert_eq!(now.image("app"), good);
+    check_clean(&workdir.plan(), "once the copy is the latest")?;
+    Ok(())
+}
+
+/// Terraform's words for a failed plan, with the line breaks it wraps them with taken out.
+fn unwrapped(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// A lookup pointed at another region than the provider's finds no service, which looks like a
+/// first apply; the region guard fails the plan (and the apply) with its message instead of
+/// rolling the service back to its bootstrap image.
+#[test]
+fn the_region_guard_fails_a_real_plan_with_its_message() -> Outcome {
+    let Some((moto, workdir)) = set_up(&FARGATE)? else {
+        return Ok(());
+    };
+    apply(&workdir, "first apply")?;
+    deploy(&moto, Deploy::EcsDeploy, &FARGATE, "app", SHIPPED)?;
+    let before = running(&moto, &FARGATE);
+
+    workdir.override_file(
+        "region",
+        "module \"service\" {\n  region = \"us-west-2\"\n}\n",
+    );
+    let plan = workdir.plan();
+    assert_eq!(plan.exit_code, Some(1), "{}\n{}", plan.text, plan.stderr);
+    let message = "the live lookup asked region us-west-2, but the AWS provider manages eu-west-1: \
+                   a lookup in the wrong region finds no service, so continuing would register the \
+                   bootstrap image and roll the service back to it. Set var.region to eu-west-1 (or null).";
+    assert!(unwrapped(&plan.stderr).contains(message), "{}", plan.stderr);
+    let apply = workdir.apply();
+    assert_eq!(apply.status, Some(1), "{apply:#?}");
+    let after = running(&moto, &FARGATE);
+    assert_eq!(after.task_definition_arn, before.task_definition_arn);
+    assert_eq!(after.image("app"), SHIPPED);
+    Ok(())
+}
+
+/// `require_live_service = true` keeps a clean plan clean while the service runs, and fails the
+/// plan when the lookup finds no service, instead of registering the bootstrap image.
+#[test]
+fn require_live_service_fails_a_plan_that_finds_no_service() -> Outcome {
+    let Some((moto, workdir)) = set_up(&FARGATE)? else {
+        return Ok(());
+    };
+    apply(&workdir, "first apply")?;
+    workdir.override_file(
+        "require",
+        "module \"service\" {\n  require_live_service = true\n}\n",
+    );
+    check_clean(
+        &workdir.plan(),
+        "require_live_service with the service running",
+    )?;
+
+    // The service is deleted outside Terraform: ECS then describes it as INACTIVE.
+    let mut delete = moto.command_in(venv_bin("aws"), REGION);
+    delete.args([
+        "ecs",
+        "delete-service",
+        "--cluster",
+        FARGATE.cluster,
+        "--service",
+        FARGATE.service,
+        "--force",
+    ]);
+    let deleted = run_command(delete, b"");
+    assert_eq!(deleted.status, Some(0), "{deleted:#?}");
+
+    let plan = workdir.plan();
+    assert_eq!(plan.exit_code, Some(1), "{}\n{}", plan.text, plan.stderr);
+    let message = "the live lookup found no service ecs-drift-fargate in cluster ecs-drift-example \
+                   (status INACTIVE) in region eu-west-1, and require_live_service is true: \
+                   continuing would register the bootstrap image and roll the service back to it.";
+    assert!(unwrapped(&plan.stderr).contains(message), "{}", plan.stderr);
+    Ok(())
+}
+
+/// A deploy tool that deregisters the revision it replaces (PyPI ecs-deploy does) deregisters
+/// Terraform's own, after the first apply and after every apply that moves the service; the
+/// plans stay clean and no revision is registered again.
+#[test]
+fn a_deploy_tool_that_deregisters_terraforms_revisions() -> Outcome {
+    let Some((moto, workdir)) = set_up(&FARGATE)? else {
+        return Ok(());
+    };
+    apply(&workdir, "first apply")?;
+    let first = running(&moto, &FARGATE);
+    deploy(&moto, Deploy::EcsDeploy, &FARGATE, "app", SHIPPED)?;
+    assert_eq!(
+        task_definition(&moto, &first.task_definition_arn).0,
+        "INACTIVE"
+    );
+
+    workdir.edit(LOG_LEVEL.from, LOG_LEVEL.to);
+    apply(&workdir, "the apply of a Terraform change")?;
+    let terraforms = running(&moto, &FARGATE);
+    assert_eq!(terraforms.revision, 3, "{terraforms:?}");
+
+    let next = "public.ecr.aws/nginx/nginx:1.27.4";
+    deploy(&moto, Deploy::EcsDeploy, &FARGATE, "app", next)?;
+    assert_eq!(
+        task_definition(&moto, &terraforms.task_definition_arn).0,
+        "INACTIVE"
+    );
+    check_clean(
+        &workdir.plan(),
+        "after Terraform's revision was deregistered",
+    )?;
+    let line = apply(&workdir, "the apply after it")?;
+    check(
+        line.contains("0 added, 0 changed, 0 destroyed"),
+        "the apply after it",
+        || line.clone(),
+    )?;
+    let now = running(&moto, &FARGATE);
+    assert_eq!((now.revision, now.image("app")), (4, next));
+    assert_eq!(
+        task_definition(&moto, FARGATE.service).1,
+        4,
+        "a revision was registered"
+    );
+    Ok(())
+}
+
+/// A target group's ARN, as CodeDeploy's deployment group knows it.
+fn target_group_arn(moto: &Moto, name: &str) -> String {
+    let mut command = moto.command_in(venv_bin("aws"), REGION);
+    command.args([
+        "elbv2",
+        "describe-target-groups",
+        "--names",
+        name,
+        "--query",
+        "TargetGroups[0].TargetGroupArn",
+        "--output",
+        "text",
+    ]);
+    let run = run_command(command, b"");
+    assert_eq!(run.status, Some(0), "{run:#?}");
+    run.stdout.trim().to_string()
+}
+
+/// A CodeDeploy deployment of `appspec` to the target group `target_group` (see
+/// tests/deploy/codedeploy.sh for what moto's CodeDeploy cannot do, which the script does).
+fn codedeploy(moto: &Moto, target_group: &str, appspec: &str) {
+    let mut command = moto.command_in(repo_root().join("tests/deploy/codedeploy.sh"), REGION);
+    command
+        .args([
+            CODEDEPLOY.cluster,
+            CODEDEPLOY.service,
+            "ecs-drift-codedeploy",
+            "ecs-drift-codedeploy",
+            &target_group_arn(moto, target_group),
+            appspec,
+        ])
+        .env("AWS", venv_bin("aws"))
+        .env("JQ", story::jq());
+    let run = run_command(command, b"");
+    assert_eq!(
+        run.status,
+        Some(0),
+        "the CodeDeploy deployment failed: {run:#?}"
+    );
+}
+
+/// The CODE_DEPLOY example as far as moto's CodeDeploy goes: CodeDeploy ships an image (the
+/// service's PRIMARY task set then runs it) and the plan stays clean; a Terraform change registers
+/// a revision carrying the live image, whose ARN the AppSpec output names, and leaves the service
+/// to CodeDeploy; deploying that AppSpec keeps the plan clean.
+#[test]
+fn codedeploy_story_as_far_as_motos_codedeploy_goes() -> Outcome {
+    let Some((moto, workdir)) = set_up(&CODEDEPLOY)? else {
+        return Ok(());
+    };
+    apply(&workdir, "first apply")?;
+    let first = running(&moto, &CODEDEPLOY);
+    assert_eq!(first.images, CODEDEPLOY.bootstrap_images());
+    check_clean(&workdir.plan(), "right after the first apply")?;
+
+    // A pipeline registers a revision with its image and deploys it with CodeDeploy.
+    let shipped = moto.seed(
+        "register-copy",
+        json!({
+            "task_definition": first.task_definition_arn,
+            "container": "app",
+            "image": SHIPPED,
+            "region": REGION,
+        }),
+    )["task_definition_arn"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
+    let appspec = json!({
+        "version": "0.0",
+        "Resources": [{ "TargetService": { "Type": "AWS::ECS::Service", "Properties": {
+            "TaskDefinition": shipped,
+            "LoadBalancerInfo": { "ContainerName": "app", "ContainerPort": 80 },
+        }}}],
+    });
+    codedeploy(&moto, "ecs-drift-codedeploy-green", &appspec.to_string());
+    let deployed = running(&moto, &CODEDEPLOY);
+    assert_eq!(deployed.task_definition_arn, shipped);
+    assert_eq!(deployed.image("app"), SHIPPED);
+    check_clean(&workdir.plan(), "right after a CodeDeploy deployment")?;
+
+    // A Terraform change: a new revision with the live image; the service is CodeDeploy's.
+    workdir.edit(
+        "memory                   = \"512\"",
+        "memory                   = \"1024\"",
+    );
+    let plan = workdir.plan();
+    check_moves(
+        &plan,
+        "a Terraform-side change",
+        "task: memory 512 -> 1024",
+        false,
+    )?;
+    assert!(
+        plan.actions("module.service.aws_ecs_service.codedeploy[0]")
+            .is_empty(),
+        "the module never moves a CODE_DEPLOY service: {:?}",
+        plan.changes()
+    );
+    story::applied(&workdir.apply_plan(), "the apply of the change")?;
+    let outputs = workdir.outputs();
+    let registered = outputs["registered_task_definition_arn"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
+    assert_eq!(
+        task_definition(&moto, &registered),
+        ("ACTIVE".to_string(), 3)
+    );
+    let still = running(&moto, &CODEDEPLOY);
+    assert_eq!(
+        still.task_definition_arn, shipped,
+        "CodeDeploy moves the service, not Terraform"
+    );
+    check_clean(
+        &workdir.plan(),
+        "after the apply, before CodeDeploy deploys it",
+    )?;
+
+    // CodeDeploy deploys the AppSpec the example outputs.
+    let appspec = outputs["appspec"].as_str().unwrap_or_default().to_string();
+    codedeploy(&moto, "ecs-drift-codedeploy-blue", &appspec);
+    let rolled = running(&moto, &CODEDEPLOY);
+    assert_eq!(rolled.task_definition_arn, registered);
+    assert_eq!(
+        rolled.image("app"),
+        SHIPPED,
+        "the registered revision carries the live image"
+    );
+    check_clean(
+        &workdir.plan(),
+        "right after CodeDeploy deployed Terraform's revision",
+    )?;
+    Ok(())
+}
