@@ -1,12 +1,14 @@
 # The two commands a newcomer needs: `make demo` and `make test`. Everything else is a step of those.
 .PHONY: demo test venv build lint bench
 
-# Builds the programs and walks the drift story against a local ECS emulator (no AWS account).
+# Builds the programs and the hashicorp/external stand-in, and walks the drift story with real
+# Terraform against a local ECS emulator (no AWS account).
 demo: venv
 	cargo build --quiet --workspace --bins
 	target/debug/demo
 
-# Everything CI runs: formatting, lints, and every test (the moto and deploy-tool tests included).
+# Everything CI runs: formatting, lints, and every test (moto, the deploy tools and real Terraform
+# included).
 test: venv lint
 	cargo test --workspace
 

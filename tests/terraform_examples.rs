@@ -480,3 +480,35 @@ fn codedeploy_story_as_far_as_motos_codedeploy_goes() -> Outcome {
     )?;
     Ok(())
 }
+
+/// `make demo` where Terraform is missing or too old: one line saying what to install, exit 1,
+/// nothing on stdout, no emulator started.
+#[test]
+fn the_demo_says_what_to_install_when_terraform_is_missing_or_old() {
+    let demo = ecs_drift_tests::workspace_binary("demo");
+    // A PATH with no terraform on it: the check comes before anything else is started.
+    let empty = tempfile::tempdir().expect("temporary directory");
+    let cases = [
+        (
+            None,
+            "demo: no terraform on PATH: install Terraform 1.5 or later",
+        ),
+        (
+            Some(venv_bin("terraform")),
+            "is Terraform 1.0.3; the module needs 1.5 or later: install Terraform 1.5 or later",
+        ),
+    ];
+    for (terraform, expected) in cases {
+        let mut command = ecs_drift_tests::sealed_command(&demo);
+        command.env("PATH", empty.path()).env_remove("TERRAFORM");
+        if let Some(terraform) = &terraform {
+            command.env("TERRAFORM", terraform);
+        }
+        let run = run_command(command, b"");
+        assert_eq!(run.status, Some(1), "{run:#?}");
+        assert_eq!(run.stdout, "", "{run:#?}");
+        assert_eq!(run.stderr.lines().count(), 1, "{run:#?}");
+        assert!(run.stderr.starts_with("demo: "), "{run:#?}");
+        assert!(run.stderr.contains(expected), "{expected:?}: {run:#?}");
+    }
+}
