@@ -224,11 +224,7 @@ resource "terraform_data" "later" {
 /// The stand-in started by hand, not by Terraform, says what it is and exits non-zero.
 #[test]
 fn the_stand_in_started_by_hand_says_it_is_a_plugin() {
-    let run = ecs_drift_tests::run(
-        ecs_drift_tests::workspace_binary("terraform-provider-external"),
-        &[],
-        "",
-    );
+    let run = ecs_drift_tests::run(env!("CARGO_BIN_EXE_terraform-provider-external"), &[], "");
     assert_eq!(run.status, Some(1), "{run:#?}");
     assert_eq!(run.stdout, "");
     assert_eq!(run.stderr.lines().count(), 1, "{run:#?}");
