@@ -169,6 +169,7 @@ locals {
 
   region_error_message  = "the live lookup asked region ${data.external.lookup.result.region}, but the AWS provider manages ${local.provider_region}: a lookup in the wrong region finds no service, so continuing would register the bootstrap image and roll the service back to it. Set var.region to ${local.provider_region} (or null)."
   account_error_message = "the live lookup saw account ${data.external.lookup.result.account_id}, but the AWS provider runs as account ${local.account_id}: a lookup in the wrong account finds no service (or another one), so continuing would roll the service back to the bootstrap image. Give the lookup the provider's credentials (var.profile, var.assume_role_arn)."
+  cluster_error_message = "the service runs in cluster %s, but var.cluster is ${var.cluster}: ECS cannot move a service to another cluster, so Terraform would have to delete it and create it again. To do that on purpose, replace it"
   found_error_message   = "the live lookup found no service ${var.name} in cluster ${var.cluster} (status ${data.external.lookup.result.status}) in region ${data.external.lookup.result.region}, and require_live_service is true: continuing would register the bootstrap image and roll the service back to it. Check the lookup's credentials (var.profile, var.assume_role_arn), region and endpoint."
 }
 
@@ -400,6 +401,13 @@ resource "aws_ecs_service" "this" {
   }
 
   lifecycle {
+    # The cluster is sent as given when the service is created. The provider keeps it in state in
+    # the form it was first given, and an import always as an ARN, and replaces the service when
+    # the name and the ARN of the same cluster meet (terraform-provider-aws #14428, #41994). So it
+    # is ignored afterwards, and the postcondition stops a real change of cluster, which ECS
+    # cannot make in place.
+    ignore_changes = [cluster]
+
     precondition {
       condition     = local.lookup_region_matches
       error_message = local.region_error_message
@@ -415,6 +423,10 @@ resource "aws_ecs_service" "this" {
     precondition {
       condition     = var.network_mode != "awsvpc" || var.network_configuration != null
       error_message = "network_configuration is required with network_mode awsvpc (allowed network modes without it: bridge, host, none)."
+    }
+    postcondition {
+      condition     = local.cluster_name == element(split("/", self.cluster), length(split("/", self.cluster)) - 1)
+      error_message = "${format(local.cluster_error_message, self.cluster)} (terraform apply -replace='module.NAME.aws_ecs_service.this[0]')."
     }
   }
 }
@@ -470,8 +482,9 @@ resource "aws_ecs_service" "codedeploy" {
   }
 
   lifecycle {
-    # CodeDeploy moves these; Terraform sets them only when it creates the service.
-    ignore_changes = [task_definition, load_balancer, network_configuration, platform_version]
+    # CodeDeploy moves the first four; Terraform sets them only when it creates the service. The
+    # cluster: as on aws_ecs_service.this.
+    ignore_changes = [task_definition, load_balancer, network_configuration, platform_version, cluster]
 
     precondition {
       condition     = local.lookup_region_matches
@@ -492,6 +505,10 @@ resource "aws_ecs_service" "codedeploy" {
     precondition {
       condition     = length(var.load_balancers) > 0
       error_message = "the CODE_DEPLOY controller needs a load balancer (load_balancers): CodeDeploy shifts its traffic between two target groups."
+    }
+    postcondition {
+      condition     = local.cluster_name == element(split("/", self.cluster), length(split("/", self.cluster)) - 1)
+      error_message = "${format(local.cluster_error_message, self.cluster)} (terraform apply -replace='module.NAME.aws_ecs_service.codedeploy[0]')."
     }
   }
 }

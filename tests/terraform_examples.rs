@@ -512,3 +512,28 @@ fn the_demo_says_what_to_install_when_terraform_is_missing_or_old() {
         assert!(run.stderr.contains(expected), "{expected:?}: {run:#?}");
     }
 }
+
+/// A service cannot move to another cluster in place: changing `cluster` fails the plan and says
+/// how to replace the service on purpose, instead of planning a replacement (or, as the cluster
+/// is ignored after the create, silently keeping the old one).
+#[test]
+fn changing_the_cluster_fails_the_plan_and_says_how_to_replace() -> Outcome {
+    let Some((moto, workdir)) = set_up(&FARGATE)? else {
+        return Ok(());
+    };
+    apply(&workdir, "first apply")?;
+    deploy(&moto, Deploy::EcsDeploy, &FARGATE, "app", SHIPPED)?;
+    workdir.override_file(
+        "cluster",
+        "module \"service\" {\n  cluster = \"ecs-drift-other\"\n}\n",
+    );
+    let plan = workdir.plan();
+    assert_eq!(plan.exit_code, Some(1), "{}\n{}", plan.text, plan.stderr);
+    let message = "the service runs in cluster ecs-drift-example, but var.cluster is ecs-drift-other: \
+                   ECS cannot move a service to another cluster, so Terraform would have to delete it \
+                   and create it again. To do that on purpose, replace it (terraform apply \
+                   -replace='module.NAME.aws_ecs_service.this[0]').";
+    assert!(unwrapped(&plan.stderr).contains(message), "{}", plan.stderr);
+    assert_eq!(running(&moto, &FARGATE).image("app"), SHIPPED);
+    Ok(())
+}
