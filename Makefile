@@ -1,5 +1,5 @@
 # The two commands a newcomer needs: `make demo` and `make test`. Everything else is a step of those.
-.PHONY: demo test venv build lint bench
+.PHONY: demo test venv build lint bench dist
 
 # Builds the programs and the hashicorp/external stand-in, and walks the drift story with real
 # Terraform against a local ECS emulator (no AWS account).
@@ -25,3 +25,8 @@ build:
 
 bench: venv build
 	bench/run
+
+# The vendoring bundle: the module, this platform's programs and their launchers, in dist/ecs-drift
+# (scripts/dist --help).
+dist:
+	scripts/dist

@@ -328,6 +328,57 @@ fn install_stand_in(mirror: &Path) -> Result<(), String> {
 // ---------------------------------------------------------------------------------------------
 // A working directory.
 
+/// Copies the `.tf` files of `examples/<example>` into `to`, each through `edit`.
+fn copy_example(example: &str, to: &Path, edit: impl Fn(&str) -> String) {
+    let source = repo_root().join("examples").join(example);
+    std::fs::create_dir_all(to).expect("create the example's directory");
+    for entry in std::fs::read_dir(&source).expect("read the example") {
+        let entry = entry.expect("an entry of the example");
+        if entry
+            .path()
+            .extension()
+            .is_some_and(|extension| extension == "tf")
+        {
+            let text = std::fs::read_to_string(entry.path()).expect("read a .tf file");
+            std::fs::write(to.join(entry.file_name()), edit(&text)).expect("copy a .tf file");
+        }
+    }
+}
+
+/// Copies a folder, permissions included.
+pub fn copy_tree(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).expect("create a folder");
+    for entry in std::fs::read_dir(from).expect("read a folder") {
+        let entry = entry.expect("a folder entry");
+        let target = to.join(entry.file_name());
+        if entry.file_type().expect("a file type").is_dir() {
+            copy_tree(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), &target).expect("copy a file");
+        }
+    }
+}
+
+/// The harness's override file in `dir`: the AWS provider's endpoints are moto's, and the
+/// module's `bin_dir` is `bin_dir`.
+fn write_override(dir: &Path, moto: &Moto, bin_dir: &str) {
+    let endpoints: String = SERVICES
+        .iter()
+        .map(|service| format!("    {service} = {}\n", hcl_string(&moto.endpoint())))
+        .collect();
+    std::fs::write(
+        dir.join("ecs_drift_test_override.tf"),
+        format!(
+            "# Written by the test harness: the AWS provider talks to moto on 127.0.0.1, and the\n\
+             # module runs the programs in bin_dir.\n\
+             provider \"aws\" {{\n  access_key                  = \"testing\"\n  secret_key                  = \"testing\"\n  skip_metadata_api_check     = true\n  skip_requesting_account_id  = false\n\n  endpoints {{\n{endpoints}  }}\n}}\n\n\
+             module \"service\" {{\n  bin_dir = {}\n}}\n",
+            hcl_string(bin_dir)
+        ),
+    )
+    .expect("write the override file");
+}
+
 /// What `terraform plan -detailed-exitcode` said.
 #[derive(Debug)]
 pub struct Plan {
@@ -422,19 +473,8 @@ impl Workdir {
         example: &str,
     ) -> Result<Self, String> {
         let dir = tempfile::tempdir().expect("temporary directory");
-        let source = repo_root().join("examples").join(example);
         let path = dir.path().join("examples").join(example);
-        std::fs::create_dir_all(&path).expect("create the example's directory");
-        for entry in std::fs::read_dir(&source).expect("read the example") {
-            let entry = entry.expect("an entry of the example");
-            if entry
-                .path()
-                .extension()
-                .is_some_and(|extension| extension == "tf")
-            {
-                std::fs::copy(entry.path(), path.join(entry.file_name())).expect("copy");
-            }
-        }
+        copy_example(example, &path, |text| text.to_string());
         std::os::unix::fs::symlink(
             repo_root().join("terraform-module"),
             dir.path().join("terraform-module"),
@@ -442,23 +482,40 @@ impl Workdir {
         .expect("link the module");
         let bin_dir = workspace_binary("live_task_lookup")
             .parent()
-            .map(Path::to_path_buf)
+            .map(|dir| dir.display().to_string())
             .unwrap_or_default();
-        let endpoints: String = SERVICES
-            .iter()
-            .map(|service| format!("    {service} = {}\n", hcl_string(&moto.endpoint())))
-            .collect();
-        std::fs::write(
-            path.join("ecs_drift_test_override.tf"),
-            format!(
-                "# Written by the test harness: the AWS provider talks to moto on 127.0.0.1, and the\n\
-                 # module runs the programs of this build.\n\
-                 provider \"aws\" {{\n  access_key                  = \"testing\"\n  secret_key                  = \"testing\"\n  skip_metadata_api_check     = true\n  skip_requesting_account_id  = false\n\n  endpoints {{\n{endpoints}  }}\n}}\n\n\
-                 module \"service\" {{\n  bin_dir = {}\n}}\n",
-                hcl_string(&bin_dir.display().to_string())
-            ),
-        )
-        .expect("write the override file");
+        write_override(&path, moto, &bin_dir);
+        Workdir::new(toolchain, dir, path, moto).init()
+    }
+
+    /// `examples/<example>` as a user runs it from a repository that vendors `bundle` (the folder
+    /// `scripts/dist` writes): the bundle copied to `vendor/ecs-drift/`, the module's `source`
+    /// and `bin_dir` relative paths into it. Runs `terraform init`.
+    pub fn vendored(
+        toolchain: &'static Toolchain,
+        moto: &Moto,
+        example: &str,
+        bundle: &Path,
+    ) -> Result<Self, String> {
+        let dir = tempfile::tempdir().expect("temporary directory");
+        let path = dir.path().to_path_buf();
+        copy_tree(bundle, &path.join("vendor").join("ecs-drift"));
+        copy_example(example, &path, |text| {
+            text.replace(
+                "source = \"../../terraform-module\"",
+                "source = \"./vendor/ecs-drift/terraform-module\"",
+            )
+        });
+        write_override(&path, moto, "./vendor/ecs-drift/bin");
+        Workdir::new(toolchain, dir, path, moto).init()
+    }
+
+    fn new(
+        toolchain: &'static Toolchain,
+        dir: tempfile::TempDir,
+        path: PathBuf,
+        moto: &Moto,
+    ) -> Self {
         Workdir {
             toolchain,
             _dir: dir,
@@ -466,7 +523,6 @@ impl Workdir {
             endpoint: Some(moto.endpoint()),
             plans: std::cell::Cell::new(0),
         }
-        .init()
     }
 
     /// A directory holding `files` (name, contents), after `terraform init`.
