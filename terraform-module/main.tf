@@ -354,6 +354,7 @@ resource "aws_ecs_service" "this" {
   deployment_maximum_percent         = var.deployment_maximum_percent
   enable_execute_command             = var.enable_execute_command
   wait_for_steady_state              = var.wait_for_steady_state
+  propagate_tags                     = var.propagate_tags
   tags                               = var.tags
 
   deployment_controller {
@@ -444,6 +445,7 @@ resource "aws_ecs_service" "codedeploy" {
   deployment_minimum_healthy_percent = var.deployment_minimum_healthy_percent
   deployment_maximum_percent         = var.deployment_maximum_percent
   enable_execute_command             = var.enable_execute_command
+  propagate_tags                     = var.propagate_tags
   tags                               = var.tags
 
   deployment_controller {

@@ -325,6 +325,17 @@ variable "enable_execute_command" {
   nullable    = false
 }
 
+variable "propagate_tags" {
+  description = "Whether the service's tags (SERVICE) or the task definition's (TASK_DEFINITION) are copied to its tasks. Null: none (the ECS default, NONE)."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.propagate_tags == null || contains(["SERVICE", "TASK_DEFINITION", "NONE"], coalesce(var.propagate_tags, "-"))
+    error_message = "propagate_tags must be null or one of: SERVICE, TASK_DEFINITION, NONE."
+  }
+}
+
 variable "wait_for_steady_state" {
   description = "Makes apply wait until the service reaches a steady state (ECS controller only)."
   type        = bool

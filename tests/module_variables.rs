@@ -103,6 +103,11 @@ fn the_variable_checks_name_the_allowed_values() {
             "ipc_mode must be null or one of: host, task, none.",
         ),
         (
+            "propagate_tags",
+            json!("ALL"),
+            "propagate_tags must be null or one of: SERVICE, TASK_DEFINITION, NONE.",
+        ),
+        (
             "ephemeral_storage_size_in_gib",
             json!(500),
             "ephemeral_storage_size_in_gib must be null or 21 to 200.",
