@@ -16,12 +16,12 @@ use std::convert::Infallible;
 
 use serde_json::Value;
 
-use crate::parse::integer;
-use crate::schema::{self, Entry, Field, Kind, Order, Table, Unit};
-use crate::{Map, NetworkMode, entry_field};
+use crate::json::{Map, entry_field, integer};
+use crate::network_mode::NetworkMode;
+use crate::schema::{self, Entry, Field, Kind, Order, Table};
+use crate::units::size_in_units;
 
-/// Register form of container definitions (as [`crate::parse_container_definitions`] returns
-/// them): ECS defaults filled in, `environment` and `secrets` sorted by name, container order
+/// Register form of container definitions (as `parse_container_definitions` returns them): ECS defaults filled in, `environment` and `secrets` sorted by name, container order
 /// kept. Idempotent.
 ///
 /// Environment entries whose value is `""` (or absent) are left out: ECS reportedly drops them
@@ -124,7 +124,7 @@ fn register_value(value: Value, kind: Kind, field: &Field, network_mode: Network
 ///
 /// - fields the schema does not know are dropped, at any depth: a newer ECS API that adds a field
 ///   or a default to DescribeTaskDefinition must not make every plan register a revision;
-///   desired task definitions are checked for unknown keys by [`crate::parse_task_definition`];
+///   desired task definitions are checked for unknown keys by `parse_task_definition`;
 /// - read-only fields (`taskDefinitionArn`, `revision`, `status`, ...) are dropped;
 /// - nulls, empty strings of role ARNs, empty lists, empty maps and empty objects are dropped at
 ///   any depth, and so are values equal to their default (`cpu: 0`, `essential: true`,
@@ -270,23 +270,4 @@ fn sort_by_key_field(items: &mut Vec<Value>, key: &str) {
         .into_iter()
         .map(|index| std::mem::take(&mut unsorted[index]))
         .collect();
-}
-
-/// A task-level size in CPU units or MiB: `"256"`, `"1 vCPU"`, `"0.25 vcpu"`, `"1 GB"`, `"1GB"`.
-/// (RegisterTaskDefinition API reference: cpu "as an integer using CPU units ... or as a string
-/// using vCPUs"; memory "as an integer using MiB ... or as a string using GB")
-pub(crate) fn size_in_units(text: &str, unit: Unit) -> Option<i64> {
-    let text = text.trim();
-    if let Ok(number) = text.parse::<i64>() {
-        return (number > 0).then_some(number);
-    }
-    let lower = text.to_ascii_lowercase();
-    let suffix = match unit {
-        Unit::Cpu => "vcpu",
-        Unit::Memory => "gb",
-    };
-    let number: f64 = lower.strip_suffix(suffix)?.trim().parse().ok()?;
-    let units = number * 1024.0;
-    (number.is_finite() && units > 0.0 && units.fract() == 0.0 && units < 1.0e12)
-        .then_some(units as i64)
 }

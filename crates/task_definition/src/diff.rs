@@ -5,8 +5,9 @@ use std::fmt;
 use serde_json::Value;
 
 use crate::canonical::comparison_form;
+use crate::error::quoted;
+use crate::json::{Map, entry_field};
 use crate::schema::{self, Field, Kind, Lit, Order, Table};
-use crate::{Map, entry_field};
 
 /// What replaces an environment value in differences unless values are asked for.
 pub const REDACTED: &str = "(redacted)";
@@ -48,7 +49,7 @@ pub fn differences(desired: &Map, live: &Map, show_environment_values: bool) -> 
 }
 
 /// [`differences`] of two task definitions already in [`comparison_form`] (or
-/// [`crate::into_comparison_form`]), which are compared as they are: a caller that has the
+/// `into_comparison_form`), which are compared as they are: a caller that has the
 /// comparison forms saves putting them in that form again. Given other forms, ECS's own
 /// additions and reorderings would be reported as differences.
 pub fn differences_of_comparison_forms(
@@ -101,13 +102,23 @@ impl Location {
     }
 
     fn key(&self, key: &str) -> Self {
-        let key = crate::key_text(key);
+        let key = key_text(key);
         Self {
             scope: self.scope.clone(),
             label: format!("{}[{key}]", self.label),
             path: format!("{}[{key}]", self.path),
         }
     }
+}
+
+/// A key (a container or variable name) as paths and lines show it: as it is when it is a plain
+/// name, else as a JSON string literal, so that a path stays on one line and unambiguous.
+fn key_text(key: &str) -> String {
+    let plain = !key.is_empty()
+        && key
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.' | '/' | ':'));
+    if plain { key.to_string() } else { quoted(key) }
 }
 
 fn dotted(prefix: &str, name: &str) -> String {
@@ -256,7 +267,7 @@ impl Walk {
     ) {
         if table == &schema::CONTAINER {
             let at = Location {
-                scope: format!("container {}", crate::key_text(name)),
+                scope: format!("container {}", key_text(name)),
                 label: String::new(),
                 path: at.key(name).path,
             };
@@ -272,7 +283,7 @@ impl Walk {
             let value_field = table.field(value_key);
             let at = Location {
                 scope: at.scope.clone(),
-                label: format!("{} {}", at.label, crate::key_text(name)),
+                label: format!("{} {}", at.label, key_text(name)),
                 path: at.key(name).field(value_key).path,
             };
             let desired = desired.and_then(|entry| entry.get(value_key));

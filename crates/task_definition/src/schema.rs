@@ -15,7 +15,8 @@
 
 use serde_json::Value;
 
-use crate::Map;
+use crate::json::Map;
+use crate::units::Unit;
 
 /// The JSON type of a field.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -30,15 +31,6 @@ pub(crate) enum Kind {
     /// Task-level `cpu` or `memory`: a string in the API, which may carry units (`"1 vCPU"`,
     /// `"2 GB"`); a JSON number is accepted from users and means the same string.
     Size(Unit),
-}
-
-/// The unit of a task-level size.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Unit {
-    /// CPU units; 1024 units = 1 vCPU.
-    Cpu,
-    /// MiB; 1024 MiB = 1 GB.
-    Memory,
 }
 
 /// How a list compares.

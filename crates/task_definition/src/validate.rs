@@ -8,9 +8,10 @@ use std::fmt;
 
 use serde_json::Value;
 
-use crate::canonical::size_in_units;
-use crate::schema::Unit;
-use crate::{Error, Map, NetworkMode, quoted};
+use crate::error::{Error, quoted};
+use crate::json::Map;
+use crate::network_mode::NetworkMode;
+use crate::units::{Unit, size_in_units};
 
 /// Log drivers a container may use. (ECS API reference `LogConfiguration.logDriver`)
 const LOG_DRIVERS: &[&str] = &[
