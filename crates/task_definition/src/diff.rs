@@ -223,9 +223,17 @@ impl Walk {
                     if same_option(desired, live) {
                         continue;
                     }
-                    self.entry(desired, live, table, field, at, name);
+                    self.entry(desired, live, table, key, at, name);
                 }
             }
+            // The same entries in another order: one line, not one per position that moved.
+            (Order::Kept, _) if is_reordering(desired, live) => self.push(
+                Some(&Value::Array(desired.to_vec())),
+                Some(&Value::Array(live.to_vec())),
+                field.kind,
+                at,
+                Change::Reordered,
+            ),
             (Order::Kept, Kind::Object(table)) if desired.len() == live.len() => {
                 for (index, (desired, live)) in desired.iter().zip(live).enumerate() {
                     if same(desired, live) {
@@ -255,13 +263,14 @@ impl Walk {
         }
     }
 
-    /// One keyed entry (a container, an environment variable, a volume, ...) that differs.
+    /// One keyed entry (a container, an environment variable, a volume, ...) that differs;
+    /// `key` is the member that names it.
     fn entry(
         &mut self,
         desired: Option<&Value>,
         live: Option<&Value>,
         table: &'static Table,
-        field: &Field,
+        key: &str,
         at: &Location,
         name: &str,
     ) {
@@ -278,9 +287,9 @@ impl Walk {
                 _ => self.push(desired, live, Kind::Object(table), &at, Change::Entry),
             };
         }
-        if let Some(value_key) = field.object_form {
-            // environment and secrets: one line per variable, labelled by its name.
-            let value_field = table.field(value_key);
+        if let Some(value_field) = pair_value(table, key) {
+            // A name and its value (a variable, a proxy property, ...): one line per name.
+            let value_key = value_field.name;
             let at = Location {
                 scope: at.scope.clone(),
                 label: format!("{} {}", at.label, key_text(name)),
@@ -288,7 +297,7 @@ impl Walk {
             };
             let desired = desired.and_then(|entry| entry.get(value_key));
             let live = live.and_then(|entry| entry.get(value_key));
-            let sensitive = value_field.is_some_and(|field| field.sensitive) && !self.show;
+            let sensitive = value_field.sensitive && !self.show;
             let change = if sensitive {
                 Change::Redacted
             } else {
@@ -333,6 +342,12 @@ impl Walk {
             format!("{} ", at.label)
         };
         let line = match change {
+            Change::Reordered => format!(
+                "{}: {what}reordered {} -> {}",
+                at.scope,
+                show_value(&live, kind),
+                show_value(&desired, kind)
+            ),
             Change::Entry | Change::Redacted => {
                 let word = match (live.is_null(), desired.is_null()) {
                     (true, _) => "added",
@@ -364,6 +379,31 @@ enum Change {
     Entry,
     /// A value not shown: `added`, `removed`, `changed`.
     Redacted,
+    /// An ordered list whose entries are the same, in another order.
+    Reordered,
+}
+
+/// The value member of a keyed list whose entries are the key and one value (`environment`,
+/// `secrets`, proxy properties, inference accelerators): each entry reads as `NAME value`.
+fn pair_value(table: &'static Table, key: &str) -> Option<&'static Field> {
+    match table.fields {
+        [first, second] if first.name == key => Some(second),
+        [first, second] if second.name == key => Some(first),
+        _ => None,
+    }
+}
+
+/// Whether two different lists hold the same entries, as many times each, in another order.
+fn is_reordering(desired: &[Value], live: &[Value]) -> bool {
+    if desired.len() != live.len() || desired.len() < 2 {
+        return false;
+    }
+    let sorted = |items: &[Value]| {
+        let mut texts: Vec<String> = items.iter().map(Value::to_string).collect();
+        texts.sort_unstable();
+        texts
+    };
+    sorted(desired) == sorted(live)
 }
 
 /// `desired == live`, quicker on comparison forms: their objects are written in schema order,

@@ -681,7 +681,7 @@ fn single_field_changes_are_found_with_their_path() {
             "/containerDefinitions/0/command",
             json!(["--port", "8080", "serve"]),
             "containerDefinitions[app].command",
-            "container app: command [\"serve\",\"--port\",\"8080\"] -> [\"--port\",\"8080\",\"serve\"]",
+            "container app: command reordered [\"serve\",\"--port\",\"8080\"] -> [\"--port\",\"8080\",\"serve\"]",
         ),
         (
             "/containerDefinitions/0/entryPoint",
@@ -986,6 +986,55 @@ fn a_changed_value_is_found_whatever_the_key_order() {
         lines(&desired, &live),
         [
             "container app: dockerLabels {\"team\":\"web\",\"tier\":\"back\"} -> {\"team\":\"web\",\"tier\":\"front\"}"
+        ]
+    );
+}
+
+#[test]
+fn a_reordered_list_is_one_line_that_says_so() {
+    let task = |ulimits: Value, dns: Value| {
+        desired(&json!({"family": "web", "containerDefinitions": [{
+            "name": "app", "image": "nginx", "ulimits": ulimits, "dnsServers": dns
+        }]}))
+    };
+    let nofile = json!({"name": "nofile", "softLimit": 1024, "hardLimit": 4096});
+    let nproc = json!({"name": "nproc", "softLimit": 64, "hardLimit": 128});
+    let core = json!({"name": "core", "softLimit": 0, "hardLimit": 0});
+    let live = task(
+        json!([nofile, nproc, core]),
+        json!(["10.0.0.2", "10.0.0.3", "10.0.0.2"]),
+    );
+    assert_eq!(
+        lines(
+            &task(
+                json!([core, nofile, nproc]),
+                json!(["10.0.0.3", "10.0.0.2", "10.0.0.2"])
+            ),
+            &live
+        ),
+        [
+            "container app: dnsServers reordered [\"10.0.0.2\",\"10.0.0.3\",\"10.0.0.2\"] -> [\"10.0.0.3\",\"10.0.0.2\",\"10.0.0.2\"]",
+            "container app: ulimits reordered [{\"name\":\"nofile\",\"softLimit\":1024,\"hardLimit\":4096},{\"name\":\"nproc\",\"softLimit\":64,\"hardLimit\":128},{\"name\":\"core\",\"softLimit\":0,\"hardLimit\":0}] -> [{\"name\":\"core\",\"softLimit\":0,\"hardLimit\":0},{\"name\":\"nofile\",\"softLimit\":1024,\"hardLimit\":4096},{\"name\":\"nproc\",\"softLimit\":64,\"hardLimit\":128}]",
+        ]
+    );
+    // Not a reordering: an entry changed too, or one entry twice in place of another.
+    let changed = json!({"name": "core", "softLimit": 0, "hardLimit": 1});
+    assert_eq!(
+        lines(
+            &task(
+                json!([nofile, changed, nproc]),
+                json!(["10.0.0.2", "10.0.0.3", "10.0.0.3"])
+            ),
+            &live
+        ),
+        [
+            "container app: dnsServers [\"10.0.0.2\",\"10.0.0.3\",\"10.0.0.2\"] -> [\"10.0.0.2\",\"10.0.0.3\",\"10.0.0.3\"]",
+            "container app: ulimits[1].name \"nproc\" -> \"core\"",
+            "container app: ulimits[1].softLimit 64 -> 0",
+            "container app: ulimits[1].hardLimit 128 -> 1",
+            "container app: ulimits[2].name \"core\" -> \"nproc\"",
+            "container app: ulimits[2].softLimit 0 -> 64",
+            "container app: ulimits[2].hardLimit 0 -> 128",
         ]
     );
 }
