@@ -25,10 +25,10 @@
 //!   known; a value that was sent comes back as sent, so the provider sees no diff either way.
 //! - `linuxParameters.capabilities.add: []` is sent when only `drop` is given (reported), but not
 //!   `drop: []` when only `add` is given (not reported).
-//! - Lists are kept in order unless ECS is known to reorder them (containers, `environment`,
-//!   `secrets`, `requiresCompatibilities`) or they are sets by meaning (volumes and placement
-//!   constraints, capabilities, device permissions, ignored exit codes): a reordering that ECS
-//!   did not make is reported, the lesser error.
+//! - Every list is ordered, keyed by a member or a set, as the schema table says with its
+//!   source: keyed or a set where ECS or the AWS provider may change the order (containers,
+//!   `environment`, `secrets`, and the task-level lists the provider keeps as sets or maps),
+//!   ordered everywhere else, since the provider registers a reordering there.
 //! - A field the schema does not know is ignored on the live side (a newer API adding a field or
 //!   a default must not register a revision on every apply) and refused on the desired side.
 //! - Documented defaults compare equal to absent even where ECS is not known to fill them in:

@@ -933,6 +933,41 @@ fn pid_ipc_volumes_and_more() {
 // ---- live task definitions ----
 
 #[test]
+fn keyed_task_lists_need_their_key_once() {
+    let proxy = |properties: Value| {
+        task(
+            json!({"proxyConfiguration": {"type": "APPMESH", "containerName": "app", "properties": properties}}),
+        )
+    };
+    assert_eq!(
+        task_error(proxy(
+            json!([{"name": "AppPorts", "value": "80"}, {"value": "1337"}])
+        )),
+        "desired_task_definition.proxyConfiguration.properties[1].name is required"
+    );
+    assert_eq!(
+        task_error(proxy(
+            json!([{"name": "AppPorts", "value": "80"}, {"name": "AppPorts", "value": "81"}])
+        )),
+        "desired_task_definition.proxyConfiguration.properties[1].name \"AppPorts\" is already the name of desired_task_definition.proxyConfiguration.properties[0]; property names must be unique"
+    );
+    assert_eq!(
+        task_error(task(json!({"inferenceAccelerators": [
+            {"deviceName": "device_1", "deviceType": "eia2.medium"},
+            {"deviceName": "device_1", "deviceType": "eia2.large"}
+        ]}))),
+        "desired_task_definition.inferenceAccelerators[1].deviceName \"device_1\" is already the name of desired_task_definition.inferenceAccelerators[0]; device names must be unique"
+    );
+    assert!(
+        parse_task_definition(
+            &proxy(json!([{"name": "AppPorts", "value": "80"}, {"name": "IgnoredUID", "value": "1337"}])),
+            "desired_task_definition"
+        )
+        .is_ok()
+    );
+}
+
+#[test]
 fn live_parse_drops_read_only_and_unknown_fields_at_any_depth() {
     let live = json!({"taskDefinition": {
         "taskDefinitionArn": "arn:aws:ecs:eu-west-1:123456789012:task-definition/web:3",
@@ -1562,4 +1597,66 @@ fn crate_paths_are_found_in_code_and_not_in_comments() {
             (4, "error".to_string())
         ]
     );
+}
+
+// ---- every list is ordered, keyed or a set, with its source ----
+
+mod list_classes {
+    use crate::schema::{self, Kind, Order, Table};
+
+    /// `path  class  source`, one line per list of `table`, at any depth.
+    fn lines(table: &'static Table, prefix: &str, found: &mut Vec<String>) {
+        for field in table.fields {
+            let path = if prefix.is_empty() {
+                field.name.to_string()
+            } else {
+                format!("{prefix}.{}", field.name)
+            };
+            match field.kind {
+                Kind::Object(inner) => lines(inner, &path, found),
+                Kind::List(item) => {
+                    let class = match field.order {
+                        Order::Kept => "ordered".to_string(),
+                        Order::ByKey(key) => format!("keyed by {key}"),
+                        Order::Sorted => "set".to_string(),
+                    };
+                    found.push(format!("{path}\n    {class}: {}", field.order_source));
+                    if let Kind::Object(inner) = item {
+                        lines(inner, &format!("{path}[]"), found);
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+
+    #[test]
+    fn every_list_of_the_schema_says_how_it_compares_and_why() {
+        let mut found = Vec::new();
+        lines(&schema::TASK, "", &mut found);
+        assert!(found.len() > 30, "only {} lists", found.len());
+        insta::assert_snapshot!(found.join("\n"));
+    }
+
+    #[test]
+    fn keyed_lists_name_a_string_member_of_their_entries() {
+        fn check(table: &'static Table) {
+            for field in table.fields {
+                match (field.kind, field.order) {
+                    (Kind::List(Kind::Object(inner)), Order::ByKey(key)) => {
+                        let member = inner.field(key).map(|member| member.kind);
+                        assert_eq!(member, Some(Kind::String), "{}: key {key}", field.name);
+                        check(inner);
+                    }
+                    (Kind::List(Kind::Object(inner)), _) => check(inner),
+                    (Kind::Object(inner), _) => check(inner),
+                    (_, Order::ByKey(key)) => {
+                        panic!("{} is keyed by {key} but not of objects", field.name)
+                    }
+                    _ => {}
+                }
+            }
+        }
+        check(&schema::TASK);
+    }
 }

@@ -181,6 +181,27 @@ fn check_name(path: impl fmt::Display, name: &str) -> Result<(), Error> {
     }
 }
 
+/// Adds `name` to `names`, the keys of the list `list` so far, or fails when it is already one.
+fn unique<'a>(
+    names: &mut Vec<&'a str>,
+    name: &'a str,
+    path: impl fmt::Display,
+    list: impl fmt::Display,
+    what: &str,
+) -> Result<(), Error> {
+    if let Some(first) = names.iter().position(|known| *known == name) {
+        return Err(Error::invalid(
+            path.to_string(),
+            format!(
+                "{} is already the name of {list}[{first}]; {what} must be unique",
+                quoted(name)
+            ),
+        ));
+    }
+    names.push(name);
+    Ok(())
+}
+
 fn list_names(names: &[&str]) -> String {
     names.join(", ")
 }
@@ -204,16 +225,13 @@ pub(crate) fn containers(
         let path = format!("{root}[{index}]");
         let name = required(container, "name", &path)?;
         check_name(format_args!("{path}.name"), name)?;
-        if let Some(first) = names.iter().position(|known| *known == name) {
-            return Err(Error::invalid(
-                format!("{path}.name"),
-                format!(
-                    "{} is already the name of {root}[{first}]; container names must be unique",
-                    quoted(name)
-                ),
-            ));
-        }
-        names.push(name);
+        unique(
+            &mut names,
+            name,
+            format_args!("{path}.name"),
+            root,
+            "container names",
+        )?;
     }
     for (index, container) in containers.iter().enumerate() {
         let path = format!("{root}[{index}]");
@@ -725,16 +743,13 @@ pub(crate) fn task(task: &Map, root: &str) -> Result<(), Error> {
     for (index, volume) in objects(task, "volumes") {
         let volume_path = format!("{root}.volumes[{index}]");
         let name = required(volume, "name", &volume_path)?;
-        if let Some(first) = volume_names.iter().position(|known| *known == name) {
-            return Err(Error::invalid(
-                format!("{volume_path}.name"),
-                format!(
-                    "{} is already the name of {root}.volumes[{first}]; volume names must be unique",
-                    quoted(name)
-                ),
-            ));
-        }
-        volume_names.push(name);
+        unique(
+            &mut volume_names,
+            name,
+            format_args!("{volume_path}.name"),
+            format_args!("{root}.volumes"),
+            "volume names",
+        )?;
         if let Some(docker) = volume
             .get("dockerVolumeConfiguration")
             .and_then(Value::as_object)
@@ -766,9 +781,18 @@ pub(crate) fn task(task: &Map, root: &str) -> Result<(), Error> {
             &["memberOf"],
         )?;
     }
+    // Keyed by deviceName (schema.rs): a name used twice would make the entries unmatchable.
+    let mut device_names: Vec<&str> = Vec::new();
     for (index, accelerator) in objects(task, "inferenceAccelerators") {
         let accelerator_path = format!("{root}.inferenceAccelerators[{index}]");
-        required(accelerator, "deviceName", &accelerator_path)?;
+        let name = required(accelerator, "deviceName", &accelerator_path)?;
+        unique(
+            &mut device_names,
+            name,
+            format_args!("{accelerator_path}.deviceName"),
+            format_args!("{root}.inferenceAccelerators"),
+            "device names",
+        )?;
         required(accelerator, "deviceType", &accelerator_path)?;
     }
     if let Some(storage) = task.get("ephemeralStorage").and_then(Value::as_object) {
@@ -799,6 +823,19 @@ pub(crate) fn task(task: &Map, root: &str) -> Result<(), Error> {
             &["APPMESH"],
         )?;
         let target = required(proxy, "containerName", &proxy_path)?;
+        // Keyed by name: the AWS provider keeps them as a map (schema.rs).
+        let mut property_names: Vec<&str> = Vec::new();
+        for (index, property) in objects(proxy, "properties") {
+            let property_path = format!("{proxy_path}.properties[{index}]");
+            let name = required(property, "name", &property_path)?;
+            unique(
+                &mut property_names,
+                name,
+                format_args!("{property_path}.name"),
+                format_args!("{proxy_path}.properties"),
+                "property names",
+            )?;
+        }
         let names: Vec<&str> = container_list
             .iter()
             .filter_map(|container| string(container, "name"))

@@ -280,7 +280,7 @@ fn comparison_form_defaults_and_empties() {
                 "name": "app", "image": "nginx",
                 "portMappings": [{"containerPort": 80}],
                 "environment": [{"name": "A", "value": "1"}],
-                "linuxParameters": {"capabilities": {"drop": ["NET_RAW", "SYS_ADMIN"]}},
+                "linuxParameters": {"capabilities": {"drop": ["SYS_ADMIN", "NET_RAW"]}},
                 "healthCheck": {"command": ["CMD", "true"]}
             }],
             "volumes": [{"name": "a"}, {"name": "z"}],

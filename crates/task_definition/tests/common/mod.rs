@@ -106,8 +106,21 @@ pub fn ecs_describe(desired: &Value, shuffle: usize) -> Value {
         }
         rotate(volumes, shuffle);
     }
-    if let Some(Value::Array(compatibilities)) = described.get_mut("requiresCompatibilities") {
-        rotate(compatibilities, shuffle + 1);
+    // The AWS provider keeps these as a TypeSet or a TypeMap: they reach ECS in its order.
+    for key in [
+        "requiresCompatibilities",
+        "placementConstraints",
+        "inferenceAccelerators",
+    ] {
+        if let Some(Value::Array(items)) = described.get_mut(key) {
+            rotate(items, shuffle + 1);
+        }
+    }
+    if let Some(Value::Array(properties)) = described
+        .get_mut("proxyConfiguration")
+        .and_then(|proxy| proxy.get_mut("properties"))
+    {
+        rotate(properties, shuffle + 1);
     }
     described
         .entry("enableFaultInjection")
