@@ -24,10 +24,15 @@ use crate::units::size_in_units;
 /// Register form of container definitions (as `parse_container_definitions` returns them): ECS defaults filled in, `environment` and `secrets` sorted by name, container order
 /// kept. Idempotent.
 ///
-/// Environment entries whose value is `""` (or absent) are left out: ECS reportedly drops them
-/// (terraform-provider-aws #39533, unverified), which would leave the provider diffing forever;
-/// left out, what is registered is the same whether or not ECS drops them. Docker treats an
-/// empty variable and an absent one alike for nearly every program.
+/// Environment entries whose value is `""` (or absent) are left out. Two behaviours of ECS are
+/// reported: it keeps such an entry, or it drops it (terraform-provider-aws #39533, open). The
+/// register form assumes it DROPS them, and sends what ECS would then return: were ECS to keep
+/// them instead, nothing changes, since nothing was sent. The other choice is right in one case
+/// only: sent, an entry that ECS drops is in the provider's configuration and not in what ECS
+/// returns, and the provider registers a revision on every apply. What it costs: the container
+/// does not see the variable set to the empty string, which most programs treat as unset (a
+/// shell's `${X-default}` tells the two apart). The comparison form drops such entries on both
+/// sides, so a live revision that kept one (registered by a deploy tool) compares equal too.
 pub fn register_form(containers: &[Map], network_mode: NetworkMode) -> Vec<Map> {
     into_register_form(containers.to_vec(), network_mode)
 }

@@ -1038,3 +1038,61 @@ fn a_reordered_list_is_one_line_that_says_so() {
         ]
     );
 }
+
+/// `{"name": X, "value": ""}` on one side and no X on the other, whichever of ECS's two reported
+/// behaviours holds (terraform-provider-aws #39533: ECS keeps the entry, or drops it): no
+/// difference, so no revision per apply.
+#[test]
+fn an_empty_environment_value_is_the_same_as_none_whether_ecs_keeps_or_drops_it() {
+    let container = |environment: Value| {
+        json!({"family": "web", "containerDefinitions": [{
+            "name": "app", "image": "nginx", "environment": environment
+        }]})
+    };
+    let with_empty = container(json!([{"name": "A", "value": "1"}, {"name": "X", "value": ""}]));
+    let with_null = container(json!([{"name": "A", "value": "1"}, {"name": "X", "value": null}]));
+    let with_no_value = container(json!([{"name": "A", "value": "1"}, {"name": "X"}]));
+    let without = container(json!([{"name": "A", "value": "1"}]));
+    let dropped = ecs_describe(&without, 1);
+    // The register form never sends X="" (see register_form); a deploy tool may, and ECS keep it.
+    let kept = with(
+        dropped.clone(),
+        &[(
+            "/taskDefinition/containerDefinitions/0/environment/1",
+            json!({"name": "X", "value": ""}),
+        )],
+    );
+    assert!(kept.to_string().contains(r#"{"name":"X","value":""}"#));
+    for (name, desired_value, live_value) in [
+        ("desired X=\"\", ECS kept it", &with_empty, &kept),
+        ("desired X=\"\", ECS dropped it", &with_empty, &dropped),
+        ("desired X=null, ECS dropped it", &with_null, &dropped),
+        (
+            "desired X without a value, ECS kept X=\"\"",
+            &with_no_value,
+            &kept,
+        ),
+        (
+            "desired without X, a deploy tool's X=\"\" kept by ECS",
+            &without,
+            &kept,
+        ),
+        ("desired without X, ECS dropped X", &without, &dropped),
+    ] {
+        let found = lines(&desired(desired_value), &live(live_value));
+        assert!(found.is_empty(), "{name}: {found:#?}");
+    }
+    // A value that is not empty is a difference, either way round.
+    let set = container(json!([{"name": "A", "value": "1"}, {"name": "X", "value": "0"}]));
+    assert_eq!(
+        differences(&desired(&set), &live(&kept), true)
+            .iter()
+            .map(ToString::to_string)
+            .collect::<Vec<_>>(),
+        ["container app: environment X (absent) -> \"0\""]
+    );
+    assert_eq!(
+        lines(&desired(&without), &live(&ecs_describe(&set, 0))).len(),
+        1
+    );
+}
