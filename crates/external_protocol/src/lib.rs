@@ -57,13 +57,15 @@ pub enum Error {
         found: &'static str,
         protocol: &'static str,
     },
-    #[error("unknown query key `{key}`; {hint}")]
+    // Keys and arguments are shown escaped: one with a newline must not break the line.
+    #[error("unknown query key `{}`; {hint}", key.escape_debug())]
     UnknownKey { key: String, hint: String },
     #[error(
-        "argument `{argument}` is not KEY=VALUE; pass the query as KEY=VALUE arguments or as JSON on stdin (see --help)"
+        "argument `{}` is not KEY=VALUE; pass the query as KEY=VALUE arguments or as JSON on stdin (see --help)",
+        argument.escape_debug()
     )]
     BadArgument { argument: String },
-    #[error("argument `{key}=...` is given twice")]
+    #[error("argument `{}=...` is given twice", key.escape_debug())]
     RepeatedArgument { key: String },
     #[error("query key `{key}` is required and must not be empty")]
     MissingKey { key: &'static str },

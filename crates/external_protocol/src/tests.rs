@@ -156,6 +156,37 @@ fn rejects_bad_arguments() {
     );
 }
 
+/// Found by the protocol_query fuzz target: an unknown key with a newline in it made a message of
+/// two lines, which the reporter then joined with a space, as if the key had one.
+#[test]
+fn keys_and_arguments_are_shown_escaped_in_messages() {
+    let message = |error: Error| {
+        let message = error_chain(&error);
+        assert!(!message.contains('\n'), "{message:?}");
+        message
+    };
+    let unknown = parse("{\"a\\nb\": \"1\", \"cluster\": \"prod\"}").expect_err("unknown key");
+    assert_eq!(
+        message(unknown),
+        "unknown query key `a\\nb`; accepted keys: cluster, region, force, strict, timeout_seconds, max_attempts, document"
+    );
+    let arguments = |arguments: &[&str]| {
+        Query::from_arguments(
+            &PROGRAM,
+            arguments.iter().map(|argument| argument.to_string()),
+        )
+    };
+    assert_eq!(
+        message(arguments(&["x\ny"]).expect_err("not KEY=VALUE")),
+        "argument `x\\ny` is not KEY=VALUE; pass the query as KEY=VALUE arguments or as JSON on stdin (see --help)"
+    );
+    assert_eq!(
+        message(arguments(&["a\tb=1", "a\tb=2"]).expect_err("twice")),
+        "argument `a\\tb=...` is given twice"
+    );
+    assert_fails(&["clu\nster=a"], b"", "unknown query key `clu\\nster`");
+}
+
 #[test]
 fn rejects_every_bad_shape_of_stdin() {
     let protocol = "one JSON object whose values are all strings";
