@@ -104,7 +104,8 @@ pub enum Error {
     #[error(transparent)]
     Invalid(#[from] task_definition::Error),
     #[error(
-        "live_image_containers names `{name}`, which is not a container of container_definitions; {hint}"
+        "live_image_containers names `{}`, which is not a container of container_definitions; {hint}",
+        name.escape_debug()
     )]
     UnknownFollower { name: String, hint: String },
     #[error("live_images[{name:?}] must be a non-empty image, got {value}")]
