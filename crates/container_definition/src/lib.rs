@@ -248,9 +248,8 @@ pub fn run(query: &Query) -> Result<Output, Error> {
     let containers = task_definition::into_register_form(containers, request.network_mode);
     let mut output = Output::new();
     output.insert_json("container_definitions", &containers);
-    // Thousands of small allocations, and the process ends once the result is written: freeing
-    // them one by one would take a good part of the program's time.
-    std::mem::forget(containers);
+    // Thousands of small allocations: see `discard`.
+    external_protocol::discard(containers);
     output
         .insert_json("images", &images)
         .insert_json("image_sources", &sources);

@@ -17,6 +17,7 @@ mod spec;
 use std::ffi::OsString;
 use std::io::{self, IsTerminal, Read, Write};
 use std::process::ExitCode;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 pub use output::Output;
 pub use query::{MAX_QUERY_BYTES, Query, json_type};
@@ -87,6 +88,20 @@ pub enum Error {
     },
 }
 
+/// Set by [`main`]: this process ends once it has written the result.
+static ENDS_WITH_THE_RESULT: AtomicBool = AtomicBool::new(false);
+
+/// Gives up `value`, which the result does not need. Under [`main`] it is left to the end of the
+/// process: a parsed task definition is thousands of small allocations, and freeing them one by
+/// one takes longer than the work that made them. A program run in-process ([`run_with`], from
+/// tests or a fuzzer) goes on after its result, so there `value` is dropped: left, it would grow
+/// the process by every run.
+pub fn discard<T>(value: T) {
+    if ENDS_WITH_THE_RESULT.load(Ordering::Relaxed) {
+        std::mem::forget(value);
+    }
+}
+
 /// The whole life of a program: arguments and stdin in, result or one error line out.
 ///
 /// `run` receives the validated query and returns the result; any error it returns is reported as
@@ -95,6 +110,7 @@ pub fn main<E>(program: &'static Program, run: impl FnOnce(&Query) -> Result<Out
 where
     E: std::error::Error,
 {
+    ENDS_WITH_THE_RESULT.store(true, Ordering::Relaxed);
     let arguments = std::env::args_os().skip(1).collect();
     let stdout = io::stdout();
     let pretty = stdout.is_terminal();
