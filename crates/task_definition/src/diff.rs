@@ -393,9 +393,9 @@ fn pair_value(table: &'static Table, key: &str) -> Option<&'static Field> {
     }
 }
 
-/// Whether two different lists hold the same entries, as many times each, in another order.
+/// Whether two lists hold the same entries, as many times each, in another order.
 fn is_reordering(desired: &[Value], live: &[Value]) -> bool {
-    if desired.len() != live.len() || desired.len() < 2 {
+    if desired.len() != live.len() || desired.len() < 2 || desired == live {
         return false;
     }
     let sorted = |items: &[Value]| {
