@@ -1,5 +1,5 @@
 # The two commands a newcomer needs: `make demo` and `make test`. Everything else is a step of those.
-.PHONY: demo test venv build lint bench
+.PHONY: demo test venv build lint bench fuzz
 
 # Builds the programs and walks the drift story against a local ECS emulator (no AWS account).
 demo: venv
@@ -23,3 +23,8 @@ build:
 
 bench: venv build
 	bench/run
+
+# Every fuzz target for FUZZ_SECONDS each (default 60), one at a time; needs nightly and
+# cargo-fuzz. Not part of `make test`.
+fuzz:
+	fuzz/run
