@@ -21,8 +21,9 @@ use crate::network_mode::NetworkMode;
 use crate::schema::{self, Entry, Field, Kind, Order, Table};
 use crate::units::size_in_units;
 
-/// Register form of container definitions (as `parse_container_definitions` returns them): ECS defaults filled in, `environment` and `secrets` sorted by name, container order
-/// kept. Idempotent.
+/// Register form of container definitions (as `parse_container_definitions` returns them):
+/// ECS defaults filled in, `environment` and `secrets` sorted by name, container order kept.
+/// Idempotent.
 ///
 /// Environment entries whose value is `""` (or absent) are left out. Two behaviours of ECS are
 /// reported: it keeps such an entry, or it drops it (terraform-provider-aws #39533, open). The

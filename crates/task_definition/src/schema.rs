@@ -412,9 +412,9 @@ pub(crate) static VOLUME_FROM: Table = Table {
 
 /// `add` and `drop` are sets of capability names to Docker, but ordered here: the AWS provider
 /// compares them in order (see the module's comment). DescribeTaskDefinition returns `add: []`
-/// when only `drop` was given (ECS_FACTS.md), so the register form sends it. Whether ECS adds `drop: []` when only `add`
-/// was given is unknown; it is not sent, since an empty list ECS would not return makes the
-/// provider diff just as surely as one it adds.
+/// when only `drop` was given (ECS_FACTS.md), so the register form sends it. Whether ECS adds
+/// `drop: []` when only `add` was given is unknown; it is not sent, since an empty list ECS would
+/// not return makes the provider diff just as surely as one it adds.
 pub(crate) static KERNEL_CAPABILITIES: Table = Table {
     what: "capabilities",
     fields: &[
