@@ -35,10 +35,11 @@ fn case(input: &mut Unstructured) -> Result<()> {
     if input.arbitrary()? {
         live_images.insert("ghost".into(), small_value(input)?);
     }
+    let mode = input.choose(MODES)?.to_string();
     let mut pairs = vec![
         ("container_definitions", containers.to_string()),
         ("live_images", Value::Object(live_images).to_string()),
-        ("network_mode", input.choose(MODES)?.to_string()),
+        ("network_mode", mode.clone()),
         (
             "force_bootstrap_image",
             input.choose(&["true", "false", "", "yes"])?.to_string(),
@@ -51,7 +52,6 @@ fn case(input: &mut Unstructured) -> Result<()> {
             .collect();
         pairs.push(("live_image_containers", json!(followers).to_string()));
     }
-    let mode = pairs[2].1.clone();
     let Some(result) = run_program(
         &container_definition::PROGRAM,
         &query(&pairs),

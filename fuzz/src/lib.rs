@@ -1,8 +1,6 @@
 //! What the fuzz targets share: the process contract every input must keep, valid task
 //! definitions to start from, and structure-aware mutations of them.
 
-use std::io::Write;
-
 use external_protocol::{Output, Program};
 use libfuzzer_sys::arbitrary::{Result, Unstructured};
 use serde_json::{Map, Value, json};
@@ -35,6 +33,14 @@ pub fn run_program<E: std::error::Error>(
 ) -> Option<Map<String, Value>> {
     let mut stdout = Vec::new();
     let mut stderr = Vec::new();
+    // The reporter joins lines with a space; the message itself must be one line already, or
+    // what it quotes (a key, a name) reads as something that was not sent.
+    let run = |query: &external_protocol::Query| {
+        run(query).inspect_err(|error| {
+            let message = external_protocol::error_chain(error);
+            assert!(!message.contains(['\n', '\r']), "{message:?}");
+        })
+    };
     let status = external_protocol::run_with(
         program,
         Vec::new(),
@@ -97,9 +103,7 @@ pub fn query(pairs: &[(&str, String)]) -> Vec<u8> {
         .iter()
         .map(|(key, value)| (key.to_string(), Value::String(value.clone())))
         .collect();
-    let mut bytes = Vec::new();
-    let _ = write!(bytes, "{}", Value::Object(object));
-    bytes
+    Value::Object(object).to_string().into_bytes()
 }
 
 /// Field names of the ECS API, so that a mutation adds known fields as often as unknown ones.
