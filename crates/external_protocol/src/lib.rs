@@ -23,7 +23,8 @@ pub use output::Output;
 pub use query::{MAX_QUERY_BYTES, Query, json_type};
 pub use spec::{Kind, Program, QueryKey, ResultKey, suggest};
 
-/// What can go wrong while speaking the protocol.
+/// What can go wrong while speaking the protocol. Keys and arguments the caller sent are shown
+/// escaped (`escape_debug`): one with a newline in it must not break the line.
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
     #[error("failed to read the query from stdin")]
@@ -51,14 +52,14 @@ pub enum Error {
         protocol: &'static str,
     },
     #[error(
-        "query key `{key}` is {found}, not a string; {protocol} (use jsonencode() for nested data)"
+        "query key `{}` is {found}, not a string; {protocol} (use jsonencode() for nested data)",
+        key.escape_debug()
     )]
     QueryValueNotString {
         key: String,
         found: &'static str,
         protocol: &'static str,
     },
-    // Keys and arguments are shown escaped: one with a newline must not break the line.
     #[error("unknown query key `{}`; {hint}", key.escape_debug())]
     UnknownKey { key: String, hint: String },
     #[error(

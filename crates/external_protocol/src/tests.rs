@@ -185,6 +185,12 @@ fn keys_and_arguments_are_shown_escaped_in_messages() {
         "argument `a\\tb=...` is given twice"
     );
     assert_fails(&["clu\nster=a"], b"", "unknown query key `clu\\nster`");
+    // Found by the same target in a later run: an odd key whose value is not a string.
+    let not_string = parse("{\"cluster\": \"prod\", \"fl\\\\\\nag\": null}").expect_err("null");
+    assert_eq!(
+        message(not_string),
+        "query key `fl\\\\\\nag` is null, not a string; Terraform's external data source sends one JSON object whose values are all strings (use jsonencode() for nested data)"
+    );
 }
 
 #[test]
