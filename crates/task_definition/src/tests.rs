@@ -932,6 +932,23 @@ fn pid_ipc_volumes_and_more() {
 
 // ---- live task definitions ----
 
+/// Found by the selector_json fuzz target: a volume name with control characters was listed as
+/// it was in the message of a mount point that named another volume, breaking the line.
+#[test]
+fn names_in_messages_stay_on_one_line() {
+    assert_eq!(
+        task_error(task(json!({"volumes": [{"name": "da\nta"}]}))),
+        "desired_task_definition.volumes[0].name must be 1-255 letters, digits, hyphens or underscores, got \"da\\nta\""
+    );
+    // The proxy's container is checked before the containers' names are.
+    let odd = json!({"family": "web", "containerDefinitions": [app(json!({})), {"name": "si\nde", "image": "x"}],
+        "proxyConfiguration": {"type": "APPMESH", "containerName": "envoy"}});
+    assert_eq!(
+        task_error(odd),
+        "desired_task_definition.proxyConfiguration.containerName \"envoy\" is not a container of this task (the containers are app, \"si\\nde\")"
+    );
+}
+
 #[test]
 fn keyed_task_lists_need_their_key_once() {
     let proxy = |properties: Value| {

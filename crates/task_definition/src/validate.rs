@@ -161,8 +161,8 @@ fn required<'a>(map: &'a Map, key: &str, path: impl fmt::Display) -> Result<&'a 
     }
 }
 
-/// 1-255 letters, digits, hyphens and underscores: container names and families.
-/// (ECS API reference `ContainerDefinition.name`, `RegisterTaskDefinition.family`)
+/// 1-255 letters, digits, hyphens and underscores: container and volume names, families.
+/// (ECS API reference `ContainerDefinition.name`, `Volume.name`, `RegisterTaskDefinition.family`)
 fn check_name(path: impl fmt::Display, name: &str) -> Result<(), Error> {
     let valid = (1..=255).contains(&name.len())
         && name
@@ -202,8 +202,17 @@ fn unique<'a>(
     Ok(())
 }
 
+/// Names for a message, each as it is when it is a valid name, else quoted: a name not yet
+/// checked may hold anything, a newline included.
 fn list_names(names: &[&str]) -> String {
-    names.join(", ")
+    names
+        .iter()
+        .map(|name| match check_name("", name) {
+            Ok(()) => name.to_string(),
+            Err(_) => quoted(name),
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// The rules for a task's container definitions. `volumes` are the task's volume names, when
@@ -743,6 +752,7 @@ pub(crate) fn task(task: &Map, root: &str) -> Result<(), Error> {
     for (index, volume) in objects(task, "volumes") {
         let volume_path = format!("{root}.volumes[{index}]");
         let name = required(volume, "name", &volume_path)?;
+        check_name(format_args!("{volume_path}.name"), name)?;
         unique(
             &mut volume_names,
             name,
