@@ -166,7 +166,7 @@ pub const REMOVES_A_CONTAINER: usize = 10;
 pub fn mutate(task: &Value, choice: usize, target: usize) -> Option<(Value, String)> {
     let mut task = task.clone();
     let list = task.get("containerDefinitions")?.as_array()?.clone();
-    let index = target % list.len();
+    let index = target.checked_rem(list.len())?;
     let container = list[index].as_object()?.clone();
     let name = container.get("name")?.as_str()?.to_string();
     let at = format!("containerDefinitions[{name}]");
