@@ -1,5 +1,5 @@
 # The two commands a newcomer needs: `make demo` and `make test`. Everything else is a step of those.
-.PHONY: demo test venv build lint bench dist
+.PHONY: demo test venv build lint bench dist fuzz
 
 # Builds the programs and the hashicorp/external stand-in, and walks the drift story with real
 # Terraform against a local ECS emulator (no AWS account).
@@ -30,3 +30,8 @@ bench: venv build
 # (scripts/dist --help).
 dist:
 	scripts/dist
+
+# Every fuzz target for FUZZ_SECONDS each (default 60), one at a time; needs nightly and
+# cargo-fuzz. Not part of `make test`.
+fuzz:
+	fuzz/run

@@ -104,7 +104,8 @@ pub enum Error {
     #[error(transparent)]
     Invalid(#[from] task_definition::Error),
     #[error(
-        "live_image_containers names `{name}`, which is not a container of container_definitions; {hint}"
+        "live_image_containers names `{}`, which is not a container of container_definitions; {hint}",
+        name.escape_debug()
     )]
     UnknownFollower { name: String, hint: String },
     #[error("live_images[{name:?}] must be a non-empty image, got {value}")]
@@ -247,9 +248,8 @@ pub fn run(query: &Query) -> Result<Output, Error> {
     let containers = task_definition::into_register_form(containers, request.network_mode);
     let mut output = Output::new();
     output.insert_json("container_definitions", &containers);
-    // Thousands of small allocations, and the process ends once the result is written: freeing
-    // them one by one would take a good part of the program's time.
-    std::mem::forget(containers);
+    // Thousands of small allocations: see `discard`.
+    external_protocol::discard(containers);
     output
         .insert_json("images", &images)
         .insert_json("image_sources", &sources);

@@ -204,6 +204,11 @@ fn rejects_bad_input_with_one_line() {
             "live_image_containers names `ap`, which is not a container of container_definitions; did you mean `app`?",
         ),
         (
+            // Shown escaped: a newline in the name must not read as a space.
+            r#"{"container_definitions": "[{\"name\":\"app\",\"image\":\"x\"}]", "live_image_containers": "[\"a\\nb\"]"}"#,
+            "live_image_containers names `a\\nb`, which is not a container of container_definitions",
+        ),
+        (
             r#"{"container_definitions": "[{\"name\":\"app\",\"image\":\"x\"}]", "live_image_containers": "\"app\""}"#,
             "query key `live_image_containers` is JSON of the wrong shape: invalid type: string \"app\", expected a sequence",
         ),

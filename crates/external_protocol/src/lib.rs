@@ -17,12 +17,14 @@ mod spec;
 use std::ffi::OsString;
 use std::io::{self, IsTerminal, Read, Write};
 use std::process::ExitCode;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 pub use output::Output;
 pub use query::{MAX_QUERY_BYTES, Query, json_type};
 pub use spec::{Kind, Program, QueryKey, ResultKey, suggest};
 
-/// What can go wrong while speaking the protocol.
+/// What can go wrong while speaking the protocol. Keys and arguments the caller sent are shown
+/// escaped (`escape_debug`): one with a newline in it must not break the line.
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
     #[error("failed to read the query from stdin")]
@@ -50,20 +52,22 @@ pub enum Error {
         protocol: &'static str,
     },
     #[error(
-        "query key `{key}` is {found}, not a string; {protocol} (use jsonencode() for nested data)"
+        "query key `{}` is {found}, not a string; {protocol} (use jsonencode() for nested data)",
+        key.escape_debug()
     )]
     QueryValueNotString {
         key: String,
         found: &'static str,
         protocol: &'static str,
     },
-    #[error("unknown query key `{key}`; {hint}")]
+    #[error("unknown query key `{}`; {hint}", key.escape_debug())]
     UnknownKey { key: String, hint: String },
     #[error(
-        "argument `{argument}` is not KEY=VALUE; pass the query as KEY=VALUE arguments or as JSON on stdin (see --help)"
+        "argument `{}` is not KEY=VALUE; pass the query as KEY=VALUE arguments or as JSON on stdin (see --help)",
+        argument.escape_debug()
     )]
     BadArgument { argument: String },
-    #[error("argument `{key}=...` is given twice")]
+    #[error("argument `{}=...` is given twice", key.escape_debug())]
     RepeatedArgument { key: String },
     #[error("query key `{key}` is required and must not be empty")]
     MissingKey { key: &'static str },
@@ -85,6 +89,20 @@ pub enum Error {
     },
 }
 
+/// Set by [`main`]: this process ends once it has written the result.
+static ENDS_WITH_THE_RESULT: AtomicBool = AtomicBool::new(false);
+
+/// Gives up `value`, which the result does not need. Under [`main`] it is left to the end of the
+/// process: a parsed task definition is thousands of small allocations, and freeing them one by
+/// one takes longer than the work that made them. A program run in-process ([`run_with`], from
+/// tests or a fuzzer) goes on after its result, so there `value` is dropped: left, it would grow
+/// the process by every run.
+pub fn discard<T>(value: T) {
+    if ENDS_WITH_THE_RESULT.load(Ordering::Relaxed) {
+        std::mem::forget(value);
+    }
+}
+
 /// The whole life of a program: arguments and stdin in, result or one error line out.
 ///
 /// `run` receives the validated query and returns the result; any error it returns is reported as
@@ -93,6 +111,7 @@ pub fn main<E>(program: &'static Program, run: impl FnOnce(&Query) -> Result<Out
 where
     E: std::error::Error,
 {
+    ENDS_WITH_THE_RESULT.store(true, Ordering::Relaxed);
     let arguments = std::env::args_os().skip(1).collect();
     let stdout = io::stdout();
     let pretty = stdout.is_terminal();

@@ -16,18 +16,24 @@ use std::convert::Infallible;
 
 use serde_json::Value;
 
-use crate::parse::integer;
-use crate::schema::{self, Entry, Field, Kind, Order, Table, Unit};
-use crate::{Map, NetworkMode, entry_field};
+use crate::json::{Map, entry_field, integer};
+use crate::network_mode::NetworkMode;
+use crate::schema::{self, Entry, Field, Kind, Order, Table};
+use crate::units::size_in_units;
 
-/// Register form of container definitions (as [`crate::parse_container_definitions`] returns
-/// them): ECS defaults filled in, `environment` and `secrets` sorted by name, container order
-/// kept. Idempotent.
+/// Register form of container definitions (as `parse_container_definitions` returns them):
+/// ECS defaults filled in, `environment` and `secrets` sorted by name, container order kept.
+/// Idempotent.
 ///
-/// Environment entries whose value is `""` (or absent) are left out: ECS reportedly drops them
-/// (terraform-provider-aws #39533, unverified), which would leave the provider diffing forever;
-/// left out, what is registered is the same whether or not ECS drops them. Docker treats an
-/// empty variable and an absent one alike for nearly every program.
+/// Environment entries whose value is `""` (or absent) are left out. Two behaviours of ECS are
+/// reported: it keeps such an entry, or it drops it (terraform-provider-aws #39533, open). The
+/// register form assumes it DROPS them, and sends what ECS would then return: were ECS to keep
+/// them instead, nothing changes, since nothing was sent. The other choice is right in one case
+/// only: sent, an entry that ECS drops is in the provider's configuration and not in what ECS
+/// returns, and the provider registers a revision on every apply. What it costs: the container
+/// does not see the variable set to the empty string, which most programs treat as unset (a
+/// shell's `${X-default}` tells the two apart). The comparison form drops such entries on both
+/// sides, so a live revision that kept one (registered by a deploy tool) compares equal too.
 pub fn register_form(containers: &[Map], network_mode: NetworkMode) -> Vec<Map> {
     into_register_form(containers.to_vec(), network_mode)
 }
@@ -124,7 +130,7 @@ fn register_value(value: Value, kind: Kind, field: &Field, network_mode: Network
 ///
 /// - fields the schema does not know are dropped, at any depth: a newer ECS API that adds a field
 ///   or a default to DescribeTaskDefinition must not make every plan register a revision;
-///   desired task definitions are checked for unknown keys by [`crate::parse_task_definition`];
+///   desired task definitions are checked for unknown keys by `parse_task_definition`;
 /// - read-only fields (`taskDefinitionArn`, `revision`, `status`, ...) are dropped;
 /// - nulls, empty strings of role ARNs, empty lists, empty maps and empty objects are dropped at
 ///   any depth, and so are values equal to their default (`cpu: 0`, `essential: true`,
@@ -270,23 +276,4 @@ fn sort_by_key_field(items: &mut Vec<Value>, key: &str) {
         .into_iter()
         .map(|index| std::mem::take(&mut unsorted[index]))
         .collect();
-}
-
-/// A task-level size in CPU units or MiB: `"256"`, `"1 vCPU"`, `"0.25 vcpu"`, `"1 GB"`, `"1GB"`.
-/// (RegisterTaskDefinition API reference: cpu "as an integer using CPU units ... or as a string
-/// using vCPUs"; memory "as an integer using MiB ... or as a string using GB")
-pub(crate) fn size_in_units(text: &str, unit: Unit) -> Option<i64> {
-    let text = text.trim();
-    if let Ok(number) = text.parse::<i64>() {
-        return (number > 0).then_some(number);
-    }
-    let lower = text.to_ascii_lowercase();
-    let suffix = match unit {
-        Unit::Cpu => "vcpu",
-        Unit::Memory => "gb",
-    };
-    let number: f64 = lower.strip_suffix(suffix)?.trim().parse().ok()?;
-    let units = number * 1024.0;
-    (number.is_finite() && units > 0.0 && units.fract() == 0.0 && units < 1.0e12)
-        .then_some(units as i64)
 }

@@ -5,8 +5,9 @@ use std::fmt;
 use serde_json::Value;
 
 use crate::canonical::comparison_form;
+use crate::error::quoted;
+use crate::json::{Map, entry_field};
 use crate::schema::{self, Field, Kind, Lit, Order, Table};
-use crate::{Map, entry_field};
 
 /// What replaces an environment value in differences unless values are asked for.
 pub const REDACTED: &str = "(redacted)";
@@ -48,7 +49,7 @@ pub fn differences(desired: &Map, live: &Map, show_environment_values: bool) -> 
 }
 
 /// [`differences`] of two task definitions already in [`comparison_form`] (or
-/// [`crate::into_comparison_form`]), which are compared as they are: a caller that has the
+/// `into_comparison_form`), which are compared as they are: a caller that has the
 /// comparison forms saves putting them in that form again. Given other forms, ECS's own
 /// additions and reorderings would be reported as differences.
 pub fn differences_of_comparison_forms(
@@ -101,13 +102,23 @@ impl Location {
     }
 
     fn key(&self, key: &str) -> Self {
-        let key = crate::key_text(key);
+        let key = key_text(key);
         Self {
             scope: self.scope.clone(),
             label: format!("{}[{key}]", self.label),
             path: format!("{}[{key}]", self.path),
         }
     }
+}
+
+/// A key (a container or variable name) as paths and lines show it: as it is when it is a plain
+/// name, else as a JSON string literal, so that a path stays on one line and unambiguous.
+fn key_text(key: &str) -> String {
+    let plain = !key.is_empty()
+        && key
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.' | '/' | ':'));
+    if plain { key.to_string() } else { quoted(key) }
 }
 
 fn dotted(prefix: &str, name: &str) -> String {
@@ -212,9 +223,17 @@ impl Walk {
                     if same_option(desired, live) {
                         continue;
                     }
-                    self.entry(desired, live, table, field, at, name);
+                    self.entry(desired, live, table, key, at, name);
                 }
             }
+            // The same entries in another order: one line, not one per position that moved.
+            (Order::Kept, _) if is_reordering(desired, live) => self.push(
+                Some(&Value::Array(desired.to_vec())),
+                Some(&Value::Array(live.to_vec())),
+                field.kind,
+                at,
+                Change::Reordered,
+            ),
             (Order::Kept, Kind::Object(table)) if desired.len() == live.len() => {
                 for (index, (desired, live)) in desired.iter().zip(live).enumerate() {
                     if same(desired, live) {
@@ -244,19 +263,20 @@ impl Walk {
         }
     }
 
-    /// One keyed entry (a container, an environment variable, a volume, ...) that differs.
+    /// One keyed entry (a container, an environment variable, a volume, ...) that differs;
+    /// `key` is the member that names it.
     fn entry(
         &mut self,
         desired: Option<&Value>,
         live: Option<&Value>,
         table: &'static Table,
-        field: &Field,
+        key: &str,
         at: &Location,
         name: &str,
     ) {
         if table == &schema::CONTAINER {
             let at = Location {
-                scope: format!("container {}", crate::key_text(name)),
+                scope: format!("container {}", key_text(name)),
                 label: String::new(),
                 path: at.key(name).path,
             };
@@ -267,17 +287,17 @@ impl Walk {
                 _ => self.push(desired, live, Kind::Object(table), &at, Change::Entry),
             };
         }
-        if let Some(value_key) = field.object_form {
-            // environment and secrets: one line per variable, labelled by its name.
-            let value_field = table.field(value_key);
+        if let Some(value_field) = pair_value(table, key) {
+            // A name and its value (a variable, a proxy property, ...): one line per name.
+            let value_key = value_field.name;
             let at = Location {
                 scope: at.scope.clone(),
-                label: format!("{} {}", at.label, crate::key_text(name)),
+                label: format!("{} {}", at.label, key_text(name)),
                 path: at.key(name).field(value_key).path,
             };
             let desired = desired.and_then(|entry| entry.get(value_key));
             let live = live.and_then(|entry| entry.get(value_key));
-            let sensitive = value_field.is_some_and(|field| field.sensitive) && !self.show;
+            let sensitive = value_field.sensitive && !self.show;
             let change = if sensitive {
                 Change::Redacted
             } else {
@@ -322,6 +342,12 @@ impl Walk {
             format!("{} ", at.label)
         };
         let line = match change {
+            Change::Reordered => format!(
+                "{}: {what}reordered {} -> {}",
+                at.scope,
+                show_value(&live, kind),
+                show_value(&desired, kind)
+            ),
             Change::Entry | Change::Redacted => {
                 let word = match (live.is_null(), desired.is_null()) {
                     (true, _) => "added",
@@ -353,6 +379,31 @@ enum Change {
     Entry,
     /// A value not shown: `added`, `removed`, `changed`.
     Redacted,
+    /// An ordered list whose entries are the same, in another order.
+    Reordered,
+}
+
+/// The value member of a keyed list whose entries are the key and one value (`environment`,
+/// `secrets`, proxy properties, inference accelerators): each entry reads as `NAME value`.
+fn pair_value(table: &'static Table, key: &str) -> Option<&'static Field> {
+    match table.fields {
+        [first, second] if first.name == key => Some(second),
+        [first, second] if second.name == key => Some(first),
+        _ => None,
+    }
+}
+
+/// Whether two lists hold the same entries, as many times each, in another order.
+fn is_reordering(desired: &[Value], live: &[Value]) -> bool {
+    if desired.len() != live.len() || desired.len() < 2 || desired == live {
+        return false;
+    }
+    let sorted = |items: &[Value]| {
+        let mut texts: Vec<String> = items.iter().map(Value::to_string).collect();
+        texts.sort_unstable();
+        texts
+    };
+    sorted(desired) == sorted(live)
 }
 
 /// `desired == live`, quicker on comparison forms: their objects are written in schema order,

@@ -8,8 +8,12 @@ use std::fmt;
 
 use serde_json::Value;
 
-use crate::schema::{self, Field, Kind, Table, Unit};
-use crate::{Error, Map, NetworkMode, shown, validate};
+use crate::error::{Error, quoted, shown};
+use crate::json::{Map, integer};
+use crate::network_mode::NetworkMode;
+use crate::schema::{self, Field, Kind, Table};
+use crate::units::Unit;
+use crate::validate;
 
 /// User-written container definitions (a JSON array, as `aws_ecs_task_definition` takes them):
 /// validated, `environment`/`secrets` objects turned into lists, nulls dropped, in input order.
@@ -128,7 +132,7 @@ pub fn parse_live_task_definition_owned(value: Value, root: &str) -> Result<Map,
                 name_path(),
                 format!(
                     "{} is used by two containers; names must be unique",
-                    crate::quoted(name)
+                    quoted(name)
                 ),
             ));
         }
@@ -159,7 +163,7 @@ impl fmt::Display for Path<'_> {
 }
 
 /// The error for a value of the wrong type. A sensitive value is described by its type only.
-pub(crate) fn wrong_type(
+fn wrong_type(
     path: impl fmt::Display,
     expected: &'static str,
     found: &Value,
@@ -202,19 +206,6 @@ fn expected(kind: Kind) -> &'static str {
         Kind::Object(_) => "an object",
         Kind::Size(Unit::Cpu) => "a string or a number (CPU units like \"256\", or \"1 vCPU\")",
         Kind::Size(Unit::Memory) => "a string or a number (MiB like \"512\", or \"1 GB\")",
-    }
-}
-
-/// A JSON number that is a whole number, as an i64 (`30.0` is accepted as 30).
-pub(crate) fn integer(value: &Value) -> Option<i64> {
-    match value {
-        Value::Number(number) => number.as_i64().or_else(|| {
-            number
-                .as_f64()
-                .filter(|float| float.fract() == 0.0 && float.abs() < 9.0e15)
-                .map(|float| float as i64)
-        }),
-        _ => None,
     }
 }
 
@@ -389,6 +380,6 @@ fn join(path: &str, key: &str) -> String {
     match (path.is_empty(), plain) {
         (true, true) => key.to_string(),
         (false, true) => format!("{path}.{key}"),
-        (_, false) => format!("{path}[{}]", crate::quoted(key)),
+        (_, false) => format!("{path}[{}]", quoted(key)),
     }
 }

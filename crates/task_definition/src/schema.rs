@@ -5,6 +5,21 @@
 //! are keyed, and the key order of the canonical forms. A field that a newer ECS API adds is one
 //! line here.
 //!
+//! Every list says how it compares, with its source ([`Field::list`]; [`Field::new`] refuses a
+//! list at compile time). What decides is whether the list can reach ECS, or come back, in
+//! another order than written, and how the AWS provider compares it, since the provider
+//! registers what the selector calls changed:
+//! - `containerDefinitions` is JSON text the provider sends as written. It compares it in order
+//!   but for the containers, `environment` and `secrets`, which it sorts by name
+//!   (`containerDefinitionsAreEquivalent`), and ECS returns every other list in order (provider
+//!   test `TestContainerDefinitionsAreEquivalent_arrays`). So every other list inside a
+//!   container is ordered: one the selector called a set would keep the service on the live
+//!   revision while the provider registers a reordered one, and again after every deploy
+//!   copies the live one.
+//! - The task-level lists are arguments of `aws_ecs_task_definition`, which the provider models
+//!   as TypeSet or TypeMap (`internal/service/ecs/task_definition.go`): they reach ECS in an
+//!   order of the provider's, so each is keyed or a set.
+//!
 //! Source of the field list: the ECS API model as generated into the AWS SDK for Rust
 //! (`aws-sdk-ecs`, `protocol_serde/shape_container_definition.rs`,
 //! `shape_register_task_definition_input.rs`, `shape_port_mapping.rs`, `shape_volume.rs`,
@@ -15,7 +30,8 @@
 
 use serde_json::Value;
 
-use crate::Map;
+use crate::json::Map;
+use crate::units::Unit;
 
 /// The JSON type of a field.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -32,23 +48,15 @@ pub(crate) enum Kind {
     Size(Unit),
 }
 
-/// The unit of a task-level size.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Unit {
-    /// CPU units; 1024 units = 1 vCPU.
-    Cpu,
-    /// MiB; 1024 MiB = 1 GB.
-    Memory,
-}
-
 /// How a list compares.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Order {
-    /// Order is meaning (command, entryPoint, links, ...): ECS returns these lists in order.
+    /// Position by position: ECS returns the list as it was sent, and the order may be meaning
+    /// (`command`, `entryPoint`, ...).
     Kept,
-    /// A set of objects identified by this key; ECS may reorder it.
+    /// Entries matched by this member, whatever their order.
     ByKey(&'static str),
-    /// A set of plain values (or of objects without a key); ECS may reorder it.
+    /// A set: sorted before comparing.
     Sorted,
 }
 
@@ -95,8 +103,14 @@ pub(crate) struct Field {
     /// ECS fills `default` in when the field is absent (DescribeTaskDefinition returns it), so
     /// the register form fills it in too.
     pub ecs_fills: bool,
-    /// For lists: whether order matters.
+    /// For lists: how order counts, and the source that says so (read by the test that lists
+    /// every list's class).
     pub order: Order,
+    #[cfg_attr(
+        not(test),
+        expect(dead_code, reason = "documentation, checked by tests")
+    )]
+    pub order_source: &'static str,
     /// `environment` and `secrets` may be written as an object; this is the entry key that
     /// receives the object's values (`value` or `valueFrom`).
     pub object_form: Option<&'static str>,
@@ -107,13 +121,49 @@ pub(crate) struct Field {
 }
 
 impl Field {
+    /// A field that is not a list.
     const fn new(name: &'static str, kind: Kind) -> Self {
+        if matches!(kind, Kind::List(_)) {
+            panic!("a list field is declared with Field::list, with its order and its source");
+        }
+        Self::any(name, kind, Order::Kept, "")
+    }
+
+    /// A list compared position by position; `source` says why.
+    const fn ordered(name: &'static str, kind: Kind, source: &'static str) -> Self {
+        Self::list(name, kind, Order::Kept, source)
+    }
+
+    /// A list whose entries are matched by their member `key`; `source` says why.
+    const fn keyed(
+        name: &'static str,
+        kind: Kind,
+        key: &'static str,
+        source: &'static str,
+    ) -> Self {
+        Self::list(name, kind, Order::ByKey(key), source)
+    }
+
+    /// A list that is a set; `source` says why.
+    const fn set(name: &'static str, kind: Kind, source: &'static str) -> Self {
+        Self::list(name, kind, Order::Sorted, source)
+    }
+
+    const fn list(name: &'static str, kind: Kind, order: Order, source: &'static str) -> Self {
+        if !matches!(kind, Kind::List(_)) || source.is_empty() {
+            panic!("Field::list takes a list kind and the source of its order");
+        }
+        Self::any(name, kind, order, source)
+    }
+
+    const fn any(name: &'static str, kind: Kind, order: Order, order_source: &'static str) -> Self {
         Self {
             name,
             kind,
             default: None,
             ecs_fills: false,
-            order: Order::Kept,
+            order,
+            order_source,
             object_form: None,
             blank_is_absent: false,
             sensitive: false,
@@ -130,16 +180,6 @@ impl Field {
     const fn filled(mut self, default: Lit) -> Self {
         self.default = Some(default);
         self.ecs_fills = true;
-        self
-    }
-
-    const fn keyed(mut self, key: &'static str) -> Self {
-        self.order = Order::ByKey(key);
-        self
-    }
-
-    const fn set(mut self) -> Self {
-        self.order = Order::Sorted;
         self
     }
 
@@ -284,6 +324,21 @@ const STRING: Kind = Kind::String;
 const STRINGS: Kind = Kind::List(&Kind::String);
 const INTEGERS: Kind = Kind::List(&Kind::Integer);
 
+/// The source of most lists inside a container: see the module's comment.
+const AS_WRITTEN: &str = "inside container_definitions: sent as written and compared in order \
+    by the AWS provider, returned in order by ECS (provider test \
+    TestContainerDefinitionsAreEquivalent_arrays)";
+
+/// [`AS_WRITTEN`], for the lists ecspresso sorts before it prints its diff.
+const AS_WRITTEN_PEER_SORTS: &str = "inside container_definitions: sent as written and compared \
+    in order by the AWS provider, returned in order by ECS (provider test \
+    TestContainerDefinitionsAreEquivalent_arrays); ecspresso sorts it for its diff, but the \
+    provider registers a reordered one";
+
+/// The process's arguments.
+const ARGUMENTS: &str = "order is meaning: the arguments of a process (API reference \
+    ContainerDefinition.entryPoint, command; HealthCheck.command); returned in order by ECS";
+
 macro_rules! objects {
     ($table:expr) => {
         Kind::List(&Kind::Object(&$table))
@@ -318,7 +373,7 @@ pub(crate) static RESTART_POLICY: Table = Table {
     what: "restart policy",
     fields: &[
         Field::new("enabled", Boolean),
-        Field::new("ignoredExitCodes", INTEGERS).set(),
+        Field::ordered("ignoredExitCodes", INTEGERS, AS_WRITTEN),
         Field::new("restartAttemptPeriod", Integer),
     ],
 };
@@ -355,18 +410,16 @@ pub(crate) static VOLUME_FROM: Table = Table {
     ],
 };
 
-/// `add` and `drop` are sets of capability names: their order means nothing to Docker, so sorting
-/// both sides cannot hide a change. DescribeTaskDefinition returns `add: []` when only `drop` was
-/// given (ECS_FACTS.md), so the register form sends it. Whether ECS adds `drop: []` when only `add`
-/// was given is unknown; it is not sent, since an empty list ECS would not return makes the
-/// provider diff just as surely as one it adds.
+/// `add` and `drop` are sets of capability names to Docker, but ordered here: the AWS provider
+/// compares them in order (see the module's comment). DescribeTaskDefinition returns `add: []`
+/// when only `drop` was given (ECS_FACTS.md), so the register form sends it. Whether ECS adds
+/// `drop: []` when only `add` was given is unknown; it is not sent, since an empty list ECS would
+/// not return makes the provider diff just as surely as one it adds.
 pub(crate) static KERNEL_CAPABILITIES: Table = Table {
     what: "capabilities",
     fields: &[
-        Field::new("add", STRINGS).set().filled(Lit::EmptyList),
-        Field::new("drop", STRINGS)
-            .set()
-            .same_as_absent(Lit::EmptyList),
+        Field::ordered("add", STRINGS, AS_WRITTEN).filled(Lit::EmptyList),
+        Field::ordered("drop", STRINGS, AS_WRITTEN).same_as_absent(Lit::EmptyList),
     ],
 };
 
@@ -375,7 +428,7 @@ pub(crate) static DEVICE: Table = Table {
     fields: &[
         Field::new("hostPath", STRING),
         Field::new("containerPath", STRING),
-        Field::new("permissions", STRINGS).set(),
+        Field::ordered("permissions", STRINGS, AS_WRITTEN),
     ],
 };
 
@@ -384,7 +437,7 @@ pub(crate) static TMPFS: Table = Table {
     fields: &[
         Field::new("containerPath", STRING),
         Field::new("size", Integer),
-        Field::new("mountOptions", STRINGS),
+        Field::ordered("mountOptions", STRINGS, AS_WRITTEN),
     ],
 };
 
@@ -392,10 +445,10 @@ pub(crate) static LINUX_PARAMETERS: Table = Table {
     what: "linuxParameters",
     fields: &[
         Field::new("capabilities", object!(KERNEL_CAPABILITIES)),
-        Field::new("devices", objects!(DEVICE)),
+        Field::ordered("devices", objects!(DEVICE), AS_WRITTEN),
         Field::new("initProcessEnabled", Boolean).same_as_absent(Lit::Bool(false)),
         Field::new("sharedMemorySize", Integer),
-        Field::new("tmpfs", objects!(TMPFS)),
+        Field::ordered("tmpfs", objects!(TMPFS), AS_WRITTEN),
         Field::new("maxSwap", Integer),
         Field::new("swappiness", Integer),
     ],
@@ -436,7 +489,7 @@ pub(crate) static LOG_CONFIGURATION: Table = Table {
     fields: &[
         Field::new("logDriver", STRING),
         Field::new("options", StringMap),
-        Field::new("secretOptions", objects!(SECRET)),
+        Field::ordered("secretOptions", objects!(SECRET), AS_WRITTEN),
     ],
 };
 
@@ -445,7 +498,7 @@ pub(crate) static LOG_CONFIGURATION: Table = Table {
 pub(crate) static HEALTH_CHECK: Table = Table {
     what: "healthCheck",
     fields: &[
-        Field::new("command", STRINGS),
+        Field::ordered("command", STRINGS, ARGUMENTS),
         Field::new("interval", Integer).filled(Lit::Int(30)),
         Field::new("timeout", Integer).filled(Lit::Int(5)),
         Field::new("retries", Integer).filled(Lit::Int(3)),
@@ -472,8 +525,8 @@ pub(crate) static FIRELENS_CONFIGURATION: Table = Table {
 /// lists `portMappings`, `environment`, `mountPoints`, `volumesFrom`, `systemControls`. The
 /// Docker flags (`privileged`, `readonlyRootFilesystem`, ...) are off unless set to true, so
 /// `false` means the same as absent; ECS is not known to fill them, so the register form does not.
-/// `environment` and `secrets` are sets (ECS does not keep their order); every other list comes
-/// back in order (provider test `TestContainerDefinitionsAreEquivalent_arrays`).
+/// `environment` and `secrets` are keyed by name (ECS does not keep their order); every other
+/// list is ordered (see the module's comment).
 pub(crate) static CONTAINER: Table = Table {
     what: "container definition",
     fields: &[
@@ -483,24 +536,46 @@ pub(crate) static CONTAINER: Table = Table {
         Field::new("cpu", Integer).filled(Lit::Int(0)),
         Field::new("memory", Integer),
         Field::new("memoryReservation", Integer),
-        Field::new("links", STRINGS),
-        Field::new("portMappings", objects!(PORT_MAPPING)).filled(Lit::EmptyList),
+        Field::ordered("links", STRINGS, AS_WRITTEN),
+        Field::ordered(
+            "portMappings",
+            objects!(PORT_MAPPING),
+            AS_WRITTEN_PEER_SORTS,
+        )
+        .filled(Lit::EmptyList),
         Field::new("essential", Boolean).filled(Lit::Bool(true)),
         Field::new("restartPolicy", object!(RESTART_POLICY)),
-        Field::new("entryPoint", STRINGS),
-        Field::new("command", STRINGS),
-        Field::new("environment", objects!(ENVIRONMENT_VARIABLE))
-            .filled(Lit::EmptyList)
-            .keyed("name")
-            .object_form("value"),
-        Field::new("environmentFiles", objects!(ENVIRONMENT_FILE)),
-        Field::new("mountPoints", objects!(MOUNT_POINT)).filled(Lit::EmptyList),
-        Field::new("volumesFrom", objects!(VOLUME_FROM)).filled(Lit::EmptyList),
+        Field::ordered("entryPoint", STRINGS, ARGUMENTS),
+        Field::ordered("command", STRINGS, ARGUMENTS),
+        Field::keyed(
+            "environment",
+            objects!(ENVIRONMENT_VARIABLE),
+            "name",
+            "ECS does not keep its order (ECS_FACTS.md; provider PRs #35792, #36029); the AWS \
+             provider (containerDefinitionsAreEquivalent) and ecspresso sort it by name",
+        )
+        .filled(Lit::EmptyList)
+        .object_form("value"),
+        Field::ordered(
+            "environmentFiles",
+            objects!(ENVIRONMENT_FILE),
+            "order is meaning: files setting the same variable are processed from the top down \
+             (API reference EnvironmentFile); returned in order by ECS",
+        ),
+        Field::ordered("mountPoints", objects!(MOUNT_POINT), AS_WRITTEN_PEER_SORTS)
+            .filled(Lit::EmptyList),
+        Field::ordered("volumesFrom", objects!(VOLUME_FROM), AS_WRITTEN_PEER_SORTS)
+            .filled(Lit::EmptyList),
         Field::new("linuxParameters", object!(LINUX_PARAMETERS)),
-        Field::new("secrets", objects!(SECRET))
-            .keyed("name")
-            .object_form("valueFrom"),
-        Field::new("dependsOn", objects!(CONTAINER_DEPENDENCY)),
+        Field::keyed(
+            "secrets",
+            objects!(SECRET),
+            "name",
+            "ECS may return it in another order (ECS_FACTS.md); the AWS provider \
+             (containerDefinitionsAreEquivalent) and ecspresso sort it by name",
+        )
+        .object_form("valueFrom"),
+        Field::ordered("dependsOn", objects!(CONTAINER_DEPENDENCY), AS_WRITTEN),
         Field::new("startTimeout", Integer),
         Field::new("stopTimeout", Integer),
         // "By default, the value is enabled." (ECS API reference `ContainerDefinition`)
@@ -511,20 +586,25 @@ pub(crate) static CONTAINER: Table = Table {
         Field::new("disableNetworking", Boolean).same_as_absent(Lit::Bool(false)),
         Field::new("privileged", Boolean).same_as_absent(Lit::Bool(false)),
         Field::new("readonlyRootFilesystem", Boolean).same_as_absent(Lit::Bool(false)),
-        Field::new("dnsServers", STRINGS),
-        Field::new("dnsSearchDomains", STRINGS),
-        Field::new("extraHosts", objects!(HOST_ENTRY)),
-        Field::new("dockerSecurityOptions", STRINGS),
+        Field::ordered("dnsServers", STRINGS, AS_WRITTEN),
+        Field::ordered("dnsSearchDomains", STRINGS, AS_WRITTEN),
+        Field::ordered("extraHosts", objects!(HOST_ENTRY), AS_WRITTEN),
+        Field::ordered("dockerSecurityOptions", STRINGS, AS_WRITTEN),
         Field::new("interactive", Boolean).same_as_absent(Lit::Bool(false)),
         Field::new("pseudoTerminal", Boolean).same_as_absent(Lit::Bool(false)),
         Field::new("dockerLabels", StringMap),
-        Field::new("ulimits", objects!(ULIMIT)),
+        Field::ordered("ulimits", objects!(ULIMIT), AS_WRITTEN),
         Field::new("logConfiguration", object!(LOG_CONFIGURATION)),
         Field::new("healthCheck", object!(HEALTH_CHECK)),
-        Field::new("systemControls", objects!(SYSTEM_CONTROL)).filled(Lit::EmptyList),
-        Field::new("resourceRequirements", objects!(RESOURCE_REQUIREMENT)),
+        Field::ordered("systemControls", objects!(SYSTEM_CONTROL), AS_WRITTEN)
+            .filled(Lit::EmptyList),
+        Field::ordered(
+            "resourceRequirements",
+            objects!(RESOURCE_REQUIREMENT),
+            AS_WRITTEN,
+        ),
         Field::new("firelensConfiguration", object!(FIRELENS_CONFIGURATION)),
-        Field::new("credentialSpecs", STRINGS),
+        Field::ordered("credentialSpecs", STRINGS, AS_WRITTEN),
     ],
 };
 
@@ -618,7 +698,14 @@ pub(crate) static PROXY_CONFIGURATION: Table = Table {
     fields: &[
         Field::new("type", STRING),
         Field::new("containerName", STRING),
-        Field::new("properties", objects!(PROXY_PROPERTY)),
+        Field::keyed(
+            "properties",
+            objects!(PROXY_PROPERTY),
+            "name",
+            "aws_ecs_task_definition.proxy_configuration.properties is a TypeMap (AWS provider \
+             schema): names are unique and reach ECS in the provider's order; ecspresso sorts \
+             them by name",
+        ),
     ],
 };
 
@@ -651,20 +738,49 @@ pub(crate) static TASK: Table = Table {
         Field::new("taskRoleArn", STRING).blank_is_absent(),
         Field::new("executionRoleArn", STRING).blank_is_absent(),
         Field::new("networkMode", STRING).same_as_absent(Lit::Str("bridge")),
-        Field::new("volumes", objects!(VOLUME)).keyed("name"),
-        Field::new("placementConstraints", objects!(PLACEMENT_CONSTRAINT)).set(),
-        Field::new("requiresCompatibilities", STRINGS).set(),
+        Field::keyed(
+            "volumes",
+            objects!(VOLUME),
+            "name",
+            "aws_ecs_task_definition.volume is a TypeSet (AWS provider schema); a volume's name \
+             is unique in its task (API reference Volume.name); ecspresso sorts them",
+        ),
+        Field::set(
+            "placementConstraints",
+            objects!(PLACEMENT_CONSTRAINT),
+            "aws_ecs_task_definition.placement_constraints is a TypeSet (AWS provider schema); \
+             ecspresso sorts them",
+        ),
+        Field::set(
+            "requiresCompatibilities",
+            STRINGS,
+            "aws_ecs_task_definition.requires_compatibilities is a TypeSet (AWS provider \
+             schema); ecspresso sorts them",
+        ),
         Field::new("cpu", Kind::Size(Unit::Cpu)),
         Field::new("memory", Kind::Size(Unit::Memory)),
         Field::new("pidMode", STRING),
         Field::new("ipcMode", STRING),
         Field::new("proxyConfiguration", object!(PROXY_CONFIGURATION)),
-        Field::new("inferenceAccelerators", objects!(INFERENCE_ACCELERATOR)),
+        Field::keyed(
+            "inferenceAccelerators",
+            objects!(INFERENCE_ACCELERATOR),
+            "deviceName",
+            "aws_ecs_task_definition.inference_accelerator is a TypeSet (AWS provider schema); \
+             containers name an accelerator by its deviceName (API reference \
+             InferenceAccelerator)",
+        ),
         Field::new("ephemeralStorage", object!(EPHEMERAL_STORAGE)),
         Field::new("runtimePlatform", object!(RUNTIME_PLATFORM)),
         Field::new("enableFaultInjection", Boolean).same_as_absent(Lit::Bool(false)),
         // Last, so that differences list the task-level fields before the containers.
-        Field::new("containerDefinitions", objects!(CONTAINER)).keyed("name"),
+        Field::keyed(
+            "containerDefinitions",
+            objects!(CONTAINER),
+            "name",
+            "ECS may return the containers in another order (ECS_FACTS.md); the AWS provider \
+             (containerDefinitionsAreEquivalent) and ecspresso sort them by name",
+        ),
     ],
 };
 

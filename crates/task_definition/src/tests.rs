@@ -932,6 +932,58 @@ fn pid_ipc_volumes_and_more() {
 
 // ---- live task definitions ----
 
+/// Found by the selector_json fuzz target: a volume name with control characters was listed as
+/// it was in the message of a mount point that named another volume, breaking the line.
+#[test]
+fn names_in_messages_stay_on_one_line() {
+    assert_eq!(
+        task_error(task(json!({"volumes": [{"name": "da\nta"}]}))),
+        "desired_task_definition.volumes[0].name must be 1-255 letters, digits, hyphens or underscores, got \"da\\nta\""
+    );
+    // The proxy's container is checked before the containers' names are.
+    let odd = json!({"family": "web", "containerDefinitions": [app(json!({})), {"name": "si\nde", "image": "x"}],
+        "proxyConfiguration": {"type": "APPMESH", "containerName": "envoy"}});
+    assert_eq!(
+        task_error(odd),
+        "desired_task_definition.proxyConfiguration.containerName \"envoy\" is not a container of this task (the containers are app, \"si\\nde\")"
+    );
+}
+
+#[test]
+fn keyed_task_lists_need_their_key_once() {
+    let proxy = |properties: Value| {
+        task(
+            json!({"proxyConfiguration": {"type": "APPMESH", "containerName": "app", "properties": properties}}),
+        )
+    };
+    assert_eq!(
+        task_error(proxy(
+            json!([{"name": "AppPorts", "value": "80"}, {"value": "1337"}])
+        )),
+        "desired_task_definition.proxyConfiguration.properties[1].name is required"
+    );
+    assert_eq!(
+        task_error(proxy(
+            json!([{"name": "AppPorts", "value": "80"}, {"name": "AppPorts", "value": "81"}])
+        )),
+        "desired_task_definition.proxyConfiguration.properties[1].name \"AppPorts\" is already the name of desired_task_definition.proxyConfiguration.properties[0]; property names must be unique"
+    );
+    assert_eq!(
+        task_error(task(json!({"inferenceAccelerators": [
+            {"deviceName": "device_1", "deviceType": "eia2.medium"},
+            {"deviceName": "device_1", "deviceType": "eia2.large"}
+        ]}))),
+        "desired_task_definition.inferenceAccelerators[1].deviceName \"device_1\" is already the name of desired_task_definition.inferenceAccelerators[0]; device names must be unique"
+    );
+    assert!(
+        parse_task_definition(
+            &proxy(json!([{"name": "AppPorts", "value": "80"}, {"name": "IgnoredUID", "value": "1337"}])),
+            "desired_task_definition"
+        )
+        .is_ok()
+    );
+}
+
 #[test]
 fn live_parse_drops_read_only_and_unknown_fields_at_any_depth() {
     let live = json!({"taskDefinition": {
@@ -1464,5 +1516,164 @@ mod every_field {
         assert_eq!(crate::comparison_form(&form), form);
         // Nothing of the sample is lost: every field is non-default and non-empty.
         assert_eq!(form.len(), schema::TASK.fields.len());
+    }
+}
+
+// ---- the modules lie on floors ----
+
+/// The floors of the comment in lib.rs, lowest first, with each module's source.
+const FLOORS: &[&[(&str, &str)]] = &[
+    &[
+        ("error", include_str!("error.rs")),
+        ("json", include_str!("json.rs")),
+        ("units", include_str!("units.rs")),
+    ],
+    &[
+        ("network_mode", include_str!("network_mode.rs")),
+        ("schema", include_str!("schema.rs")),
+    ],
+    &[
+        ("canonical", include_str!("canonical.rs")),
+        ("validate", include_str!("validate.rs")),
+    ],
+    &[
+        ("diff", include_str!("diff.rs")),
+        ("parse", include_str!("parse.rs")),
+    ],
+];
+
+/// The modules a source names as `crate::MODULE`, outside comments; `crate::{...}` (which would
+/// reach into lib.rs) is named as `{`.
+fn crate_paths(source: &str) -> Vec<(usize, String)> {
+    let mut found = Vec::new();
+    for (number, line) in source.lines().enumerate() {
+        let code = line.trim_start();
+        if code.starts_with("//") {
+            continue;
+        }
+        for (at, _) in code.match_indices("crate::") {
+            let rest = &code[at + "crate::".len()..];
+            let name: String = rest
+                .chars()
+                .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+                .collect();
+            let name = if name.is_empty() {
+                rest.chars().take(1).collect()
+            } else {
+                name
+            };
+            found.push((number + 1, name));
+        }
+    }
+    found
+}
+
+#[test]
+fn each_module_uses_only_modules_on_the_floors_below_it() {
+    let lib = include_str!("lib.rs");
+    let declared: Vec<&str> = lib
+        .lines()
+        .filter_map(|line| line.strip_prefix("mod ")?.strip_suffix(';'))
+        .filter(|name| *name != "tests")
+        .collect();
+    let mut listed: Vec<&str> = FLOORS
+        .iter()
+        .flat_map(|floor| floor.iter().map(|(name, _)| *name))
+        .collect();
+    listed.sort_unstable();
+    let mut declared_sorted = declared.clone();
+    declared_sorted.sort_unstable();
+    assert_eq!(
+        listed, declared_sorted,
+        "every module of lib.rs is on one floor"
+    );
+    for (level, floor) in FLOORS.iter().enumerate() {
+        let below: Vec<&str> = FLOORS[..level]
+            .iter()
+            .flat_map(|floor| floor.iter().map(|(name, _)| *name))
+            .collect();
+        for (module, source) in *floor {
+            for (line, used) in crate_paths(source) {
+                assert!(
+                    below.contains(&used.as_str()),
+                    "{module}.rs:{line} uses crate::{used}, which is not a module below floor {level} ({below:?})"
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn crate_paths_are_found_in_code_and_not_in_comments() {
+    let source = "use crate::json::Map;\n/// [`crate::parse`]\nuse crate::{Error, Map};\n    let x = crate::error::quoted(y);\n";
+    assert_eq!(
+        crate_paths(source),
+        vec![
+            (1, "json".to_string()),
+            (3, "{".to_string()),
+            (4, "error".to_string())
+        ]
+    );
+}
+
+// ---- every list is ordered, keyed or a set, with its source ----
+
+mod list_classes {
+    use crate::schema::{self, Kind, Order, Table};
+
+    /// `path  class  source`, one line per list of `table`, at any depth.
+    fn lines(table: &'static Table, prefix: &str, found: &mut Vec<String>) {
+        for field in table.fields {
+            let path = if prefix.is_empty() {
+                field.name.to_string()
+            } else {
+                format!("{prefix}.{}", field.name)
+            };
+            match field.kind {
+                Kind::Object(inner) => lines(inner, &path, found),
+                Kind::List(item) => {
+                    let class = match field.order {
+                        Order::Kept => "ordered".to_string(),
+                        Order::ByKey(key) => format!("keyed by {key}"),
+                        Order::Sorted => "set".to_string(),
+                    };
+                    found.push(format!("{path}\n    {class}: {}", field.order_source));
+                    if let Kind::Object(inner) = item {
+                        lines(inner, &format!("{path}[]"), found);
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+
+    #[test]
+    fn every_list_of_the_schema_says_how_it_compares_and_why() {
+        let mut found = Vec::new();
+        lines(&schema::TASK, "", &mut found);
+        assert!(found.len() > 30, "only {} lists", found.len());
+        insta::assert_snapshot!(found.join("\n"));
+    }
+
+    #[test]
+    fn keyed_lists_name_a_string_member_of_their_entries() {
+        fn check(table: &'static Table) {
+            for field in table.fields {
+                match (field.kind, field.order) {
+                    (Kind::List(Kind::Object(inner)), Order::ByKey(key)) => {
+                        let member = inner.field(key).map(|member| member.kind);
+                        assert_eq!(member, Some(Kind::String), "{}: key {key}", field.name);
+                        check(inner);
+                    }
+                    (Kind::List(Kind::Object(inner)), _) => check(inner),
+                    (Kind::Object(inner), _) => check(inner),
+                    (_, Order::ByKey(key)) => {
+                        panic!("{} is keyed by {key} but not of objects", field.name)
+                    }
+                    _ => {}
+                }
+            }
+        }
+        check(&schema::TASK);
     }
 }

@@ -8,9 +8,10 @@ use std::fmt;
 
 use serde_json::Value;
 
-use crate::canonical::size_in_units;
-use crate::schema::Unit;
-use crate::{Error, Map, NetworkMode, quoted};
+use crate::error::{Error, quoted};
+use crate::json::Map;
+use crate::network_mode::NetworkMode;
+use crate::units::{Unit, size_in_units};
 
 /// Log drivers a container may use. (ECS API reference `LogConfiguration.logDriver`)
 const LOG_DRIVERS: &[&str] = &[
@@ -160,8 +161,8 @@ fn required<'a>(map: &'a Map, key: &str, path: impl fmt::Display) -> Result<&'a 
     }
 }
 
-/// 1-255 letters, digits, hyphens and underscores: container names and families.
-/// (ECS API reference `ContainerDefinition.name`, `RegisterTaskDefinition.family`)
+/// 1-255 letters, digits, hyphens and underscores: container and volume names, families.
+/// (ECS API reference `ContainerDefinition.name`, `Volume.name`, `RegisterTaskDefinition.family`)
 fn check_name(path: impl fmt::Display, name: &str) -> Result<(), Error> {
     let valid = (1..=255).contains(&name.len())
         && name
@@ -180,8 +181,38 @@ fn check_name(path: impl fmt::Display, name: &str) -> Result<(), Error> {
     }
 }
 
+/// Adds `name` to `names`, the keys of the list `list` so far, or fails when it is already one.
+fn unique<'a>(
+    names: &mut Vec<&'a str>,
+    name: &'a str,
+    path: impl fmt::Display,
+    list: impl fmt::Display,
+    what: &str,
+) -> Result<(), Error> {
+    if let Some(first) = names.iter().position(|known| *known == name) {
+        return Err(Error::invalid(
+            path.to_string(),
+            format!(
+                "{} is already the name of {list}[{first}]; {what} must be unique",
+                quoted(name)
+            ),
+        ));
+    }
+    names.push(name);
+    Ok(())
+}
+
+/// Names for a message, each as it is when it is a valid name, else quoted: a name not yet
+/// checked may hold anything, a newline included.
 fn list_names(names: &[&str]) -> String {
-    names.join(", ")
+    names
+        .iter()
+        .map(|name| match check_name("", name) {
+            Ok(()) => name.to_string(),
+            Err(_) => quoted(name),
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// The rules for a task's container definitions. `volumes` are the task's volume names, when
@@ -203,16 +234,13 @@ pub(crate) fn containers(
         let path = format!("{root}[{index}]");
         let name = required(container, "name", &path)?;
         check_name(format_args!("{path}.name"), name)?;
-        if let Some(first) = names.iter().position(|known| *known == name) {
-            return Err(Error::invalid(
-                format!("{path}.name"),
-                format!(
-                    "{} is already the name of {root}[{first}]; container names must be unique",
-                    quoted(name)
-                ),
-            ));
-        }
-        names.push(name);
+        unique(
+            &mut names,
+            name,
+            format_args!("{path}.name"),
+            root,
+            "container names",
+        )?;
     }
     for (index, container) in containers.iter().enumerate() {
         let path = format!("{root}[{index}]");
@@ -724,16 +752,14 @@ pub(crate) fn task(task: &Map, root: &str) -> Result<(), Error> {
     for (index, volume) in objects(task, "volumes") {
         let volume_path = format!("{root}.volumes[{index}]");
         let name = required(volume, "name", &volume_path)?;
-        if let Some(first) = volume_names.iter().position(|known| *known == name) {
-            return Err(Error::invalid(
-                format!("{volume_path}.name"),
-                format!(
-                    "{} is already the name of {root}.volumes[{first}]; volume names must be unique",
-                    quoted(name)
-                ),
-            ));
-        }
-        volume_names.push(name);
+        check_name(format_args!("{volume_path}.name"), name)?;
+        unique(
+            &mut volume_names,
+            name,
+            format_args!("{volume_path}.name"),
+            format_args!("{root}.volumes"),
+            "volume names",
+        )?;
         if let Some(docker) = volume
             .get("dockerVolumeConfiguration")
             .and_then(Value::as_object)
@@ -765,9 +791,18 @@ pub(crate) fn task(task: &Map, root: &str) -> Result<(), Error> {
             &["memberOf"],
         )?;
     }
+    // Keyed by deviceName (schema.rs): a name used twice would make the entries unmatchable.
+    let mut device_names: Vec<&str> = Vec::new();
     for (index, accelerator) in objects(task, "inferenceAccelerators") {
         let accelerator_path = format!("{root}.inferenceAccelerators[{index}]");
-        required(accelerator, "deviceName", &accelerator_path)?;
+        let name = required(accelerator, "deviceName", &accelerator_path)?;
+        unique(
+            &mut device_names,
+            name,
+            format_args!("{accelerator_path}.deviceName"),
+            format_args!("{root}.inferenceAccelerators"),
+            "device names",
+        )?;
         required(accelerator, "deviceType", &accelerator_path)?;
     }
     if let Some(storage) = task.get("ephemeralStorage").and_then(Value::as_object) {
@@ -798,6 +833,19 @@ pub(crate) fn task(task: &Map, root: &str) -> Result<(), Error> {
             &["APPMESH"],
         )?;
         let target = required(proxy, "containerName", &proxy_path)?;
+        // Keyed by name: the AWS provider keeps them as a map (schema.rs).
+        let mut property_names: Vec<&str> = Vec::new();
+        for (index, property) in objects(proxy, "properties") {
+            let property_path = format!("{proxy_path}.properties[{index}]");
+            let name = required(property, "name", &property_path)?;
+            unique(
+                &mut property_names,
+                name,
+                format_args!("{property_path}.name"),
+                format_args!("{proxy_path}.properties"),
+                "property names",
+            )?;
+        }
         let names: Vec<&str> = container_list
             .iter()
             .filter_map(|container| string(container, "name"))

@@ -280,7 +280,7 @@ fn comparison_form_defaults_and_empties() {
                 "name": "app", "image": "nginx",
                 "portMappings": [{"containerPort": 80}],
                 "environment": [{"name": "A", "value": "1"}],
-                "linuxParameters": {"capabilities": {"drop": ["NET_RAW", "SYS_ADMIN"]}},
+                "linuxParameters": {"capabilities": {"drop": ["SYS_ADMIN", "NET_RAW"]}},
                 "healthCheck": {"command": ["CMD", "true"]}
             }],
             "volumes": [{"name": "a"}, {"name": "z"}],
@@ -681,7 +681,7 @@ fn single_field_changes_are_found_with_their_path() {
             "/containerDefinitions/0/command",
             json!(["--port", "8080", "serve"]),
             "containerDefinitions[app].command",
-            "container app: command [\"serve\",\"--port\",\"8080\"] -> [\"--port\",\"8080\",\"serve\"]",
+            "container app: command reordered [\"serve\",\"--port\",\"8080\"] -> [\"--port\",\"8080\",\"serve\"]",
         ),
         (
             "/containerDefinitions/0/entryPoint",
@@ -987,5 +987,112 @@ fn a_changed_value_is_found_whatever_the_key_order() {
         [
             "container app: dockerLabels {\"team\":\"web\",\"tier\":\"back\"} -> {\"team\":\"web\",\"tier\":\"front\"}"
         ]
+    );
+}
+
+#[test]
+fn a_reordered_list_is_one_line_that_says_so() {
+    let task = |ulimits: Value, dns: Value| {
+        desired(&json!({"family": "web", "containerDefinitions": [{
+            "name": "app", "image": "nginx", "ulimits": ulimits, "dnsServers": dns
+        }]}))
+    };
+    let nofile = json!({"name": "nofile", "softLimit": 1024, "hardLimit": 4096});
+    let nproc = json!({"name": "nproc", "softLimit": 64, "hardLimit": 128});
+    let core = json!({"name": "core", "softLimit": 0, "hardLimit": 0});
+    let live = task(
+        json!([nofile, nproc, core]),
+        json!(["10.0.0.2", "10.0.0.3", "10.0.0.2"]),
+    );
+    assert_eq!(
+        lines(
+            &task(
+                json!([core, nofile, nproc]),
+                json!(["10.0.0.3", "10.0.0.2", "10.0.0.2"])
+            ),
+            &live
+        ),
+        [
+            "container app: dnsServers reordered [\"10.0.0.2\",\"10.0.0.3\",\"10.0.0.2\"] -> [\"10.0.0.3\",\"10.0.0.2\",\"10.0.0.2\"]",
+            "container app: ulimits reordered [{\"name\":\"nofile\",\"softLimit\":1024,\"hardLimit\":4096},{\"name\":\"nproc\",\"softLimit\":64,\"hardLimit\":128},{\"name\":\"core\",\"softLimit\":0,\"hardLimit\":0}] -> [{\"name\":\"core\",\"softLimit\":0,\"hardLimit\":0},{\"name\":\"nofile\",\"softLimit\":1024,\"hardLimit\":4096},{\"name\":\"nproc\",\"softLimit\":64,\"hardLimit\":128}]",
+        ]
+    );
+    // Not a reordering: an entry changed too, or one entry twice in place of another.
+    let changed = json!({"name": "core", "softLimit": 0, "hardLimit": 1});
+    assert_eq!(
+        lines(
+            &task(
+                json!([nofile, changed, nproc]),
+                json!(["10.0.0.2", "10.0.0.3", "10.0.0.3"])
+            ),
+            &live
+        ),
+        [
+            "container app: dnsServers [\"10.0.0.2\",\"10.0.0.3\",\"10.0.0.2\"] -> [\"10.0.0.2\",\"10.0.0.3\",\"10.0.0.3\"]",
+            "container app: ulimits[1].name \"nproc\" -> \"core\"",
+            "container app: ulimits[1].softLimit 64 -> 0",
+            "container app: ulimits[1].hardLimit 128 -> 1",
+            "container app: ulimits[2].name \"core\" -> \"nproc\"",
+            "container app: ulimits[2].softLimit 0 -> 64",
+            "container app: ulimits[2].hardLimit 0 -> 128",
+        ]
+    );
+}
+
+/// `{"name": X, "value": ""}` on one side and no X on the other, whichever of ECS's two reported
+/// behaviours holds (terraform-provider-aws #39533: ECS keeps the entry, or drops it): no
+/// difference, so no revision per apply.
+#[test]
+fn an_empty_environment_value_is_the_same_as_none_whether_ecs_keeps_or_drops_it() {
+    let container = |environment: Value| {
+        json!({"family": "web", "containerDefinitions": [{
+            "name": "app", "image": "nginx", "environment": environment
+        }]})
+    };
+    let with_empty = container(json!([{"name": "A", "value": "1"}, {"name": "X", "value": ""}]));
+    let with_null = container(json!([{"name": "A", "value": "1"}, {"name": "X", "value": null}]));
+    let with_no_value = container(json!([{"name": "A", "value": "1"}, {"name": "X"}]));
+    let without = container(json!([{"name": "A", "value": "1"}]));
+    let dropped = ecs_describe(&without, 1);
+    // The register form never sends X="" (see register_form); a deploy tool may, and ECS keep it.
+    let kept = with(
+        dropped.clone(),
+        &[(
+            "/taskDefinition/containerDefinitions/0/environment/1",
+            json!({"name": "X", "value": ""}),
+        )],
+    );
+    assert!(kept.to_string().contains(r#"{"name":"X","value":""}"#));
+    for (name, desired_value, live_value) in [
+        ("desired X=\"\", ECS kept it", &with_empty, &kept),
+        ("desired X=\"\", ECS dropped it", &with_empty, &dropped),
+        ("desired X=null, ECS dropped it", &with_null, &dropped),
+        (
+            "desired X without a value, ECS kept X=\"\"",
+            &with_no_value,
+            &kept,
+        ),
+        (
+            "desired without X, a deploy tool's X=\"\" kept by ECS",
+            &without,
+            &kept,
+        ),
+        ("desired without X, ECS dropped X", &without, &dropped),
+    ] {
+        let found = lines(&desired(desired_value), &live(live_value));
+        assert!(found.is_empty(), "{name}: {found:#?}");
+    }
+    // A value that is not empty is a difference, either way round.
+    let set = container(json!([{"name": "A", "value": "1"}, {"name": "X", "value": "0"}]));
+    assert_eq!(
+        differences(&desired(&set), &live(&kept), true)
+            .iter()
+            .map(ToString::to_string)
+            .collect::<Vec<_>>(),
+        ["container app: environment X (absent) -> \"0\""]
+    );
+    assert_eq!(
+        lines(&desired(&without), &live(&ecs_describe(&set, 0))).len(),
+        1
     );
 }

@@ -6,7 +6,7 @@ mod common;
 
 use std::collections::BTreeMap;
 
-use common::{desired, ecs_describe, object};
+use common::{desired, ecs_describe, mutate, object};
 use proptest::prelude::*;
 use serde_json::{Value, json};
 use task_definition::{
@@ -480,167 +480,6 @@ fn pointers(value: &Value) -> Vec<String> {
     found
 }
 
-/// One change to a valid task definition, and the path its difference must have.
-fn mutate(task: &Value, choice: usize, target: usize) -> Option<(Value, String)> {
-    let mut task = task.clone();
-    let list = task.get("containerDefinitions")?.as_array()?.clone();
-    let index = target % list.len();
-    let container = list[index].as_object()?.clone();
-    let name = container.get("name")?.as_str()?.to_string();
-    let at = format!("containerDefinitions[{name}]");
-    let mut changed = container.clone();
-    let mut path = at.clone();
-    let mut whole_task: Option<Value> = None;
-    match choice % 14 {
-        0 => {
-            changed.insert(
-                "image".into(),
-                json!(format!("{}-changed", container["image"].as_str()?)),
-            );
-            path.push_str(".image");
-        }
-        1 => {
-            let cpu = container.get("cpu").and_then(Value::as_i64).unwrap_or(0);
-            changed.insert("cpu".into(), json!(cpu + 1));
-            path.push_str(".cpu");
-        }
-        2 => {
-            let memory = container
-                .get("memory")
-                .and_then(Value::as_i64)
-                .unwrap_or(128);
-            changed.insert("memory".into(), json!(memory + 1));
-            path.push_str(".memory");
-        }
-        3 => {
-            // Adding a variable: its name is not used by environment or secrets.
-            let mut environment = match container.get("environment") {
-                Some(Value::Array(items)) => items.clone(),
-                Some(Value::Object(entries)) => entries
-                    .iter()
-                    .map(|(name, value)| json!({"name": name, "value": value}))
-                    .collect(),
-                _ => Vec::new(),
-            };
-            environment.push(json!({"name": "ADDED_VAR", "value": "v"}));
-            changed.insert("environment".into(), Value::Array(environment));
-            path.push_str(".environment[ADDED_VAR].value");
-        }
-        4 => {
-            let command = container
-                .get("command")
-                .and_then(Value::as_array)
-                .cloned()
-                .unwrap_or_default();
-            let mut reordered = command.clone();
-            reordered.reverse();
-            if reordered == command {
-                reordered.push(json!("extra"));
-            }
-            changed.insert("command".into(), Value::Array(reordered));
-            path.push_str(".command");
-        }
-        5 => {
-            let mut entry_point = container
-                .get("entryPoint")
-                .and_then(Value::as_array)
-                .cloned()
-                .unwrap_or_default();
-            entry_point.push(json!("--flag"));
-            changed.insert("entryPoint".into(), Value::Array(entry_point));
-            path.push_str(".entryPoint");
-        }
-        6 => {
-            let check = container.get("healthCheck")?.as_object()?;
-            let retries = check.get("retries").and_then(Value::as_i64).unwrap_or(3);
-            let mut check = check.clone();
-            check.insert("retries".into(), json!(retries % 10 + 1));
-            changed.insert("healthCheck".into(), Value::Object(check));
-            path.push_str(".healthCheck.retries");
-        }
-        7 => {
-            let mappings = container.get("portMappings")?.as_array()?;
-            let first = mappings.first()?.as_object()?;
-            let port = first.get("containerPort")?.as_i64()?;
-            let new_port = port % 65535 + 1;
-            let mut first = first.clone();
-            first.insert("containerPort".into(), json!(new_port));
-            if first.get("hostPort").and_then(Value::as_i64) == Some(port) {
-                let mode = task
-                    .get("networkMode")
-                    .and_then(Value::as_str)
-                    .unwrap_or("bridge");
-                if mode == "awsvpc" || mode == "host" {
-                    first.insert("hostPort".into(), json!(new_port));
-                }
-            }
-            let mut mappings = mappings.clone();
-            mappings[0] = Value::Object(first);
-            changed.insert("portMappings".into(), Value::Array(mappings));
-            path.push_str(".portMappings[0].containerPort");
-        }
-        8 => {
-            let mut labels = container
-                .get("dockerLabels")
-                .and_then(Value::as_object)
-                .cloned()
-                .unwrap_or_default();
-            labels.insert("added-label".into(), json!("x"));
-            changed.insert("dockerLabels".into(), Value::Object(labels));
-            path.push_str(".dockerLabels");
-        }
-        9 => {
-            let mut list = list.clone();
-            list.push(json!({"name": "zz-added", "image": "busybox", "essential": false}));
-            task.as_object_mut()?
-                .insert("containerDefinitions".into(), Value::Array(list));
-            whole_task = Some(task.clone());
-            path = "containerDefinitions[zz-added]".to_string();
-        }
-        10 => {
-            // Removing a container nothing else refers to (the generator makes no references).
-            if list.len() < 2 || index == 0 {
-                return None;
-            }
-            let mut list = list.clone();
-            list.remove(index);
-            task.as_object_mut()?
-                .insert("containerDefinitions".into(), Value::Array(list));
-            whole_task = Some(task.clone());
-        }
-        11 => {
-            task.as_object_mut()?.insert(
-                "taskRoleArn".into(),
-                json!("arn:aws:iam::123456789012:role/changed"),
-            );
-            whole_task = Some(task.clone());
-            path = "taskRoleArn".to_string();
-        }
-        12 => {
-            let same = matches!(task.get("cpu"), Some(Value::String(text)) if text == "3 vCPU");
-            if same {
-                return None;
-            }
-            task.as_object_mut()?.insert("cpu".into(), json!("3 vCPU"));
-            whole_task = Some(task.clone());
-            path = "cpu".to_string();
-        }
-        _ => {
-            let user = container.get("user").and_then(Value::as_str).unwrap_or("");
-            changed.insert("user".into(), json!(format!("{user}u")));
-            path.push_str(".user");
-        }
-    }
-    if let Some(task) = whole_task {
-        return Some((task, path));
-    }
-    let mut list = list;
-    list[index] = Value::Object(changed);
-    task.as_object_mut()?
-        .insert("containerDefinitions".into(), Value::Array(list));
-    Some((task, path))
-}
-
 proptest! {
     #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
 
@@ -682,7 +521,7 @@ proptest! {
 
     #[test]
     fn a_single_change_is_reported_with_its_path(
-        task in task(), shuffle in 0..6usize, choice in 0..14usize, target in 0..4usize,
+        task in task(), shuffle in 0..6usize, choice in 0..common::CHANGES, target in 0..4usize,
     ) {
         let Some((changed, path)) = mutate(&task, choice, target) else {
             return Ok(());
@@ -691,7 +530,7 @@ proptest! {
         let found = differences(&desired(&changed), &live, true);
         prop_assert!(!found.is_empty(), "no difference for {path}");
         prop_assert!(comparison_form(&desired(&changed)) != comparison_form(&live));
-        if choice % 14 == 10 {
+        if choice % common::CHANGES == common::REMOVES_A_CONTAINER {
             // A removed container: one difference naming it.
             prop_assert_eq!(found.len(), 1, "{:#?}", shown(&found));
             prop_assert!(found[0].path.starts_with("containerDefinitions["));

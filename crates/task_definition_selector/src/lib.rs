@@ -148,8 +148,8 @@ impl Decision {
     }
 }
 
-/// Compares the desired task definition with the live one. The parsed definitions are left to
-/// the end of the process rather than freed (see the body).
+/// Compares the desired task definition with the live one. The parsed definitions are given up
+/// with `external_protocol::discard`, which leaves them to the end of the process under `main`.
 pub fn decide(query: &Query) -> Result<Decision, Error> {
     let desired: serde_json::Value =
         query
@@ -183,9 +183,8 @@ pub fn decide(query: &Query) -> Result<Decision, Error> {
     let live = task_definition::into_comparison_form(live);
     let differences =
         task_definition::differences_of_comparison_forms(&desired, &live, show_environment_values);
-    // The two forms are thousands of small allocations, and the process ends once the result is
-    // written: freeing them one by one would take longer than comparing them.
-    std::mem::forget((desired, live));
+    // The two forms are thousands of small allocations: see `discard`.
+    external_protocol::discard((desired, live));
     Ok(Decision {
         live_arn: Some(arn.to_string()),
         differences,

@@ -106,8 +106,21 @@ pub fn ecs_describe(desired: &Value, shuffle: usize) -> Value {
         }
         rotate(volumes, shuffle);
     }
-    if let Some(Value::Array(compatibilities)) = described.get_mut("requiresCompatibilities") {
-        rotate(compatibilities, shuffle + 1);
+    // The AWS provider keeps these as a TypeSet or a TypeMap: they reach ECS in its order.
+    for key in [
+        "requiresCompatibilities",
+        "placementConstraints",
+        "inferenceAccelerators",
+    ] {
+        if let Some(Value::Array(items)) = described.get_mut(key) {
+            rotate(items, shuffle + 1);
+        }
+    }
+    if let Some(Value::Array(properties)) = described
+        .get_mut("proxyConfiguration")
+        .and_then(|proxy| proxy.get_mut("properties"))
+    {
+        rotate(properties, shuffle + 1);
     }
     described
         .entry("enableFaultInjection")
@@ -138,4 +151,174 @@ pub fn ecs_describe(desired: &Value, shuffle: usize) -> Value {
         described.extend(read_only);
     }
     json!({"taskDefinition": described, "tags": []})
+}
+
+/// How many kinds of change [`mutate`] makes.
+pub const CHANGES: usize = 14;
+
+/// The change of [`mutate`] that removes a container: its difference has no desired value.
+pub const REMOVES_A_CONTAINER: usize = 10;
+
+/// One change to a valid task definition, and the path its difference must have: the image,
+/// cpu or memory of a container, a variable added, command reordered, an entryPoint argument
+/// added, health check retries, a port, a label, a container added or removed, the task role,
+/// the task cpu, the user. `None` when the task has nothing to change of that kind.
+pub fn mutate(task: &Value, choice: usize, target: usize) -> Option<(Value, String)> {
+    let mut task = task.clone();
+    let list = task.get("containerDefinitions")?.as_array()?.clone();
+    let index = target.checked_rem(list.len())?;
+    let container = list[index].as_object()?.clone();
+    let name = container.get("name")?.as_str()?.to_string();
+    let at = format!("containerDefinitions[{name}]");
+    let mut changed = container.clone();
+    let mut path = at.clone();
+    let mut whole_task: Option<Value> = None;
+    match choice % CHANGES {
+        0 => {
+            changed.insert(
+                "image".into(),
+                json!(format!("{}-changed", container["image"].as_str()?)),
+            );
+            path.push_str(".image");
+        }
+        1 => {
+            let cpu = container.get("cpu").and_then(Value::as_i64).unwrap_or(0);
+            changed.insert("cpu".into(), json!(cpu + 1));
+            path.push_str(".cpu");
+        }
+        2 => {
+            let memory = container
+                .get("memory")
+                .and_then(Value::as_i64)
+                .unwrap_or(128);
+            changed.insert("memory".into(), json!(memory + 1));
+            path.push_str(".memory");
+        }
+        3 => {
+            // Adding a variable: its name is not used by environment or secrets.
+            let mut environment = match container.get("environment") {
+                Some(Value::Array(items)) => items.clone(),
+                Some(Value::Object(entries)) => entries
+                    .iter()
+                    .map(|(name, value)| json!({"name": name, "value": value}))
+                    .collect(),
+                _ => Vec::new(),
+            };
+            environment.push(json!({"name": "ADDED_VAR", "value": "v"}));
+            changed.insert("environment".into(), Value::Array(environment));
+            path.push_str(".environment[ADDED_VAR].value");
+        }
+        4 => {
+            let command = container
+                .get("command")
+                .and_then(Value::as_array)
+                .cloned()
+                .unwrap_or_default();
+            let mut reordered = command.clone();
+            reordered.reverse();
+            if reordered == command {
+                reordered.push(json!("extra"));
+            }
+            changed.insert("command".into(), Value::Array(reordered));
+            path.push_str(".command");
+        }
+        5 => {
+            let mut entry_point = container
+                .get("entryPoint")
+                .and_then(Value::as_array)
+                .cloned()
+                .unwrap_or_default();
+            entry_point.push(json!("--flag"));
+            changed.insert("entryPoint".into(), Value::Array(entry_point));
+            path.push_str(".entryPoint");
+        }
+        6 => {
+            let check = container.get("healthCheck")?.as_object()?;
+            let retries = check.get("retries").and_then(Value::as_i64).unwrap_or(3);
+            let mut check = check.clone();
+            check.insert("retries".into(), json!(retries % 10 + 1));
+            changed.insert("healthCheck".into(), Value::Object(check));
+            path.push_str(".healthCheck.retries");
+        }
+        7 => {
+            let mappings = container.get("portMappings")?.as_array()?;
+            let first = mappings.first()?.as_object()?;
+            let port = first.get("containerPort")?.as_i64()?;
+            let new_port = port % 65535 + 1;
+            let mut first = first.clone();
+            first.insert("containerPort".into(), json!(new_port));
+            if first.get("hostPort").and_then(Value::as_i64) == Some(port) {
+                let mode = task
+                    .get("networkMode")
+                    .and_then(Value::as_str)
+                    .unwrap_or("bridge");
+                if mode == "awsvpc" || mode == "host" {
+                    first.insert("hostPort".into(), json!(new_port));
+                }
+            }
+            let mut mappings = mappings.clone();
+            mappings[0] = Value::Object(first);
+            changed.insert("portMappings".into(), Value::Array(mappings));
+            path.push_str(".portMappings[0].containerPort");
+        }
+        8 => {
+            let mut labels = container
+                .get("dockerLabels")
+                .and_then(Value::as_object)
+                .cloned()
+                .unwrap_or_default();
+            labels.insert("added-label".into(), json!("x"));
+            changed.insert("dockerLabels".into(), Value::Object(labels));
+            path.push_str(".dockerLabels");
+        }
+        9 => {
+            let mut list = list.clone();
+            list.push(json!({"name": "zz-added", "image": "busybox", "essential": false}));
+            task.as_object_mut()?
+                .insert("containerDefinitions".into(), Value::Array(list));
+            whole_task = Some(task.clone());
+            path = "containerDefinitions[zz-added]".to_string();
+        }
+        REMOVES_A_CONTAINER => {
+            // Removing a container nothing else refers to (the generator makes no references).
+            if list.len() < 2 || index == 0 {
+                return None;
+            }
+            let mut list = list.clone();
+            list.remove(index);
+            task.as_object_mut()?
+                .insert("containerDefinitions".into(), Value::Array(list));
+            whole_task = Some(task.clone());
+        }
+        11 => {
+            task.as_object_mut()?.insert(
+                "taskRoleArn".into(),
+                json!("arn:aws:iam::123456789012:role/changed"),
+            );
+            whole_task = Some(task.clone());
+            path = "taskRoleArn".to_string();
+        }
+        12 => {
+            let same = matches!(task.get("cpu"), Some(Value::String(text)) if text == "3 vCPU");
+            if same {
+                return None;
+            }
+            task.as_object_mut()?.insert("cpu".into(), json!("3 vCPU"));
+            whole_task = Some(task.clone());
+            path = "cpu".to_string();
+        }
+        _ => {
+            let user = container.get("user").and_then(Value::as_str).unwrap_or("");
+            changed.insert("user".into(), json!(format!("{user}u")));
+            path.push_str(".user");
+        }
+    }
+    if let Some(task) = whole_task {
+        return Some((task, path));
+    }
+    let mut list = list;
+    list[index] = Value::Object(changed);
+    task.as_object_mut()?
+        .insert("containerDefinitions".into(), Value::Array(list));
+    Some((task, path))
 }
