@@ -527,3 +527,20 @@ pub fn run(
     writeln!(out, "\nEvery step did what the story says.")?;
     Ok(())
 }
+
+/// [`run`] for a test: the steps are written only when one fails, after the failure.
+pub fn check_story(
+    moto: &Moto,
+    workdir: &Workdir,
+    example: &Example,
+    style: Deploy,
+    change: Change,
+) -> Result<(), Failure> {
+    let mut out = Vec::new();
+    run(moto, workdir, example, style, change, &mut out).map_err(|error| {
+        Failure(format!(
+            "{error}\n\nThe story up to there:\n{}",
+            String::from_utf8_lossy(&out)
+        ))
+    })
+}
