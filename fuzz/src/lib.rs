@@ -230,30 +230,6 @@ const STRINGS: &[&str] = &[
     "é",
 ];
 
-/// Every JSON pointer inside `value`, the root included.
-pub fn pointers(value: &Value) -> Vec<String> {
-    fn walk(value: &Value, at: String, found: &mut Vec<String>) {
-        match value {
-            Value::Object(object) => {
-                for (key, item) in object {
-                    let escaped = key.replace('~', "~0").replace('/', "~1");
-                    walk(item, format!("{at}/{escaped}"), found);
-                }
-            }
-            Value::Array(items) => {
-                for (index, item) in items.iter().enumerate() {
-                    walk(item, format!("{at}/{index}"), found);
-                }
-            }
-            _ => {}
-        }
-        found.push(at);
-    }
-    let mut found = Vec::new();
-    walk(value, String::new(), &mut found);
-    found
-}
-
 /// A small JSON value, often one the model gives a meaning to.
 pub fn small_value(input: &mut Unstructured) -> Result<Value> {
     Ok(match input.int_in_range(0..=9u8)? {
@@ -278,7 +254,7 @@ pub fn small_value(input: &mut Unstructured) -> Result<Value> {
 /// elsewhere, a known or unknown field added, list entries duplicated or swapped.
 pub fn mutate(value: &mut Value, input: &mut Unstructured) -> Result<()> {
     for _ in 0..input.int_in_range(1..=6u8)? {
-        let all = pointers(value);
+        let all = ecs::pointers(value);
         let at = input.choose(&all)?.clone();
         let donor = input.choose(&all)?.clone();
         let copied = value.pointer(&donor).cloned().unwrap_or(Value::Null);

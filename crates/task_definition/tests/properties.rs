@@ -6,7 +6,7 @@ mod common;
 
 use std::collections::BTreeMap;
 
-use common::{desired, ecs_describe, mutate, object};
+use common::{desired, ecs_describe, mutate, object, pointers};
 use proptest::prelude::*;
 use serde_json::{Value, json};
 use task_definition::{
@@ -454,30 +454,6 @@ fn live(value: &Value) -> Map {
 
 fn shown(found: &[task_definition::Difference]) -> Vec<String> {
     found.iter().map(ToString::to_string).collect()
-}
-
-/// Every JSON pointer inside `value`, the root included.
-fn pointers(value: &Value) -> Vec<String> {
-    fn walk(value: &Value, at: String, found: &mut Vec<String>) {
-        match value {
-            Value::Object(object) => {
-                for (key, item) in object {
-                    let escaped = key.replace('~', "~0").replace('/', "~1");
-                    walk(item, format!("{at}/{escaped}"), found);
-                }
-            }
-            Value::Array(items) => {
-                for (index, item) in items.iter().enumerate() {
-                    walk(item, format!("{at}/{index}"), found);
-                }
-            }
-            _ => {}
-        }
-        found.push(at);
-    }
-    let mut found = Vec::new();
-    walk(value, String::new(), &mut found);
-    found
 }
 
 proptest! {

@@ -322,3 +322,27 @@ pub fn mutate(task: &Value, choice: usize, target: usize) -> Option<(Value, Stri
         .insert("containerDefinitions".into(), Value::Array(list));
     Some((task, path))
 }
+
+/// Every JSON pointer inside `value`, the root included.
+pub fn pointers(value: &Value) -> Vec<String> {
+    fn walk(value: &Value, at: String, found: &mut Vec<String>) {
+        match value {
+            Value::Object(object) => {
+                for (key, item) in object {
+                    let escaped = key.replace('~', "~0").replace('/', "~1");
+                    walk(item, format!("{at}/{escaped}"), found);
+                }
+            }
+            Value::Array(items) => {
+                for (index, item) in items.iter().enumerate() {
+                    walk(item, format!("{at}/{index}"), found);
+                }
+            }
+            _ => {}
+        }
+        found.push(at);
+    }
+    let mut found = Vec::new();
+    walk(value, String::new(), &mut found);
+    found
+}
