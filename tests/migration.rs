@@ -33,11 +33,13 @@ const SERVICE: &str = "module.web.aws_ecs_service.this[0]";
 const TASK_DEFINITION: &str = "module.web.aws_ecs_task_definition.this";
 const RECORD: &str = "module.web.terraform_data.revision";
 
-fn fixture(start: &Start, phase: &str) -> PathBuf {
-    repo_root()
-        .join("tests/migration")
-        .join(start.name)
-        .join(phase)
+/// A phase's configuration, and the provider and network both phases share.
+fn fixture(start: &Start, phase: &str) -> [PathBuf; 2] {
+    let migration = repo_root().join("tests/migration");
+    [
+        migration.join(start.name).join(phase),
+        migration.join("network.tf"),
+    ]
 }
 
 /// The service as the story helpers know it.
@@ -123,9 +125,8 @@ fn migrate(start: Start) -> Outcome {
     assert_eq!(deployed.image("app"), SHIPPED, "{deployed:?}");
 
     // The switch, with MIGRATING.md's blocks.
-    let workdir = workdir
-        .switch_to(&moto, &fixture(&start, "after"), "web")
-        .map_err(Failure)?;
+    let after = fixture(&start, "after");
+    let workdir = workdir.switch_to(&moto, &after, "web").map_err(Failure)?;
     let plan = workdir.plan();
     check_migration_plan(&plan, &start, &deployed.task_definition_arn)?;
     ecs_drift_tests::story::applied(&workdir.apply_plan(), "the apply of the move")?;

@@ -345,6 +345,19 @@ fn copy_example(example: &str, to: &Path, edit: impl Fn(&str) -> String) {
     }
 }
 
+/// Copies each source into `to`: a folder's contents, or a file.
+fn copy_sources(sources: &[PathBuf], to: &Path) {
+    for source in sources {
+        if source.is_dir() {
+            copy_tree(source, to);
+        } else {
+            std::fs::create_dir_all(to).expect("create a folder");
+            let name = source.file_name().expect("a file name");
+            std::fs::copy(source, to.join(name)).expect("copy a file");
+        }
+    }
+}
+
 /// Copies a folder, permissions included.
 pub fn copy_tree(from: &Path, to: &Path) {
     std::fs::create_dir_all(to).expect("create a folder");
@@ -550,17 +563,17 @@ impl Workdir {
         }
     }
 
-    /// The configuration in `fixture` (its `.tf` files and local modules), run from
-    /// `<dir>/work` with the module beside it as `../terraform-module` and the harness's override
-    /// pointing the AWS provider at moto. Runs `terraform init`.
+    /// The configuration made of `sources` (folders of `.tf` files and local modules, or single
+    /// files), run from `<dir>/work` with the module beside it as `../terraform-module` and the
+    /// harness's override pointing the AWS provider at moto. Runs `terraform init`.
     pub fn fixture(
         toolchain: &'static Toolchain,
         moto: &Moto,
-        fixture: &Path,
+        sources: &[PathBuf],
     ) -> Result<Self, String> {
         let dir = tempfile::tempdir().expect("temporary directory");
         let path = dir.path().join("work");
-        copy_tree(fixture, &path);
+        copy_sources(sources, &path);
         std::os::unix::fs::symlink(
             repo_root().join("terraform-module"),
             dir.path().join("terraform-module"),
@@ -570,10 +583,10 @@ impl Workdir {
         Workdir::new(toolchain, dir, path, moto).init()
     }
 
-    /// Replaces the configuration with `fixture`'s, the state staying as it is, and points the
-    /// `bin_dir` of `module "<module>"` at this build's programs: a user's edit of a root module.
-    /// Runs `terraform init`.
-    pub fn switch_to(self, moto: &Moto, fixture: &Path, module: &str) -> Result<Self, String> {
+    /// Replaces the configuration with the one made of `sources`, the state staying as it is,
+    /// and points the `bin_dir` of `module "<module>"` at this build's programs: a user's edit of
+    /// a root module. Runs `terraform init`.
+    pub fn switch_to(self, moto: &Moto, sources: &[PathBuf], module: &str) -> Result<Self, String> {
         for entry in std::fs::read_dir(&self.path).expect("read the configuration") {
             let entry = entry.expect("an entry");
             let name = entry.file_name().to_string_lossy().into_owned();
@@ -583,7 +596,7 @@ impl Workdir {
                 std::fs::remove_dir_all(entry.path()).expect("remove a local module");
             }
         }
-        copy_tree(fixture, &self.path);
+        copy_sources(sources, &self.path);
         let bin_dir = workspace_binary("live_task_lookup")
             .parent()
             .map(|dir| dir.display().to_string())

@@ -1,34 +1,6 @@
 # After: the same service through the module. The roles and the log group Airship created are
 # kept as resources of the root module; Airship's Lambda lookup (its role here) is destroyed.
 
-terraform {
-  required_providers {
-    aws = {
-      source  = "hashicorp/aws"
-      version = ">= 5.37"
-    }
-    external = {
-      source  = "hashicorp/external"
-      version = ">= 2.3"
-    }
-  }
-}
-
-provider "aws" {
-  region = "eu-west-1"
-}
-
-data "aws_vpc" "default" {
-  default = true
-}
-
-data "aws_subnets" "default" {
-  filter {
-    name   = "vpc-id"
-    values = [data.aws_vpc.default.id]
-  }
-}
-
 resource "aws_security_group" "web" {
   name_prefix = "web-"
   vpc_id      = data.aws_vpc.default.id

@@ -2,30 +2,6 @@
 # (blinkist/terraform-aws-airship-ecs-service 1.0.0). ./airship declares the resources that module
 # creates, at the addresses it creates them at (see airship/main.tf); a pipeline ships images.
 
-terraform {
-  required_providers {
-    aws = {
-      source  = "hashicorp/aws"
-      version = ">= 5.37"
-    }
-  }
-}
-
-provider "aws" {
-  region = "eu-west-1"
-}
-
-data "aws_vpc" "default" {
-  default = true
-}
-
-data "aws_subnets" "default" {
-  filter {
-    name   = "vpc-id"
-    values = [data.aws_vpc.default.id]
-  }
-}
-
 resource "aws_security_group" "web" {
   name_prefix = "web-"
   vpc_id      = data.aws_vpc.default.id

@@ -1,33 +1,5 @@
 # After: the same service through the module; the security group and the role stay as they were.
 
-terraform {
-  required_providers {
-    aws = {
-      source  = "hashicorp/aws"
-      version = ">= 5.37"
-    }
-    external = {
-      source  = "hashicorp/external"
-      version = ">= 2.3"
-    }
-  }
-}
-
-provider "aws" {
-  region = "eu-west-1"
-}
-
-data "aws_vpc" "default" {
-  default = true
-}
-
-data "aws_subnets" "default" {
-  filter {
-    name   = "vpc-id"
-    values = [data.aws_vpc.default.id]
-  }
-}
-
 resource "aws_security_group" "web" {
   name_prefix = "web-"
   vpc_id      = data.aws_vpc.default.id

@@ -1,30 +1,6 @@
 # Before: a service and its task definition as plain resources, the service ignoring
 # task_definition so that a deploy pipeline can ship images.
 
-terraform {
-  required_providers {
-    aws = {
-      source  = "hashicorp/aws"
-      version = ">= 5.37"
-    }
-  }
-}
-
-provider "aws" {
-  region = "eu-west-1"
-}
-
-data "aws_vpc" "default" {
-  default = true
-}
-
-data "aws_subnets" "default" {
-  filter {
-    name   = "vpc-id"
-    values = [data.aws_vpc.default.id]
-  }
-}
-
 resource "aws_security_group" "web" {
   name_prefix = "web-"
   vpc_id      = data.aws_vpc.default.id

@@ -1,34 +1,6 @@
 # After: the same service through the module. The roles, the policy, the security group and the
 # log group the old module created are kept as resources of the root module.
 
-terraform {
-  required_providers {
-    aws = {
-      source  = "hashicorp/aws"
-      version = ">= 5.37"
-    }
-    external = {
-      source  = "hashicorp/external"
-      version = ">= 2.3"
-    }
-  }
-}
-
-provider "aws" {
-  region = "eu-west-1"
-}
-
-data "aws_vpc" "default" {
-  default = true
-}
-
-data "aws_subnets" "default" {
-  filter {
-    name   = "vpc-id"
-    values = [data.aws_vpc.default.id]
-  }
-}
-
 locals {
   ecs_tasks_assume = jsonencode({
     Version   = "2012-10-17"

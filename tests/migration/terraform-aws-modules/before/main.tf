@@ -3,30 +3,6 @@
 # ./terraform-aws-ecs-service declares the resources that module creates, at the addresses it
 # creates them at (see its main.tf).
 
-terraform {
-  required_providers {
-    aws = {
-      source  = "hashicorp/aws"
-      version = ">= 5.37"
-    }
-  }
-}
-
-provider "aws" {
-  region = "eu-west-1"
-}
-
-data "aws_vpc" "default" {
-  default = true
-}
-
-data "aws_subnets" "default" {
-  filter {
-    name   = "vpc-id"
-    values = [data.aws_vpc.default.id]
-  }
-}
-
 data "aws_ecs_cluster" "prod" {
   cluster_name = "prod"
 }
