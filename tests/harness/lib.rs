@@ -387,18 +387,21 @@ impl Moto {
     /// registers the next revision, points the service at it and deregisters the previous one.
     /// Panics when the tool fails.
     pub fn ecs_deploy(&self, cluster: &str, service: &str, container: &str, image: &str) -> Run {
-        self.ecs_deploy_in(MOTO_REGION, cluster, service, container, image)
+        let command = self.ecs_deploy_command(MOTO_REGION, cluster, service, container, image);
+        let run = run_command(command, b"");
+        assert_eq!(run.status, Some(0), "ecs deploy failed: {run:#?}");
+        run
     }
 
-    /// [`Moto::ecs_deploy`] in `region`.
-    pub fn ecs_deploy_in(
+    /// The command [`Moto::ecs_deploy`] runs, in `region`.
+    pub fn ecs_deploy_command(
         &self,
         region: &str,
         cluster: &str,
         service: &str,
         container: &str,
         image: &str,
-    ) -> Run {
+    ) -> Command {
         let mut command = self.command_in(venv_bin("ecs"), region);
         command.args([
             "deploy",
@@ -410,9 +413,7 @@ impl Moto {
             "--timeout",
             "-1",
         ]);
-        let run = run_command(command, b"");
-        assert_eq!(run.status, Some(0), "ecs deploy failed: {run:#?}");
-        run
+        command
     }
 }
 

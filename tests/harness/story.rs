@@ -193,20 +193,9 @@ pub fn deploy(
     container: &str,
     image: &str,
 ) -> Result<(), Failure> {
-    let mut command = match style {
+    let command = match style {
         Deploy::EcsDeploy => {
-            let mut command = moto.command_in(venv_bin("ecs"), REGION);
-            command.args([
-                "deploy",
-                example.cluster,
-                example.service,
-                "--image",
-                container,
-                image,
-                "--timeout",
-                "-1",
-            ]);
-            command
+            moto.ecs_deploy_command(REGION, example.cluster, example.service, container, image)
         }
         Deploy::AwsCli => {
             let mut command = moto.command_in(repo_root().join("tests/deploy/aws-cli.sh"), REGION);
@@ -217,7 +206,6 @@ pub fn deploy(
             command
         }
     };
-    command.env("AWS_DEFAULT_REGION", REGION);
     let run = run_command(command, b"");
     if run.status == Some(0) {
         Ok(())
