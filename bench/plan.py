@@ -1,15 +1,19 @@
 #!/usr/bin/env python3
 """What the module costs a `terraform plan`: N Fargate services through the module next to the
-same N services as plain `aws_ecs_task_definition` + `aws_ecs_service` resources, both applied on
+same N services as plain `aws_ecs_task_definition` + `aws_ecs_service` resources, all applied on
 one moto, then planned side by side. Run by bench/plan, which builds what it needs first.
 
-For each N: both root modules are applied with N services, checked clean (`plan
+The module runs twice: as a root module with many services uses it, the AWS provider's account,
+partition and region read once in the root and given as `aws` (`module`), and with `aws` unset,
+each instance reading them itself (`module-unset`).
+
+For each N: the root modules are applied with N services, checked clean (`plan
 -detailed-exitcode` exits 0), then planned RUNS times each, alternating, at Terraform's default
-parallelism; the medians, ranges and their ratio are reported. One more plan of each goes through
-bench/aws_proxy.py and counts the AWS calls by caller (the programs, the provider). The
-instrumented plans (N = the largest) run with TF_LOG=trace, the programs behind timing wrappers
+parallelism; the medians, ranges and ratios to the plain plan are reported. One more plan of
+each goes through bench/aws_proxy.py and counts the AWS calls by caller (the programs, the
+provider). The instrumented plans (N = the largest) run with TF_LOG=trace, the programs behind timing wrappers
 and every call through the proxy, and say where the module's extra time goes; they are not timed
-runs. Last, the module's plan at the largest N with a share of its ECS calls throttled.
+runs. Last, the module's plan (`module`) at the largest N with a share of its ECS calls throttled.
 
 Everything stays on 127.0.0.1: dummy credentials, loopback endpoints, instance metadata off,
 none of the caller's AWS_* or TF_* variables.
@@ -149,15 +153,15 @@ MODULE = """
 variable "bin_dir" {
   type = string
 }
-
+%(root)s
 module "service" {
   source   = "%(source)s"
   for_each = local.services
 
-  name    = "module-${each.key}"
-  cluster = "bench-module"
+  name    = "%(variant)s-${each.key}"
+  cluster = "bench-%(variant)s"
   bin_dir = var.bin_dir
-
+%(aws)s
   cpu    = "256"
   memory = "512"
 
@@ -179,7 +183,28 @@ module "service" {
 }
 """
 
-VARIANTS = ("plain", "module")
+# What a root module with many services does (terraform-module/README.md): the provider's account,
+# partition and region read once, and given to every instance.
+ROOT_PROVIDER_VIEW = """
+data "aws_caller_identity" "current" {}
+
+data "aws_partition" "current" {}
+
+data "aws_region" "current" {}
+"""
+
+AWS_ARGUMENT = """
+  aws = {
+    account_id = data.aws_caller_identity.current.account_id
+    partition  = data.aws_partition.current.partition
+    region     = data.aws_region.current.name
+  }
+"""
+
+# The variants, each in its own directory and cluster: the plain resources; the module as a root
+# with many services uses it (`aws` given); the module with `aws` unset (each instance reads the
+# provider's account, partition and region itself).
+VARIANTS = ("plain", "module", "module-unset")
 
 
 def fail(message):
@@ -252,13 +277,17 @@ def cli_config(out):
 
 def write_configuration(directory, variant):
     directory.mkdir(parents=True, exist_ok=True)
-    external = EXTERNAL if variant == "module" else ""
-    text = COMMON % {"external": external, "region": REGION}
+    text = COMMON % {"external": "" if variant == "plain" else EXTERNAL, "region": REGION}
     if variant == "plain":
         text += PLAIN
     else:
-        source = os.path.relpath(ROOT / "terraform-module", directory)
-        text += MODULE % {"source": source}
+        given = variant == "module"
+        text += MODULE % {
+            "source": os.path.relpath(ROOT / "terraform-module", directory),
+            "variant": variant,
+            "root": ROOT_PROVIDER_VIEW if given else "",
+            "aws": AWS_ARGUMENT if given else "",
+        }
     (directory / "main.tf").write_text(text)
 
 
@@ -323,8 +352,8 @@ class Bench:
 
     def seed(self):
         ecs, ec2 = moto_seed.clients(self.moto, REGION)
-        for cluster in ("bench-plain", "bench-module"):
-            ecs.create_cluster(clusterName=cluster)
+        for variant in VARIANTS:
+            ecs.create_cluster(clusterName=f"bench-{variant}")
         self.subnet, self.security_group = moto_seed.network(ec2)
 
     # -- Terraform ---------------------------------------------------------------------------
@@ -339,7 +368,7 @@ class Bench:
             f"-var=subnet={self.subnet}",
             f"-var=security_group={self.security_group}",
         ]
-        if variant == "module":
+        if variant != "plain":
             variables.append(f"-var=bin_dir={bin_dir or RELEASE}")
         command = ["terraform", *arguments, "-input=false", "-no-color", *variables]
         start = time.perf_counter()
@@ -584,9 +613,11 @@ def main():
                 "loads": loads,
                 "calls": {variant: count_by_caller(calls[variant]) for variant in VARIANTS},
             }
-            plain, module = summary(times["plain"]), summary(times["module"])
-            print(f"  plain  {plain[0]:.2f} s ({plain[1]:.2f}-{plain[2]:.2f}); module {module[0]:.2f} s "
-                  f"({module[1]:.2f}-{module[2]:.2f}); ratio {module[0] / plain[0]:.2f}x; load {min(loads):.1f}-{max(loads):.1f}", flush=True)
+            plain = statistics.median(times["plain"])
+            for variant in VARIANTS:
+                median, low, high = summary(times[variant])
+                print(f"  {variant:<13} {median:.2f} s ({low:.2f}-{high:.2f}), {median / plain:.2f}x plain", flush=True)
+            print(f"  load {min(loads):.1f}-{max(loads):.1f}", flush=True)
         largest = sizes[-1]
         if not arguments.no_instrument:
             print(f"== instrumented plans, {largest} services", flush=True)
@@ -602,13 +633,15 @@ def main():
 
 def report(results, sizes):
     print()
-    print("| services | plain | module | ratio | AWS calls: plain | AWS calls: module |")
-    print("| ---: | ---: | ---: | ---: | --- | --- |")
+    print("| services | variant | plan (median, range) | × plain | AWS calls by caller |")
+    print("| ---: | --- | ---: | ---: | --- |")
     for services in sizes:
         entry = results["sizes"][services]
-        plain, module = summary(entry["times"]["plain"]), summary(entry["times"]["module"])
-        print(f"| {services} | {plain[0]:.2f} s ({plain[1]:.2f}–{plain[2]:.2f}) | {module[0]:.2f} s ({module[1]:.2f}–{module[2]:.2f}) "
-              f"| {module[0] / plain[0]:.2f}× | {entry['calls']['plain']} | {entry['calls']['module']} |")
+        plain = statistics.median(entry["times"]["plain"])
+        for variant in VARIANTS:
+            median, low, high = summary(entry["times"][variant])
+            print(f"| {services} | {variant} | {median:.2f} s ({low:.2f}–{high:.2f}) | {median / plain:.2f}× "
+                  f"| {entry['calls'][variant]} |")
     loads = [load for services in sizes for load in results["sizes"][services]["loads"]]
     print(f"\nload average (1 min) before the timed plans: {min(loads):.1f} to {max(loads):.1f} on {os.cpu_count()} cores")
     if "instrumented" in results:
