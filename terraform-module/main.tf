@@ -2,13 +2,21 @@
 # The AWS provider's view: the region and account the lookup must agree with
 ################################################################################
 
-# `name` is the region's attribute on every AWS provider from 5.37 on; 6.x adds `region` and keeps
-# `name` (deprecated), so `name` is the one that works on the whole supported range.
-data "aws_region" "current" {}
+# Read here only when the root module does not give them (var.aws): data sources in a module are
+# read once per instance and plan, and aws_caller_identity is an sts:GetCallerIdentity call each
+# time. `name` is the region's attribute on every AWS provider from 5.37 on; 6.x adds `region` and
+# keeps `name` (deprecated), so `name` is the one that works on the whole supported range.
+data "aws_region" "current" {
+  count = var.aws == null ? 1 : 0
+}
 
-data "aws_caller_identity" "current" {}
+data "aws_caller_identity" "current" {
+  count = var.aws == null ? 1 : 0
+}
 
-data "aws_partition" "current" {}
+data "aws_partition" "current" {
+  count = var.aws == null ? 1 : 0
+}
 
 locals {
   # "" means: find the programs on PATH. Program paths are written "${local.bin_prefix}<program>".
@@ -19,15 +27,19 @@ locals {
   # The cluster may be given by name or ARN (arn:...:cluster/NAME); ARNs in policies need the name.
   cluster_name = element(split("/", var.cluster), length(split("/", var.cluster)) - 1)
 
-  provider_region = data.aws_region.current.name
-  account_id      = data.aws_caller_identity.current.account_id
+  # The AWS provider's account, partition and region: as the root module gives them, or read here.
+  aws = var.aws != null ? var.aws : {
+    account_id = one(data.aws_caller_identity.current[*].account_id)
+    partition  = one(data.aws_partition.current[*].partition)
+    region     = one(data.aws_region.current[*].name)
+  }
 
   # Known at plan time, unlike the service resource's own ARN on the first apply.
-  service_arn = "arn:${data.aws_partition.current.partition}:ecs:${local.provider_region}:${local.account_id}:service/${local.cluster_name}/${var.name}"
+  service_arn = "arn:${local.aws.partition}:ecs:${local.aws.region}:${local.aws.account_id}:service/${local.cluster_name}/${var.name}"
 
   # The lookup asks the provider's region unless told otherwise: Terraform's provider settings do not
   # reach an external program, and an AWS_REGION pointing elsewhere would find no service.
-  lookup_region = coalesce(var.region, local.provider_region)
+  lookup_region = coalesce(var.region, local.aws.region)
 
   uses_code_deploy = var.deployment_controller == "CODE_DEPLOY"
 }
@@ -163,12 +175,12 @@ locals {
 
   # The guard: a lookup that asked another region or account finds no service, and the module would
   # then register the bootstrap images and roll the service back to them.
-  lookup_region_matches  = data.external.lookup.result.region == local.provider_region
-  lookup_account_matches = data.external.lookup.result.account_id == "" || data.external.lookup.result.account_id == local.account_id
+  lookup_region_matches  = data.external.lookup.result.region == local.aws.region
+  lookup_account_matches = data.external.lookup.result.account_id == "" || data.external.lookup.result.account_id == local.aws.account_id
   lookup_found_or_new    = data.external.lookup.result.found == "true" || !var.require_live_service
 
-  region_error_message  = "the live lookup asked region ${data.external.lookup.result.region}, but the AWS provider manages ${local.provider_region}: a lookup in the wrong region finds no service, so continuing would register the bootstrap image and roll the service back to it. Set var.region to ${local.provider_region} (or null)."
-  account_error_message = "the live lookup saw account ${data.external.lookup.result.account_id}, but the AWS provider runs as account ${local.account_id}: a lookup in the wrong account finds no service (or another one), so continuing would roll the service back to the bootstrap image. Give the lookup the provider's credentials (var.profile, var.assume_role_arn)."
+  region_error_message  = "the live lookup asked region ${data.external.lookup.result.region}, but the AWS provider manages ${local.aws.region}: a lookup in the wrong region finds no service, so continuing would register the bootstrap image and roll the service back to it. Set var.region to ${local.aws.region} (or null)."
+  account_error_message = "the live lookup saw account ${data.external.lookup.result.account_id}, but the AWS provider runs as account ${local.aws.account_id}: a lookup in the wrong account finds no service (or another one), so continuing would roll the service back to the bootstrap image. Give the lookup the provider's credentials (var.profile, var.assume_role_arn)."
   cluster_error_message = "the service runs in cluster %s, but var.cluster is ${var.cluster}: ECS cannot move a service to another cluster, so Terraform would have to delete it and create it again. To do that on purpose, replace it"
   found_error_message   = "the live lookup found no service ${var.name} in cluster ${var.cluster} (status ${data.external.lookup.result.status}) in region ${data.external.lookup.result.region}, and require_live_service is true: continuing would register the bootstrap image and roll the service back to it. Check the lookup's credentials (var.profile, var.assume_role_arn), region and endpoint."
 }
@@ -522,67 +534,67 @@ resource "aws_ecs_service" "codedeploy" {
 locals {
   # The roles a revision of this family names: exactly the ones the deploy pipeline may pass.
   task_roles = distinct([for arn in [var.task_role_arn, var.execution_role_arn] : arn if arn != null])
-}
 
-data "aws_iam_policy_document" "deployer" {
-  # RegisterTaskDefinition and DescribeTaskDefinition take no resource-level restriction.
-  statement {
-    sid       = "TaskDefinitions"
-    effect    = "Allow"
-    actions   = ["ecs:RegisterTaskDefinition", "ecs:DescribeTaskDefinition"]
-    resources = ["*"]
+  # The policies as IAM JSON, built here rather than by aws_iam_policy_document data sources: two
+  # fewer provider reads per instance and plan, and the same document (IAM reads a one-element list
+  # and a string alike, https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_resource.html).
+  deployer_policy = {
+    Version = "2012-10-17"
+    Statement = concat(
+      [
+        # RegisterTaskDefinition and DescribeTaskDefinition take no resource-level restriction.
+        {
+          Sid      = "TaskDefinitions"
+          Effect   = "Allow"
+          Action   = ["ecs:RegisterTaskDefinition", "ecs:DescribeTaskDefinition"]
+          Resource = "*"
+        },
+        {
+          Sid      = "ThisService"
+          Effect   = "Allow"
+          Action   = ["ecs:DescribeServices", "ecs:UpdateService"]
+          Resource = local.service_arn
+        },
+      ],
+      # A new revision names the same roles; registering it and running it passes them to ECS tasks.
+      length(local.task_roles) == 0 ? [] : [
+        {
+          Sid       = "PassTaskRoles"
+          Effect    = "Allow"
+          Action    = "iam:PassRole"
+          Resource  = local.task_roles
+          Condition = { StringEquals = { "iam:PassedToService" = "ecs-tasks.amazonaws.com" } }
+        },
+      ],
+    )
   }
 
-  statement {
-    sid       = "ThisService"
-    effect    = "Allow"
-    actions   = ["ecs:DescribeServices", "ecs:UpdateService"]
-    resources = [local.service_arn]
-  }
-
-  # A new revision names the same roles; registering it and running it passes them to ECS tasks.
-  dynamic "statement" {
-    for_each = length(local.task_roles) > 0 ? [local.task_roles] : []
-
-    content {
-      sid       = "PassTaskRoles"
-      effect    = "Allow"
-      actions   = ["iam:PassRole"]
-      resources = statement.value
-
-      condition {
-        test     = "StringEquals"
-        variable = "iam:PassedToService"
-        values   = ["ecs-tasks.amazonaws.com"]
-      }
-    }
-  }
-}
-
-data "aws_iam_policy_document" "lookup" {
-  statement {
-    sid       = "DescribeThisService"
-    effect    = "Allow"
-    actions   = ["ecs:DescribeServices"]
-    resources = [local.service_arn]
-  }
-
-  # DescribeTaskDefinition takes no resource-level restriction.
-  statement {
-    sid       = "DescribeTaskDefinitions"
-    effect    = "Allow"
-    actions   = ["ecs:DescribeTaskDefinition"]
-    resources = ["*"]
-  }
-
-  dynamic "statement" {
-    for_each = var.assume_role_arn == "" ? [] : [var.assume_role_arn]
-
-    content {
-      sid       = "AssumeLookupRole"
-      effect    = "Allow"
-      actions   = ["sts:AssumeRole"]
-      resources = [statement.value]
-    }
+  lookup_policy = {
+    Version = "2012-10-17"
+    Statement = concat(
+      [
+        {
+          Sid      = "DescribeThisService"
+          Effect   = "Allow"
+          Action   = "ecs:DescribeServices"
+          Resource = local.service_arn
+        },
+        # DescribeTaskDefinition takes no resource-level restriction.
+        {
+          Sid      = "DescribeTaskDefinitions"
+          Effect   = "Allow"
+          Action   = "ecs:DescribeTaskDefinition"
+          Resource = "*"
+        },
+      ],
+      var.assume_role_arn == "" ? [] : [
+        {
+          Sid      = "AssumeLookupRole"
+          Effect   = "Allow"
+          Action   = "sts:AssumeRole"
+          Resource = var.assume_role_arn
+        },
+      ],
+    )
   }
 }

@@ -101,10 +101,10 @@ output "deployment_controller" {
 
 output "deployer_policy_json" {
   description = "Least-privilege IAM policy for the deploy pipeline: RegisterTaskDefinition and DescribeTaskDefinition, DescribeServices and UpdateService on this service, iam:PassRole on exactly the task and execution roles towards ecs-tasks.amazonaws.com."
-  value       = data.aws_iam_policy_document.deployer.json
+  value       = jsonencode(local.deployer_policy)
 }
 
 output "lookup_policy_json" {
   description = "IAM policy for whoever runs `terraform plan` (the live lookup): DescribeServices on this service, DescribeTaskDefinition, and sts:AssumeRole on assume_role_arn when set."
-  value       = data.aws_iam_policy_document.lookup.json
+  value       = jsonencode(local.lookup_policy)
 }

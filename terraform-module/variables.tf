@@ -354,6 +354,21 @@ variable "bin_dir" {
   nullable    = false
 }
 
+variable "aws" {
+  description = "The AWS provider's account, partition and region, read once in the root module from the provider configuration this module uses: `{ account_id = data.aws_caller_identity.current.account_id, partition = data.aws_partition.current.partition, region = data.aws_region.current.name }`. The guard compares the lookup's region and account with them. Null: every instance reads them itself, which costs one sts:GetCallerIdentity call per instance and plan."
+  type = object({
+    account_id = string
+    partition  = string
+    region     = string
+  })
+  default = null
+
+  validation {
+    condition     = var.aws == null || try(can(regex("^[0-9]{12}$", var.aws.account_id)) && var.aws.partition != "" && var.aws.region != "", false)
+    error_message = "aws must be null or { account_id = the 12-digit account ID, partition, region } of the AWS provider, none of them empty."
+  }
+}
+
 variable "region" {
   description = "Region the lookup asks. Null: the AWS provider's region. It must be the provider's region: the plan stops otherwise."
   type        = string
@@ -408,14 +423,14 @@ variable "lookup_timeout_seconds" {
 }
 
 variable "lookup_max_attempts" {
-  description = "How many times the lookup tries each call when ECS throttles, fails or cannot be reached; 1 turns retries off."
+  description = "How many times the lookup tries each call when ECS throttles, fails or cannot be reached; 1 turns retries off, 10 at most."
   type        = number
-  default     = 3
+  default     = 8
   nullable    = false
 
   validation {
-    condition     = var.lookup_max_attempts >= 1 && floor(var.lookup_max_attempts) == var.lookup_max_attempts
-    error_message = "lookup_max_attempts must be a whole number, 1 or more."
+    condition     = var.lookup_max_attempts >= 1 && var.lookup_max_attempts <= 10 && floor(var.lookup_max_attempts) == var.lookup_max_attempts
+    error_message = "lookup_max_attempts must be a whole number from 1 to 10."
   }
 }
 

@@ -64,6 +64,13 @@ fn valid_arguments_pass_the_checks() {
     };
     let run = plan_variables(toolchain, &valid_arguments());
     assert_eq!(run.status, Some(0), "{run:#?}");
+    let mut given = valid_arguments();
+    given.insert(
+        "aws".to_string(),
+        json!({ "account_id": "123456789012", "partition": "aws", "region": "eu-west-1" }),
+    );
+    let run = plan_variables(toolchain, &given);
+    assert_eq!(run.status, Some(0), "{run:#?}");
 }
 
 #[test]
@@ -116,6 +123,21 @@ fn the_variable_checks_name_the_allowed_values() {
             "volumes",
             json!([{ "name": "data", "hostPath": "/data" }]),
             "may only have the keys: name, host, dockerVolumeConfiguration, efsVolumeConfiguration, configuredAtLaunch.",
+        ),
+        (
+            "lookup_max_attempts",
+            json!(11),
+            "lookup_max_attempts must be a whole number from 1 to 10.",
+        ),
+        (
+            "aws",
+            json!({ "account_id": "12345", "partition": "aws", "region": "eu-west-1" }),
+            "aws must be null or { account_id = the 12-digit account ID, partition, region } of the AWS provider, none of them empty.",
+        ),
+        (
+            "aws",
+            json!({ "account_id": "123456789012", "partition": "aws", "region": "" }),
+            "aws must be null or { account_id = the 12-digit account ID, partition, region } of the AWS provider, none of them empty.",
         ),
         (
             "container_definitions",

@@ -13,7 +13,7 @@ use ecs_drift_tests::story::{
     SIDECAR, check, check_clean, check_moves, deploy, running, task_definition,
 };
 use ecs_drift_tests::terraform::{Toolchain, Workdir};
-use ecs_drift_tests::{Moto, repo_root, run_command, venv_bin};
+use ecs_drift_tests::{MOTO_ACCOUNT, Moto, repo_root, run_command, venv_bin};
 use serde_json::json;
 
 type Outcome = Result<(), Box<dyn std::error::Error>>;
@@ -248,6 +248,70 @@ fn the_region_guard_fails_a_real_plan_with_its_message() -> Outcome {
                    a lookup in the wrong region finds no service, so continuing would register the \
                    bootstrap image and roll the service back to it. Set var.region to eu-west-1 (or null).";
     assert!(unwrapped(&plan.stderr).contains(message), "{}", plan.stderr);
+    let apply = workdir.apply();
+    assert_eq!(apply.status, Some(1), "{apply:#?}");
+    let after = running(&moto, &FARGATE);
+    assert_eq!(after.task_definition_arn, before.task_definition_arn);
+    assert_eq!(after.image("app"), SHIPPED);
+    Ok(())
+}
+
+/// With `aws` given by the root module (read once there, as a root with many services does), the
+/// module reads no provider data source of its own: a clean plan stays clean, the policies name the
+/// service's ARN from those values, and the account guard compares the lookup's account with the
+/// given one, failing the plan (and the apply) when they differ.
+#[test]
+fn the_guard_reads_the_provider_from_the_aws_argument() -> Outcome {
+    let Some((moto, workdir)) = set_up(&FARGATE)? else {
+        return Ok(());
+    };
+    apply(&workdir, "first apply")?;
+    deploy(&moto, Deploy::EcsDeploy, &FARGATE, "app", SHIPPED)?;
+    let before = running(&moto, &FARGATE);
+
+    std::fs::write(
+        workdir.path.join("provider_view.tf"),
+        "data \"aws_caller_identity\" \"current\" {}\n\
+         data \"aws_partition\" \"current\" {}\n\
+         data \"aws_region\" \"current\" {}\n",
+    )?;
+    let given = |account: &str| {
+        format!(
+            "module \"service\" {{\n  aws = {{\n    account_id = {account}\n    \
+             partition  = data.aws_partition.current.partition\n    \
+             region     = data.aws_region.current.name\n  }}\n}}\n"
+        )
+    };
+    workdir.override_file("aws", &given("data.aws_caller_identity.current.account_id"));
+    check_clean(&workdir.plan(), "aws given by the root module")?;
+    let policy: serde_json::Value = serde_json::from_str(
+        workdir.outputs()["deployer_policy_json"]
+            .as_str()
+            .unwrap_or(""),
+    )?;
+    let service_arn = format!(
+        "arn:aws:ecs:{REGION}:{MOTO_ACCOUNT}:service/{}/{}",
+        FARGATE.cluster, FARGATE.service
+    );
+    assert_eq!(policy["Statement"][1]["Sid"], "ThisService", "{policy:#}");
+    assert_eq!(
+        policy["Statement"][1]["Resource"],
+        service_arn.as_str(),
+        "{policy:#}"
+    );
+
+    workdir.override_file("aws", &given("\"111111111111\""));
+    let plan = workdir.plan();
+    assert_eq!(plan.exit_code, Some(1), "{}\n{}", plan.text, plan.stderr);
+    let message = format!(
+        "the live lookup saw account {MOTO_ACCOUNT}, but the AWS provider runs as account \
+         111111111111: a lookup in the wrong account finds no service (or another one)"
+    );
+    assert!(
+        unwrapped(&plan.stderr).contains(&message),
+        "{}",
+        plan.stderr
+    );
     let apply = workdir.apply();
     assert_eq!(apply.status, Some(1), "{apply:#?}");
     let after = running(&moto, &FARGATE);

@@ -43,12 +43,19 @@ pub fn timeout_config(total: Duration, max_attempts: u32) -> TimeoutConfig {
         .build()
 }
 
+/// The longest wait between two attempts. ECS refills its throttling token buckets every second
+/// (https://docs.aws.amazon.com/AmazonECS/latest/APIReference/request-throttling.html), so longer
+/// waits buy nothing; with it, the waits of the default 8 attempts add up to at most 16.2 s, inside
+/// the default 20 s `timeout_seconds`.
+pub const MAX_BACKOFF: Duration = Duration::from_secs(5);
+
 /// Standard retries (throttling, 5xx, connection failures) with exponential backoff and jitter,
-/// starting at 200 ms.
+/// starting at 200 ms and at most [`MAX_BACKOFF`].
 pub fn retry_config(max_attempts: u32) -> RetryConfig {
     RetryConfig::standard()
         .with_max_attempts(max_attempts)
         .with_initial_backoff(Duration::from_millis(200))
+        .with_max_backoff(MAX_BACKOFF)
 }
 
 /// Loads the SDK configuration the settings ask for, resolves credentials once (assuming the role

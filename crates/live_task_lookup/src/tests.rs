@@ -445,7 +445,7 @@ fn settings_take_the_region_from_arns() {
         Some("210987654321")
     );
     assert_eq!(settings.timeout, Duration::from_secs(20));
-    assert_eq!(settings.max_attempts, 3);
+    assert_eq!(settings.max_attempts, crate::DEFAULT_MAX_ATTEMPTS);
     assert_eq!(settings.assume_role, None);
 }
 

@@ -354,6 +354,32 @@ fn throttling_is_retried_until_ecs_answers() {
     );
 }
 
+/// Without `max_attempts`, a call throttled four times in a row (more than the SDK's default of
+/// three attempts allows) still succeeds: the default is DEFAULT_MAX_ATTEMPTS.
+#[test]
+fn the_default_attempts_outlast_a_burst_of_throttling() {
+    let moto = Moto::start();
+    moto.create_service("prod", "web");
+    let upstream = moto.endpoint();
+    let stub = Stub::start(move |number, _target| {
+        if number < 4 {
+            Reply::aws_error("ThrottlingException", "Rate exceeded")
+        } else {
+            Reply::Forward(upstream.clone())
+        }
+    });
+    let (run, _) = lookup_at(
+        &stub.endpoint(),
+        json!({"cluster": "prod", "service": "web"}),
+    );
+    let result = run.assert_success();
+    assert_eq!(result["found"], "true");
+    let targets = stub.targets();
+    assert_eq!(targets.len(), 6, "{targets:?}");
+    assert_eq!(targets[4], "DescribeServices");
+    assert_eq!(targets[5], "DescribeTaskDefinition");
+}
+
 #[test]
 fn throttling_after_the_last_attempt_says_so() {
     let stub = Stub::start(|_, _| Reply::aws_error("ThrottlingException", "Rate exceeded"));
