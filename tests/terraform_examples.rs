@@ -9,8 +9,8 @@
 //! argument (`<name>_override.tf`).
 
 use ecs_drift_tests::story::{
-    self, CODEDEPLOY, Change, Deploy, EC2_BRIDGE, Example, FARGATE, Failure, REGION, SHIPPED,
-    SIDECAR, check, check_clean, check_moves, deploy, running, task_definition,
+    self, CODEDEPLOY, Change, Deploy, EC2_BRIDGE, Example, FARGATE, Failure, REGION, Running,
+    SHIPPED, SIDECAR, check, check_clean, check_moves, deploy, running, task_definition,
 };
 use ecs_drift_tests::terraform::{Toolchain, Workdir};
 use ecs_drift_tests::{MOTO_ACCOUNT, Moto, repo_root, run_command, venv_bin};
@@ -226,33 +226,45 @@ fn unwrapped(text: &str) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
+/// The fargate example applied and then deployed by `ecs deploy`, and what ECS runs after that.
+fn deployed_fargate() -> Result<Option<(Moto, Workdir, Running)>, Failure> {
+    let Some((moto, workdir)) = set_up(&FARGATE)? else {
+        return Ok(None);
+    };
+    apply(&workdir, "first apply")?;
+    deploy(&moto, Deploy::EcsDeploy, &FARGATE, "app", SHIPPED)?;
+    let before = running(&moto, &FARGATE);
+    Ok(Some((moto, workdir, before)))
+}
+
+/// A guard stops the plan with `message`, and the apply too: ECS still runs what it ran `before`.
+fn check_guard_stops(moto: &Moto, workdir: &Workdir, before: &Running, message: &str) {
+    let plan = workdir.plan();
+    assert_eq!(plan.exit_code, Some(1), "{}\n{}", plan.text, plan.stderr);
+    assert!(unwrapped(&plan.stderr).contains(message), "{}", plan.stderr);
+    let apply = workdir.apply();
+    assert_eq!(apply.status, Some(1), "{apply:#?}");
+    let after = running(moto, &FARGATE);
+    assert_eq!(after.task_definition_arn, before.task_definition_arn);
+    assert_eq!(after.image("app"), SHIPPED);
+}
+
 /// A lookup pointed at another region than the provider's finds no service, which looks like a
 /// first apply; the region guard fails the plan (and the apply) with its message instead of
 /// rolling the service back to its bootstrap image.
 #[test]
 fn the_region_guard_fails_a_real_plan_with_its_message() -> Outcome {
-    let Some((moto, workdir)) = set_up(&FARGATE)? else {
+    let Some((moto, workdir, before)) = deployed_fargate()? else {
         return Ok(());
     };
-    apply(&workdir, "first apply")?;
-    deploy(&moto, Deploy::EcsDeploy, &FARGATE, "app", SHIPPED)?;
-    let before = running(&moto, &FARGATE);
-
     workdir.override_file(
         "region",
         "module \"service\" {\n  region = \"us-west-2\"\n}\n",
     );
-    let plan = workdir.plan();
-    assert_eq!(plan.exit_code, Some(1), "{}\n{}", plan.text, plan.stderr);
     let message = "the live lookup asked region us-west-2, but the AWS provider manages eu-west-1: \
                    a lookup in the wrong region finds no service, so continuing would register the \
                    bootstrap image and roll the service back to it. Set var.region to eu-west-1 (or null).";
-    assert!(unwrapped(&plan.stderr).contains(message), "{}", plan.stderr);
-    let apply = workdir.apply();
-    assert_eq!(apply.status, Some(1), "{apply:#?}");
-    let after = running(&moto, &FARGATE);
-    assert_eq!(after.task_definition_arn, before.task_definition_arn);
-    assert_eq!(after.image("app"), SHIPPED);
+    check_guard_stops(&moto, &workdir, &before, message);
     Ok(())
 }
 
@@ -262,12 +274,9 @@ fn the_region_guard_fails_a_real_plan_with_its_message() -> Outcome {
 /// given one, failing the plan (and the apply) when they differ.
 #[test]
 fn the_guard_reads_the_provider_from_the_aws_argument() -> Outcome {
-    let Some((moto, workdir)) = set_up(&FARGATE)? else {
+    let Some((moto, workdir, before)) = deployed_fargate()? else {
         return Ok(());
     };
-    apply(&workdir, "first apply")?;
-    deploy(&moto, Deploy::EcsDeploy, &FARGATE, "app", SHIPPED)?;
-    let before = running(&moto, &FARGATE);
 
     std::fs::write(
         workdir.path.join("provider_view.tf"),
@@ -301,22 +310,11 @@ fn the_guard_reads_the_provider_from_the_aws_argument() -> Outcome {
     );
 
     workdir.override_file("aws", &given("\"111111111111\""));
-    let plan = workdir.plan();
-    assert_eq!(plan.exit_code, Some(1), "{}\n{}", plan.text, plan.stderr);
     let message = format!(
         "the live lookup saw account {MOTO_ACCOUNT}, but the AWS provider runs as account \
          111111111111: a lookup in the wrong account finds no service (or another one)"
     );
-    assert!(
-        unwrapped(&plan.stderr).contains(&message),
-        "{}",
-        plan.stderr
-    );
-    let apply = workdir.apply();
-    assert_eq!(apply.status, Some(1), "{apply:#?}");
-    let after = running(&moto, &FARGATE);
-    assert_eq!(after.task_definition_arn, before.task_definition_arn);
-    assert_eq!(after.image("app"), SHIPPED);
+    check_guard_stops(&moto, &workdir, &before, &message);
     Ok(())
 }
 

@@ -325,18 +325,24 @@ fn black_holed_endpoint_fails_within_timeout_seconds() {
     assert!(elapsed < Duration::from_secs(15), "took {elapsed:?}");
 }
 
-#[test]
-fn throttling_is_retried_until_ecs_answers() {
-    let moto = Moto::start();
+/// A stub in front of a moto running prod/web that throttles the first `throttled` calls and
+/// forwards the rest.
+fn throttling_the_first(throttled: usize, moto: &Moto) -> Stub {
     moto.create_service("prod", "web");
     let upstream = moto.endpoint();
-    let stub = Stub::start(move |number, _target| {
-        if number < 2 {
+    Stub::start(move |number, _target| {
+        if number < throttled {
             Reply::aws_error("ThrottlingException", "Rate exceeded")
         } else {
             Reply::Forward(upstream.clone())
         }
-    });
+    })
+}
+
+#[test]
+fn throttling_is_retried_until_ecs_answers() {
+    let moto = Moto::start();
+    let stub = throttling_the_first(2, &moto);
     let (run, _) = lookup_at(
         &stub.endpoint(),
         json!({"cluster": "prod", "service": "web", "max_attempts": "3"}),
@@ -359,15 +365,7 @@ fn throttling_is_retried_until_ecs_answers() {
 #[test]
 fn the_default_attempts_outlast_a_burst_of_throttling() {
     let moto = Moto::start();
-    moto.create_service("prod", "web");
-    let upstream = moto.endpoint();
-    let stub = Stub::start(move |number, _target| {
-        if number < 4 {
-            Reply::aws_error("ThrottlingException", "Rate exceeded")
-        } else {
-            Reply::Forward(upstream.clone())
-        }
-    });
+    let stub = throttling_the_first(4, &moto);
     let (run, _) = lookup_at(
         &stub.endpoint(),
         json!({"cluster": "prod", "service": "web"}),
