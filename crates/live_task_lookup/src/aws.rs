@@ -44,10 +44,11 @@ pub fn timeout_config(total: Duration, max_attempts: u32) -> TimeoutConfig {
 }
 
 /// The longest wait between two attempts. ECS refills its throttling token buckets every second
-/// (https://docs.aws.amazon.com/AmazonECS/latest/APIReference/request-throttling.html), so longer
-/// waits buy nothing; with it, the waits of the default 8 attempts add up to at most 16.2 s, inside
-/// the default 20 s `timeout_seconds`.
-pub const MAX_BACKOFF: Duration = Duration::from_secs(5);
+/// (https://docs.aws.amazon.com/AmazonECS/latest/APIReference/request-throttling.html), so a longer
+/// wait buys nothing against throttling, and it would make a refused or unreachable endpoint, a
+/// configuration error, take many seconds to report: the waits of the default 8 attempts add up
+/// to at most 5.4 s.
+pub const MAX_BACKOFF: Duration = Duration::from_secs(1);
 
 /// Standard retries (throttling, 5xx, connection failures) with exponential backoff and jitter,
 /// starting at 200 ms and at most [`MAX_BACKOFF`].
