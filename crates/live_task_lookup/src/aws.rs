@@ -13,8 +13,8 @@ use aws_sdk_ecs::config::Region;
 use aws_sdk_ecs::config::http::HttpResponse;
 use aws_sdk_ecs::error::{ProvideErrorMetadata, SdkError};
 
-use crate::lookup::Context;
-use crate::{Error, Settings, check_region};
+use crate::error::Error;
+use crate::settings::{Settings, check_region};
 
 /// The longest a TCP (and TLS) connection may take to open. Well above any healthy round trip to
 /// an AWS endpoint, and short enough that a refused or filtered endpoint fails fast.
@@ -22,6 +22,22 @@ pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(3);
 
 /// The shortest time one attempt gets, however small `timeout_seconds / max_attempts` is.
 pub const MIN_ATTEMPT_TIMEOUT: Duration = Duration::from_secs(2);
+
+/// What the lookup asks and reports besides the answers.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Context {
+    /// The cluster and service as the query gave them: names or ARNs.
+    pub cluster: String,
+    pub service: String,
+    /// The region asked.
+    pub region: String,
+    /// Where the calls go, for messages (never an environment variable's value).
+    pub endpoint: String,
+    pub max_attempts: u32,
+    pub timeout_seconds: u64,
+    /// The account an ARN of the query names.
+    pub account_from_query: Option<String>,
+}
 
 /// A configured ECS client and what the lookup reports about it.
 #[derive(Debug)]

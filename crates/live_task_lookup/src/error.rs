@@ -135,6 +135,16 @@ pub enum Error {
         what: &'static str,
     },
 
+    #[error(
+        "service {service} in cluster {cluster} runs {running} now, not {expected} as when the plan was made: a deploy shipped since the plan, and applying the plan would roll it back; run terraform plan again (nothing was registered or moved)"
+    )]
+    MovedSincePlan {
+        service: String,
+        cluster: String,
+        expected: String,
+        running: String,
+    },
+
     #[error("failed to start the async runtime")]
     Runtime(#[source] std::io::Error),
 }

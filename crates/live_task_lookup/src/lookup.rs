@@ -9,8 +9,9 @@ use aws_sdk_ecs::config::{ConfigBag, Intercept, RuntimeComponents};
 use aws_sdk_ecs::types::{DeploymentControllerType, Service};
 use external_protocol::Output;
 
-use crate::Error;
-use crate::aws::call_error;
+use crate::aws::{Context, call_error};
+use crate::error::Error;
+use crate::settings::account_of;
 
 /// The IAM actions of the two calls, named in errors.
 pub const DESCRIBE_SERVICES: &str = "ecs:DescribeServices";
@@ -31,22 +32,6 @@ pub const READ_ONLY_FIELDS: &[&str] = &[
     "deleteRequestedAt",
 ];
 
-/// What the lookup asks and reports besides the answers.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Context {
-    /// The cluster and service as the query gave them: names or ARNs.
-    pub cluster: String,
-    pub service: String,
-    /// The region asked.
-    pub region: String,
-    /// Where the calls go, for messages (never an environment variable's value).
-    pub endpoint: String,
-    pub max_attempts: u32,
-    pub timeout_seconds: u64,
-    /// The account an ARN of the query names.
-    pub account_from_query: Option<String>,
-}
-
 /// What the service runs, or why nothing was found.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Live {
@@ -57,6 +42,8 @@ pub struct Live {
     pub revision: String,
     /// Container name → image.
     pub images: BTreeMap<String, String>,
+    /// The service's desired count; `None` when not found.
+    pub desired_count: Option<i32>,
     /// The task definition without its read-only fields; `None` when not found.
     pub task_definition: Option<serde_json::Map<String, serde_json::Value>>,
     pub deployment_controller: String,
@@ -74,6 +61,7 @@ impl Live {
             family: String::new(),
             revision: String::new(),
             images: BTreeMap::new(),
+            desired_count: None,
             task_definition: None,
             deployment_controller,
             rollout_state: String::new(),
@@ -90,6 +78,12 @@ impl Live {
             .insert("family", self.family.as_str())
             .insert("revision", self.revision.as_str())
             .insert_json("images", &self.images)
+            .insert(
+                "desired_count",
+                self.desired_count
+                    .map(|count| count.to_string())
+                    .unwrap_or_default(),
+            )
             .insert("deployment_controller", self.deployment_controller.as_str())
             .insert("rollout_state", self.rollout_state.as_str())
             .insert("region", context.region.as_str())
@@ -141,7 +135,7 @@ pub async fn lookup(client: &aws_sdk_ecs::Client, context: &Context) -> Result<L
         };
         let account = failure
             .arn()
-            .and_then(crate::account_of)
+            .and_then(account_of)
             .or_else(|| context.account_from_query.clone())
             .unwrap_or_default();
         return match failure.reason() {
@@ -164,7 +158,7 @@ pub async fn lookup(client: &aws_sdk_ecs::Client, context: &Context) -> Result<L
     let controller = controller_of(service);
     let account = service
         .service_arn()
-        .and_then(crate::account_of)
+        .and_then(account_of)
         .or_else(|| context.account_from_query.clone())
         .unwrap_or_default();
     if status == "INACTIVE" {
@@ -226,7 +220,7 @@ pub async fn lookup(client: &aws_sdk_ecs::Client, context: &Context) -> Result<L
         action: DESCRIBE_TASK_DEFINITION,
         what: "taskDefinition object in its JSON body",
     })?;
-    let account = crate::account_of(task_definition_arn).unwrap_or(account);
+    let account = account_of(task_definition_arn).unwrap_or(account);
     Ok(Live {
         found: true,
         status,
@@ -234,6 +228,7 @@ pub async fn lookup(client: &aws_sdk_ecs::Client, context: &Context) -> Result<L
         family: definition.family().unwrap_or_default().to_string(),
         revision: definition.revision().to_string(),
         images,
+        desired_count: Some(service.desired_count()),
         task_definition: Some(task_definition),
         deployment_controller: controller,
         rollout_state,

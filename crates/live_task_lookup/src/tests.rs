@@ -15,7 +15,8 @@ use aws_smithy_types::body::SdkBody;
 use external_protocol::Query;
 use serde_json::{Value, json};
 
-use crate::lookup::{Context, READ_ONLY_FIELDS};
+use crate::aws::Context;
+use crate::lookup::READ_ONLY_FIELDS;
 use crate::{Error, Live, PROGRAM, Settings, lookup};
 
 /// A DescribeTaskDefinition answer that sets every field the SDK knows, plus one it does not.
@@ -537,7 +538,7 @@ fn region_names() {
         "cn-north-1",
         "eu-isoe-west-1",
     ] {
-        assert_eq!(crate::check_region(good), Ok(()), "{good}");
+        assert_eq!(crate::settings::check_region(good), Ok(()), "{good}");
     }
     for bad in [
         "",
@@ -548,7 +549,7 @@ fn region_names() {
         "http://x",
         "us--east-1",
     ] {
-        assert_eq!(crate::check_region(bad), Err(()), "{bad}");
+        assert_eq!(crate::settings::check_region(bad), Err(()), "{bad}");
     }
 }
 

@@ -92,6 +92,7 @@ fn found_service_reports_revision_images_and_task_definition() {
     );
     assert_eq!(result["deployment_controller"], "ECS");
     assert_eq!(result["rollout_state"], "IN_PROGRESS");
+    assert_eq!(result["desired_count"], "1");
     assert_eq!(result["region"], MOTO_REGION);
     assert_eq!(result["account_id"], MOTO_ACCOUNT);
 
@@ -131,6 +132,60 @@ fn image_shipped_by_ecs_deploy_is_the_live_one() {
         definition["containerDefinitions"][0]["image"],
         "example/app:2.0.0"
     );
+}
+
+/// The count an autoscaler set (an UpdateService call, as Application Auto Scaling makes it) is
+/// the one reported.
+#[test]
+fn desired_count_is_the_one_ecs_runs() {
+    let moto = Moto::start();
+    moto.create_service("prod", "web");
+    let mut scale = moto.command(ecs_drift_tests::venv_bin("aws"));
+    scale.args([
+        "ecs",
+        "update-service",
+        "--cluster",
+        "prod",
+        "--service",
+        "web",
+        "--desired-count",
+        "5",
+    ]);
+    let run = run_command(scale, b"");
+    assert_eq!(run.status, Some(0), "{run:#?}");
+    let result = lookup(&moto, json!({"cluster": "prod", "service": "web"})).assert_success();
+    assert_eq!(result["desired_count"], "5");
+}
+
+/// The apply-time check: while the service runs the revision the plan saw, the lookup answers as
+/// usual; once a deploy moved it, the lookup fails with one line naming both revisions.
+#[test]
+fn a_deploy_since_the_plan_fails_the_expected_revision() {
+    let moto = Moto::start();
+    moto.create_service("prod", "web");
+    let planned = arn("task-definition/web:1");
+    let query = json!({
+        "cluster": "prod",
+        "service": "web",
+        "expect_task_definition_arn": planned,
+        "read_during_apply": "2026-12-03T16:00:00Z",
+    });
+    let result = lookup(&moto, query.clone()).assert_success();
+    assert_eq!(result["task_definition_arn"], planned);
+
+    moto.ecs_deploy("prod", "web", "app", "example/app:2.0.0");
+    let run = lookup(&moto, query);
+    let line = assert_error(&run, "a deploy shipped since the plan");
+    assert!(line.contains(&arn("task-definition/web:2")), "{line}");
+    assert!(line.contains(&planned), "{line}");
+    assert!(line.contains("run terraform plan again"), "{line}");
+
+    // A service deleted since the plan runs nothing: that is a move too.
+    let missing = lookup(
+        &moto,
+        json!({"cluster": "prod", "service": "api", "expect_task_definition_arn": planned}),
+    );
+    assert_error(&missing, "runs no task definition (status MISSING) now");
 }
 
 #[test]
