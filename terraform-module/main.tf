@@ -166,6 +166,13 @@ data "external" "selector" {
 locals {
   changed = data.external.selector.result.changed == "true"
 
+  # An autoscaled service keeps the count ECS reports (the autoscaler's): read at plan time, it
+  # equals what the refresh read, so the plan shows no change and UpdateService is never sent one
+  # (the provider sends desired_count only when it changes). desired_count is the first count.
+  desired_count = (var.ignore_changes_desired_count && data.external.lookup.result.desired_count != ""
+    ? tonumber(data.external.lookup.result.desired_count)
+  : var.desired_count)
+
   # Always a full ARN: the provider keeps an ARN as the ARN DescribeServices returns, while a
   # family:revision form or a bare family diffs (terraform-provider-aws #5205).
   # - unchanged: the live ARN, known at plan time, which is what the service already runs;
@@ -188,6 +195,37 @@ locals {
 ################################################################################
 # 4. The task definition
 ################################################################################
+
+# A saved plan (Atlantis, HCP Terraform, `terraform apply PLANFILE`) is applied as planned, maybe
+# days later, and Terraform does not read the lookup again: if a pipeline shipped an image in
+# between, the revision the plan computed carries the image that ran at plan time, and moving the
+# service to it would roll the deploy back. Terraform's own stale-plan check does not see it, since
+# the deploy changed no Terraform state. So when the plan registers a revision, this second lookup
+# is read during the apply (timestamp() is unknown until then), before the task definition is
+# registered, and fails the apply unless the service still runs the revision the plan saw.
+#
+# No count: whether the plan registers a revision may be known only during the apply (the
+# selector is read then when its inputs are), and a count must be known at plan time. When the plan
+# registers nothing, the lookup is disabled instead: read at plan time, it makes no call.
+data "external" "apply_time_lookup" {
+  program = ["${local.bin_prefix}live_task_lookup"]
+
+  query = {
+    cluster                    = var.cluster
+    service                    = var.name
+    region                     = local.lookup_region
+    profile                    = var.profile
+    assume_role_arn            = var.assume_role_arn
+    assume_role_external_id    = var.assume_role_external_id
+    assume_role_session_name   = var.assume_role_session_name
+    endpoint_url               = var.endpoint_url
+    timeout_seconds            = tostring(var.lookup_timeout_seconds)
+    max_attempts               = tostring(var.lookup_max_attempts)
+    enabled                    = tostring(local.changed && data.external.lookup.result.found == "true")
+    expect_task_definition_arn = data.external.lookup.result.task_definition_arn
+    read_during_apply          = local.changed ? timestamp() : ""
+  }
+}
 
 resource "aws_ecs_task_definition" "this" {
   family                   = local.task_fields.family
@@ -296,13 +334,25 @@ resource "aws_ecs_task_definition" "this" {
 
   tags = var.tags
 
+  # Registered only once the apply-time lookup found the service still on the planned revision.
+  depends_on = [data.external.apply_time_lookup]
+
   lifecycle {
+    # The new revision is registered before the old one leaves the state (skip_destroy: it stays
+    # registered), so an apply that stops before the registration, as the apply-time lookup makes
+    # a stale saved plan do, leaves the state as it was.
+    create_before_destroy = true
+
     # Tags belong to each revision. With track_latest the provider reads them from the family's
     # latest revision (DescribeTaskDefinition include TAGS on the ARN in state), which after a CI
-    # deploy is the deploy tool's, usually untagged; tags are updatable in place, so the plan would
-    # show a tag update after every deploy. Ignored on update, they are still sent when a revision
-    # is registered (ignore_changes does not apply to a create or a replacement).
-    ignore_changes = [tags]
+    # deploy is the deploy tool's: untagged when the tool copies `taskDefinition` alone (the AWS
+    # CLI recipe, the GitHub render action fed by describe-task-definition). Tags are updatable in
+    # place, so the plan would show a tag update after every such deploy: of `tags`, and of
+    # `tags_all` when the provider has default_tags. Both are ignored on update; they are still
+    # sent, the provider's default_tags included, whenever a revision is registered (ignore_changes
+    # does not apply to a create or a replacement), so a change of tags reaches the next revision
+    # Terraform registers.
+    ignore_changes = [tags, tags_all]
 
     precondition {
       condition     = local.lookup_region_matches
@@ -337,8 +387,9 @@ resource "terraform_data" "revision" {
   }
 
   lifecycle {
-    ignore_changes       = [input]
-    replace_triggered_by = [aws_ecs_task_definition.this.arn]
+    create_before_destroy = true
+    ignore_changes        = [input]
+    replace_triggered_by  = [aws_ecs_task_definition.this.arn]
   }
 }
 
@@ -358,7 +409,7 @@ resource "aws_ecs_service" "this" {
   name                               = var.name
   cluster                            = var.cluster
   task_definition                    = local.task_definition_arn
-  desired_count                      = var.desired_count
+  desired_count                      = local.desired_count
   launch_type                        = length(var.capacity_provider_strategy) > 0 ? null : var.launch_type
   platform_version                   = var.platform_version
   health_check_grace_period_seconds  = var.health_check_grace_period_seconds
@@ -450,7 +501,7 @@ resource "aws_ecs_service" "codedeploy" {
   name                               = var.name
   cluster                            = var.cluster
   task_definition                    = local.task_definition_arn
-  desired_count                      = var.desired_count
+  desired_count                      = local.desired_count
   launch_type                        = length(var.capacity_provider_strategy) > 0 ? null : var.launch_type
   platform_version                   = var.platform_version
   health_check_grace_period_seconds  = var.health_check_grace_period_seconds

@@ -220,9 +220,16 @@ variable "proxy_configuration" {
 ################################################################################
 
 variable "desired_count" {
-  description = "Number of tasks the service keeps running."
+  description = "Number of tasks the service keeps running. With ignore_changes_desired_count, only the number it starts with."
   type        = number
   default     = 1
+  nullable    = false
+}
+
+variable "ignore_changes_desired_count" {
+  description = "true for a service whose count an autoscaler (Application Auto Scaling) sets: desired_count is used when the service is created, and afterwards the service keeps the count ECS reports, so no plan resets it."
+  type        = bool
+  default     = false
   nullable    = false
 }
 

@@ -19,10 +19,13 @@ Actions
                   task_definition and makes it the service's PRIMARY one.
   delete-service  {"cluster", "service"}: deletes the service, which moto then describes as INACTIVE.
   describe-task-definition {"task_definition"}: prints {"status", "revision", "images": {name: image},
-                  "environment": {container: {NAME: value}}}.
-  describe-service {"cluster", "service"}: what ECS runs: prints {"status", "task_definition_arn",
-                  "revision", "images", "environment"} of the service and the task definition it
-                  runs (the PRIMARY task set's, when it has task sets, as CODE_DEPLOY services do).
+                  "environment": {container: {NAME: value}}, "tags": {key: value}}.
+  describe-service {"cluster", "service"}: what ECS runs: prints {"status", "desired_count",
+                  "task_definition_arn", "revision", "images", "environment", "tags"} of the service
+                  and the task definition it runs (the PRIMARY task set's, when it has task sets, as
+                  CODE_DEPLOY services do).
+  scale           {"cluster", "service", "desired_count"}: sets the service's desired count with
+                  UpdateService, as Application Auto Scaling does.
   create-cluster  {"cluster"}: creates the cluster.
   register-copy   {"task_definition", "container", "image"}: registers a copy of task_definition with
                   container's image swapped, as a pipeline does before it starts a CodeDeploy
@@ -125,9 +128,11 @@ def primary_task_set(ecs, ec2, parameters):
 
 
 def describe_task_definition(ecs, parameters):
-    definition = ecs.describe_task_definition(taskDefinition=parameters["task_definition"])["taskDefinition"]
+    described = ecs.describe_task_definition(taskDefinition=parameters["task_definition"], include=["TAGS"])
+    definition = described["taskDefinition"]
     containers = definition["containerDefinitions"]
     return {
+        "tags": {tag["key"]: tag["value"] for tag in described.get("tags", [])},
         "status": definition["status"],
         "revision": definition["revision"],
         "images": {c["name"]: c["image"] for c in containers},
@@ -158,10 +163,12 @@ def describe_service(ecs, parameters):
     definition = describe_task_definition(ecs, {"task_definition": arn})
     return {
         "status": service["status"],
+        "desired_count": service["desiredCount"],
         "task_definition_arn": arn,
         "revision": definition["revision"],
         "images": definition["images"],
         "environment": definition["environment"],
+        "tags": definition["tags"],
     }
 
 
@@ -182,6 +189,11 @@ def main():
         result = register_copy(ecs, parameters)
     elif action == "create-cluster":
         result = {"cluster_arn": ecs.create_cluster(clusterName=parameters["cluster"])["cluster"]["clusterArn"]}
+    elif action == "scale":
+        ecs.update_service(
+            cluster=parameters["cluster"], service=parameters["service"], desiredCount=parameters["desired_count"]
+        )
+        result = {}
     elif action == "delete-service":
         ecs.delete_service(cluster=parameters["cluster"], service=parameters["service"], force=True)
         result = {}

@@ -22,6 +22,15 @@ Corrections, each to the behaviour the AWS API reference documents:
    https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_CreateService.html
    https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_Service.html
 
+3. Application Auto Scaling keeps the tags of a scalable target: RegisterScalableTarget takes
+   `Tags`, and ListTagsForResource, TagResource and UntagResource read and change them by the
+   target's ARN. moto 5.2.5 implements none of the three (a 500 for each), and the AWS provider
+   retries ListTagsForResource for minutes on every aws_appautoscaling_target it reads.
+   https://docs.aws.amazon.com/autoscaling/application/APIReference/API_RegisterScalableTarget.html
+   https://docs.aws.amazon.com/autoscaling/application/APIReference/API_ListTagsForResource.html
+   https://docs.aws.amazon.com/autoscaling/application/APIReference/API_TagResource.html
+   https://docs.aws.amazon.com/autoscaling/application/APIReference/API_UntagResource.html
+
 And AWS managed policies (AmazonECSTaskExecutionRolePolicy, AWSCodeDeployRoleForECS, ...), which
 exist in every account, exist in moto only with MOTO_IAM_LOAD_MANAGED_POLICIES=true.
 """
@@ -31,6 +40,9 @@ import sys
 
 os.environ["MOTO_IAM_LOAD_MANAGED_POLICIES"] = "true"
 
+import json  # noqa: E402
+
+from moto.applicationautoscaling import responses as autoscaling_responses  # noqa: E402
 from moto.ecs import models as ecs_models  # noqa: E402
 from moto.ecs import responses as ecs_responses  # noqa: E402
 from moto.server import main  # noqa: E402
@@ -63,6 +75,40 @@ def _create_service_keeping_what_it_is_given(self):
 
 
 ecs_responses.EC2ContainerServiceResponse.create_service = _create_service_keeping_what_it_is_given
+
+# Scalable target ARN -> {key: value}. A target's ARN is unique to it (a random id), so one map
+# serves every account and region of the server.
+_scalable_target_tags = {}
+_register_scalable_target = autoscaling_responses.ApplicationAutoScalingResponse.register_scalable_target
+
+
+def _register_scalable_target_with_tags(self):
+    answer = _register_scalable_target(self)
+    tags = self._get_param("Tags") or {}
+    _scalable_target_tags.setdefault(json.loads(answer)["ScalableTargetARN"], {}).update(tags)
+    return answer
+
+
+def _list_tags_for_resource(self):
+    return json.dumps({"Tags": _scalable_target_tags.get(self._get_param("ResourceARN"), {})})
+
+
+def _tag_resource(self):
+    _scalable_target_tags.setdefault(self._get_param("ResourceARN"), {}).update(self._get_param("Tags") or {})
+    return json.dumps({})
+
+
+def _untag_resource(self):
+    tags = _scalable_target_tags.get(self._get_param("ResourceARN"), {})
+    for key in self._get_param("TagKeys") or []:
+        tags.pop(key, None)
+    return json.dumps({})
+
+
+autoscaling_responses.ApplicationAutoScalingResponse.register_scalable_target = _register_scalable_target_with_tags
+autoscaling_responses.ApplicationAutoScalingResponse.list_tags_for_resource = _list_tags_for_resource
+autoscaling_responses.ApplicationAutoScalingResponse.tag_resource = _tag_resource
+autoscaling_responses.ApplicationAutoScalingResponse.untag_resource = _untag_resource
 
 if __name__ == "__main__":
     sys.exit(main())

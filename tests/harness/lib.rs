@@ -580,6 +580,59 @@ mod tests {
             "AmazonECSTaskExecutionRolePolicy"
         );
     }
+
+    /// Application Auto Scaling keeps a scalable target's tags (tests/moto_server.py, 3): given
+    /// at registration, read, added and removed by the target's ARN.
+    #[test]
+    fn moto_keeps_the_tags_of_a_scalable_target() {
+        let moto = Moto::start();
+        moto.create_service("c", "web");
+        let aws = |arguments: &[&str]| -> serde_json::Value {
+            let mut command = moto.command(venv_bin("aws"));
+            command
+                .arg("application-autoscaling")
+                .args(arguments)
+                .args(["--output", "json"]);
+            let run = run_command(command, b"");
+            assert_eq!(run.status, Some(0), "aws {arguments:?}: {run:#?}");
+            serde_json::from_str(&run.stdout).unwrap_or(serde_json::Value::Null)
+        };
+        let registered = aws(&[
+            "register-scalable-target",
+            "--service-namespace",
+            "ecs",
+            "--resource-id",
+            "service/c/web",
+            "--scalable-dimension",
+            "ecs:service:DesiredCount",
+            "--min-capacity",
+            "1",
+            "--max-capacity",
+            "4",
+            "--tags",
+            "team=platform",
+        ]);
+        let arn = registered["ScalableTargetARN"].as_str().unwrap_or_default();
+        assert!(
+            arn.starts_with("arn:aws:application-autoscaling:"),
+            "{registered}"
+        );
+        let tags = |expected: serde_json::Value| {
+            let listed = aws(&["list-tags-for-resource", "--resource-arn", arn]);
+            assert_eq!(listed["Tags"], expected);
+        };
+        tags(serde_json::json!({ "team": "platform" }));
+        aws(&["tag-resource", "--resource-arn", arn, "--tags", "env=prod"]);
+        tags(serde_json::json!({ "team": "platform", "env": "prod" }));
+        aws(&[
+            "untag-resource",
+            "--resource-arn",
+            arn,
+            "--tag-keys",
+            "team",
+        ]);
+        tags(serde_json::json!({ "env": "prod" }));
+    }
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -68,6 +68,14 @@ pub const EC2_BRIDGE: Example = Example {
     follower: "app",
 };
 
+pub const AUTOSCALED: Example = Example {
+    name: "autoscaled",
+    cluster: "ecs-drift-example",
+    service: "ecs-drift-autoscaled",
+    bootstrap: &[("app", "public.ecr.aws/nginx/nginx:stable")],
+    follower: "app",
+};
+
 pub const CODEDEPLOY: Example = Example {
     name: "codedeploy",
     cluster: "ecs-drift-example",
@@ -102,6 +110,9 @@ pub struct Running {
     pub images: Map<String, Value>,
     /// Container name to its environment, name to value.
     pub environment: Value,
+    /// The revision's tags (DescribeTaskDefinition with TAGS).
+    pub tags: Value,
+    pub desired_count: u64,
 }
 
 impl Running {
@@ -142,6 +153,8 @@ pub fn running(moto: &Moto, example: &Example) -> Running {
         revision: described["revision"].as_u64().unwrap_or_default(),
         images: described["images"].as_object().cloned().unwrap_or_default(),
         environment: described["environment"].clone(),
+        tags: described["tags"].clone(),
+        desired_count: described["desired_count"].as_u64().unwrap_or_default(),
     }
 }
 
@@ -292,7 +305,8 @@ pub fn check_moves(
     expected: &str,
     service_updated: bool,
 ) -> Result<(), Failure> {
-    let replaced = ["delete", "create"];
+    // Created before the old one leaves the state (create_before_destroy).
+    let replaced = ["create", "delete"];
     check(plan.exit_code == Some(2), step, || {
         format!(
             "the plan exited {:?}, not 2:\n{}\n{}",

@@ -498,7 +498,16 @@ pub struct Workdir {
 }
 
 /// The AWS services the examples use, by the provider's `endpoints` names.
-const SERVICES: [&str; 7] = ["ec2", "ecs", "elbv2", "iam", "logs", "sts", "deploy"];
+const SERVICES: [&str; 8] = [
+    "applicationautoscaling",
+    "deploy",
+    "ec2",
+    "ecs",
+    "elbv2",
+    "iam",
+    "logs",
+    "sts",
+];
 
 impl Workdir {
     /// A copy of `examples/<example>`, with the module beside it as `../../terraform-module` (a

@@ -134,7 +134,18 @@ before anything is registered or moved.",
             required: false,
             default: None,
             help: "Any text; the lookup does not use it. Terraform reads a data source during the apply \
-when one of its query values is known only then: the module passes timestamp() here.",
+when one of its query values is known only then: the module passes timestamp() here when the plan \
+registers a revision.",
+        },
+        QueryKey {
+            name: "enabled",
+            kind: Kind::Boolean,
+            required: false,
+            default: Some("true"),
+            help: "\"false\": the query is validated, no call is made, and the result says found = \"false\" \
+with every other key empty (images \"{}\", region as given). The module's apply-time lookup is \
+disabled this way when the plan registers nothing: a count could not depend on the plan's \
+decision, which Terraform may know only during the apply.",
         },
     ],
     result: &[
@@ -199,6 +210,10 @@ reports none (task-set services, older services).",
 /// The program: validate, connect, look up, write the result.
 pub fn run(query: &Query) -> Result<Output, Error> {
     let settings = Settings::from_query(query)?;
+    if !settings.enabled {
+        let nothing = Live::not_found("", String::new(), String::new());
+        return Ok(nothing.to_output(settings.region.as_deref().unwrap_or_default()));
+    }
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -233,7 +248,7 @@ async fn lookup_with_settings(settings: &Settings) -> Result<Output, Error> {
             },
         });
     }
-    Ok(live.to_output(&connection.context))
+    Ok(live.to_output(&connection.context.region))
 }
 
 #[cfg(test)]

@@ -53,7 +53,11 @@ pub struct Live {
 
 impl Live {
     /// Nothing to find: the first apply.
-    fn not_found(status: &str, deployment_controller: String, account_id: String) -> Self {
+    pub(crate) fn not_found(
+        status: &str,
+        deployment_controller: String,
+        account_id: String,
+    ) -> Self {
         Self {
             found: false,
             status: status.to_string(),
@@ -69,8 +73,8 @@ impl Live {
         }
     }
 
-    /// The program's result.
-    pub fn to_output(&self, context: &Context) -> Output {
+    /// The program's result, for a lookup in `region`.
+    pub fn to_output(&self, region: &str) -> Output {
         let mut out = Output::new();
         out.insert("found", if self.found { "true" } else { "false" })
             .insert("status", self.status.as_str())
@@ -86,7 +90,7 @@ impl Live {
             )
             .insert("deployment_controller", self.deployment_controller.as_str())
             .insert("rollout_state", self.rollout_state.as_str())
-            .insert("region", context.region.as_str())
+            .insert("region", region)
             .insert("account_id", self.account_id.as_str());
         match &self.task_definition {
             Some(definition) => out.insert_json("task_definition", definition),

@@ -41,6 +41,8 @@ pub struct Settings {
     pub max_attempts: u32,
     /// The task definition the service must still run, else the lookup fails.
     pub expect_task_definition_arn: Option<String>,
+    /// `false`: no call, an empty answer.
+    pub enabled: bool,
 }
 
 impl Settings {
@@ -126,6 +128,7 @@ impl Settings {
             expect_task_definition_arn: query
                 .optional_string("expect_task_definition_arn")
                 .map(|arn| arn.trim().to_string()),
+            enabled: query.boolean("enabled")?,
         })
     }
 

@@ -136,7 +136,7 @@ fn exactly_two_calls_and_the_whole_task_definition() {
     }
     assert_eq!(live.task_definition, Some(expected));
 
-    let output = live.to_output(&context());
+    let output = live.to_output(&context().region);
     assert_eq!(output.get("found"), Some("true"));
     assert_eq!(output.get("region"), Some("eu-west-1"));
 }
@@ -212,7 +212,7 @@ fn missing_service_is_one_call_and_not_found() {
     assert_eq!(live.status, "MISSING");
     assert_eq!(live.account_id, "210987654321");
     assert_eq!(describe_task_definition.num_calls(), 0);
-    let output = live.to_output(&context());
+    let output = live.to_output(&context().region);
     assert_eq!(output.get("images"), Some("{}"));
     assert_eq!(output.get("task_definition_arn"), Some(""));
     assert_eq!(output.get("task_definition"), Some(""));

@@ -188,6 +188,31 @@ fn a_deploy_since_the_plan_fails_the_expected_revision() {
     assert_error(&missing, "runs no task definition (status MISSING) now");
 }
 
+/// Disabled, the lookup calls nothing (here an endpoint that refuses every connection) and answers
+/// that nothing was found; a value other than true or false is a one-line error.
+#[test]
+fn a_disabled_lookup_makes_no_call() {
+    let query = json!({
+        "cluster": "prod",
+        "service": "web",
+        "region": "eu-west-1",
+        "enabled": "false",
+        "expect_task_definition_arn": arn("task-definition/web:1"),
+    });
+    let (run, _) = lookup_at(ecs_drift_tests::UNUSED_LOOPBACK_ENDPOINT, query);
+    let result = run.assert_success();
+    assert_eq!(result["found"], "false");
+    assert_eq!(result["images"], "{}");
+    assert_eq!(result["task_definition_arn"], "");
+    assert_eq!(result["region"], "eu-west-1");
+
+    let (run, _) = lookup_at(
+        ecs_drift_tests::UNUSED_LOOPBACK_ENDPOINT,
+        json!({"cluster": "prod", "service": "web", "enabled": "maybe"}),
+    );
+    assert_error(&run, "enabled");
+}
+
 #[test]
 fn missing_service_is_the_first_apply() {
     let moto = Moto::start();
