@@ -1,7 +1,13 @@
 //! A task definition ECS would refuse at RegisterTaskDefinition fails `terraform plan`, with the
 //! program's one line shown as it wrote it, before anything reaches ECS. Real Terraform and the
-//! real AWS provider on a copy of an example, against moto; the only change to the example is the
-//! user's edit of its `main.tf` that makes the definition invalid.
+//! real AWS provider on a copy of an example, against moto; the changes to the example are the
+//! user's edit of its `main.tf` that makes the definition invalid and, for the selector's rules,
+//! an override file giving the module an existing role's ARN.
+//!
+//! The selector reads the whole desired definition, so it runs at plan only when every task-level
+//! value is known then. A role the same configuration creates has no ARN before the first apply,
+//! and the selector then runs during the apply instead; an existing role, as most services name,
+//! is known at plan.
 
 use ecs_drift_tests::story::{EC2_BRIDGE, Example, FARGATE, REGION};
 use ecs_drift_tests::terraform::{Toolchain, Workdir};
@@ -25,9 +31,15 @@ fn ecs(moto: &Moto, arguments: &[&str]) -> Value {
     serde_json::from_str(&run.stdout).expect("the AWS CLI prints JSON")
 }
 
-/// Edits `example`'s `main.tf` from `from` to `to`, and checks that `terraform plan` fails with
-/// `line` (the program's stderr line, whole) and that ECS has no task definition and no service.
-fn refused_at_plan(example: Example, from: &str, to: &str, line: &str) -> Result<(), String> {
+/// Edits `example`'s `main.tf` from `from` to `to`, sets the module arguments `arguments` (HCL) in
+/// an override file, and checks that `terraform plan` fails with `line` (the program's stderr
+/// line, whole) and that ECS has no task definition and no service.
+fn refused_at_plan(
+    example: Example,
+    (from, to): (&str, &str),
+    arguments: &str,
+    line: &str,
+) -> Result<(), String> {
     let Some(toolchain) = Toolchain::get() else {
         return Ok(());
     };
@@ -38,6 +50,12 @@ fn refused_at_plan(example: Example, from: &str, to: &str, line: &str) -> Result
     );
     let workdir = Workdir::example(toolchain, &moto, example.name)?;
     workdir.edit(from, to);
+    if !arguments.is_empty() {
+        workdir.override_file(
+            "known_role",
+            &format!("module \"service\" {{\n  {arguments}\n}}\n"),
+        );
+    }
     let plan = workdir.plan();
     assert_eq!(plan.exit_code, Some(1), "the plan must fail: {plan:#?}");
     assert!(
@@ -64,8 +82,8 @@ fn refused_at_plan(example: Example, from: &str, to: &str, line: &str) -> Result
 fn a_log_driver_fargate_refuses_fails_the_fargate_plan() -> Result<(), String> {
     refused_at_plan(
         FARGATE,
-        "logDriver = \"awslogs\"",
-        "logDriver = \"json-file\"",
+        ("logDriver = \"awslogs\"", "logDriver = \"json-file\""),
+        "execution_role_arn = \"arn:aws:iam::123456789012:role/ecs-drift-fargate-execution\"",
         "task_definition_selector: desired_task_definition.containerDefinitions[0].logConfiguration.logDriver \"json-file\" is not supported with requiresCompatibilities FARGATE (Fargate supports awslogs, splunk, awsfirelens)",
     )
 }
@@ -74,8 +92,8 @@ fn a_log_driver_fargate_refuses_fails_the_fargate_plan() -> Result<(), String> {
 fn a_container_memory_above_the_task_memory_fails_the_ec2_plan() -> Result<(), String> {
     refused_at_plan(
         EC2_BRIDGE,
-        "memoryReservation = 128",
-        "memory            = 1024",
+        ("memoryReservation = 128", "memory            = 1024"),
+        "task_role_arn = \"arn:aws:iam::123456789012:role/ecs-drift-ec2-bridge-task\"",
         "task_definition_selector: desired_task_definition.containerDefinitions[0].memory 1024 is more than the task's memory (512 MiB); a container's memory must fit in the task's",
     )
 }
@@ -84,8 +102,11 @@ fn a_container_memory_above_the_task_memory_fails_the_ec2_plan() -> Result<(), S
 fn links_in_awsvpc_mode_fail_the_fargate_plan_in_container_definition() -> Result<(), String> {
     refused_at_plan(
         FARGATE,
-        "essential = true",
-        "essential = true\n      links     = [\"db\"]",
+        (
+            "essential = true",
+            "essential = true\n      links     = [\"db\"]",
+        ),
+        "",
         "container_definition: container_definitions[0].links are only supported in bridge network mode, not awsvpc; containers of one task reach each other on localhost in awsvpc and host mode",
     )
 }
