@@ -162,6 +162,11 @@ impl Request {
             "container_definitions",
             network_mode,
         )?;
+        task_definition::check_container_registration(
+            &containers,
+            "container_definitions",
+            network_mode,
+        )?;
         let live_images = read_live_images(query)?;
         let followers = match query.json::<Vec<String>>("live_image_containers")? {
             None => None,

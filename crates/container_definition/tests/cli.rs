@@ -271,3 +271,54 @@ fn version_and_schema() {
         ]
     );
 }
+
+#[test]
+fn containers_ecs_would_refuse_fail_with_one_line() {
+    let query = |containers: Value, network_mode: &str| {
+        json!({"container_definitions": containers.to_string(), "network_mode": network_mode})
+            .to_string()
+    };
+    let many = |count: usize| {
+        Value::Array(
+            (0..count)
+                .map(|index| json!({"name": format!("c{index}"), "image": "nginx:1.27"}))
+                .collect(),
+        )
+    };
+    let cases = [
+        (
+            query(many(11), "bridge"),
+            "container_definition: container_definitions has 11 container definitions; ECS allows at most 10 per task definition (service quota \"Containers per task definition\", not adjustable)",
+        ),
+        (
+            query(
+                json!([{"name": "app", "image": "nginx:1.27", "hostname": "web"}]),
+                "awsvpc",
+            ),
+            "container_definition: container_definitions[0].hostname \"web\" is not supported in awsvpc network mode (the task's network interface names the host); leave it out",
+        ),
+        (
+            query(
+                json!([{"name": "dns", "image": "coredns:1", "portMappings": [
+                    {"containerPort": 53, "protocol": "udp"}, {"containerPort": 53}
+                ]}]),
+                "host",
+            ),
+            "container_definition: container_definitions[0].portMappings[1].protocol tcp is not allowed: containerPort 53 is already exposed for udp by portMappings[0], and ECS exposes a container port for one protocol only",
+        ),
+    ];
+    for (stdin, line) in &cases {
+        assert_eq!(run(binary(), &[], stdin).assert_error(PROGRAM, line), *line);
+    }
+    // The valid neighbours: ten containers; a hostname in bridge mode.
+    run(binary(), &[], &query(many(10), "bridge")).assert_success();
+    run(
+        binary(),
+        &[],
+        &query(
+            json!([{"name": "app", "image": "nginx:1.27", "hostname": "web"}]),
+            "bridge",
+        ),
+    )
+    .assert_success();
+}

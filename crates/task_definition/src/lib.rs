@@ -13,7 +13,22 @@
 //!   either so that what ECS adds or reorders on its own compares equal, and [`differences`] lists
 //!   every real difference.
 //!
+//! - [`check_container_registration`] and [`check_task_registration`] add what
+//!   RegisterTaskDefinition refuses beyond each field's own rules: the quotas, what the network
+//!   mode and `requiresCompatibilities` FARGATE forbid, and the containers' sizes against the
+//!   task's. They are for the desired side only: a live definition was accepted by ECS already.
+//!
 //! Every function is pure and never panics, whatever JSON it is given.
+//!
+//! # Registration rules left out
+//!
+//! Documented constraints whose documentation does not say whether RegisterTaskDefinition refuses
+//! them or a task fails only when it starts are not checked, so that no valid definition is
+//! refused: the sum of the containers' `memoryReservation` above the task's memory, a
+//! container's `memoryReservation` above the task's memory, Fargate `ulimits` other than
+//! `nofile`, a Fargate `host.sourcePath`, `ephemeralStorage` outside Fargate, `secrets` and
+//! `repositoryCredentials` on Fargate without an execution role, `hostname` in host mode, and a
+//! task without memory whose `requiresCompatibilities` is absent or names no EC2.
 //!
 //! # Decisions on facts no source settles
 //!
@@ -41,7 +56,8 @@
 // 0. error, json, units: the error type, the JSON helpers, task-level sizes.
 // 1. network_mode, schema: the network mode and the field table.
 // 2. canonical, validate: the canonical forms, and the rules beyond the shape.
-// 3. diff, parse: the comparison, and reading JSON into the model.
+// 3. diff, parse, registration: the comparison, reading JSON into the model, and the rules
+//    RegisterTaskDefinition adds for the desired side.
 mod error;
 mod json;
 mod units;
@@ -54,6 +70,7 @@ mod validate;
 
 mod diff;
 mod parse;
+mod registration;
 
 pub use canonical::{comparison_form, into_comparison_form, into_register_form, register_form};
 pub use diff::{Difference, REDACTED, differences, differences_of_comparison_forms};
@@ -64,6 +81,7 @@ pub use parse::{
     parse_container_definitions, parse_container_definitions_owned, parse_live_task_definition,
     parse_live_task_definition_owned, parse_task_definition, parse_task_definition_owned,
 };
+pub use registration::{check_container_registration, check_task_registration};
 
 #[cfg(test)]
 mod tests;

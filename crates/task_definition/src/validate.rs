@@ -110,16 +110,16 @@ const FARGATE_SIZES: &[(i64, FargateMemory)] = &[
     ),
 ];
 
-fn string<'a>(map: &'a Map, key: &str) -> Option<&'a str> {
+pub(crate) fn string<'a>(map: &'a Map, key: &str) -> Option<&'a str> {
     map.get(key).and_then(Value::as_str)
 }
 
-fn int(map: &Map, key: &str) -> Option<i64> {
+pub(crate) fn int(map: &Map, key: &str) -> Option<i64> {
     map.get(key).and_then(Value::as_i64)
 }
 
 /// The objects of a list field, with their index.
-fn objects<'a>(map: &'a Map, key: &str) -> impl Iterator<Item = (usize, &'a Map)> {
+pub(crate) fn objects<'a>(map: &'a Map, key: &str) -> impl Iterator<Item = (usize, &'a Map)> {
     map.get(key)
         .and_then(Value::as_array)
         .map(Vec::as_slice)

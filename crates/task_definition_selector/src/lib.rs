@@ -158,6 +158,9 @@ pub fn decide(query: &Query) -> Result<Decision, Error> {
                 key: "desired_task_definition",
             })?;
     let desired = task_definition::parse_task_definition_owned(desired, "desired_task_definition")?;
+    // What RegisterTaskDefinition would refuse fails the plan here, on the desired side only: the
+    // live definition was accepted by ECS already.
+    task_definition::check_task_registration(&desired, "desired_task_definition")?;
     let show_environment_values = query.boolean("show_environment_values")?;
     let live: Option<serde_json::Value> = query.json("live_task_definition")?;
     let arn = query.optional_string("live_task_definition_arn");

@@ -332,3 +332,63 @@ fn help_teaches_every_key() {
     assert_eq!((help.status, help.stderr.as_str()), (Some(0), ""));
     insta::assert_snapshot!(help.stdout);
 }
+
+#[test]
+fn a_desired_definition_ecs_would_refuse_fails_with_one_line() {
+    let cases: Vec<(Value, &str)> = vec![
+        (
+            {
+                let mut task = desired();
+                container_mut(&mut task, "app")["logConfiguration"]["logDriver"] =
+                    json!("json-file");
+                task
+            },
+            "task_definition_selector: desired_task_definition.containerDefinitions[0].logConfiguration.logDriver \"json-file\" is not supported with requiresCompatibilities FARGATE (Fargate supports awslogs, splunk, awsfirelens)",
+        ),
+        (
+            {
+                let mut task = desired();
+                task.as_object_mut()
+                    .expect("object")
+                    .remove("executionRoleArn");
+                task
+            },
+            "task_definition_selector: desired_task_definition.executionRoleArn is required with requiresCompatibilities FARGATE when a container logs with awslogs (desired_task_definition.containerDefinitions[0].logConfiguration.logDriver): Fargate sends the logs with the execution role",
+        ),
+        (
+            {
+                let mut task = desired();
+                container_mut(&mut task, "envoy")["memory"] = json!(2048);
+                task
+            },
+            "task_definition_selector: desired_task_definition.containerDefinitions[1].memory 2048 is more than the task's memory (1024 MiB); a container's memory must fit in the task's",
+        ),
+    ];
+    for (task, line) in cases {
+        for live in [None, Some(live_after_ecs())] {
+            let run = select(&task, live.as_ref(), &[]);
+            assert_eq!(run.assert_error(PROGRAM, line), line);
+        }
+    }
+}
+
+/// A live definition is never held to the registration rules: ECS accepted it. Here it breaks
+/// several (a Fargate log driver, a hostname in awsvpc, eleven containers), and the selector
+/// still compares it and says what differs.
+#[test]
+fn a_live_definition_is_never_refused_by_the_registration_rules() {
+    let mut live = live_after_ecs();
+    container_mut(&mut live, "app")["logConfiguration"]["logDriver"] = json!("json-file");
+    container_mut(&mut live, "app")["hostname"] = json!("web");
+    let containers = live["containerDefinitions"]
+        .as_array_mut()
+        .expect("containers");
+    for index in 0..9 {
+        containers.push(json!({"name": format!("extra{index}"), "image": "busybox:1"}));
+    }
+    let result = select(&desired(), Some(&live), &[]).assert_success();
+    assert_eq!(result["changed"], "true", "{result:#?}");
+    let differences = result["differences"].as_str().expect("a string");
+    assert!(differences.contains("logDriver"), "{differences}");
+    assert!(differences.contains("extra8"), "{differences}");
+}
