@@ -111,7 +111,8 @@ locals {
       ],
       # A blue/green deployment: the deployment group is read and a deployment created and waited
       # for in it; CreateDeployment also authorizes the group's deployment configuration and the
-      # application revision it registers.
+      # application revision it registers. (Every Action a list: the statements of a conditional's
+      # branch must have one type.)
       local.uses_code_deploy ? [
         {
           Sid      = "CodeDeployThisDeploymentGroup"
@@ -122,13 +123,13 @@ locals {
         {
           Sid      = "CodeDeployThisApplication"
           Effect   = "Allow"
-          Action   = "codedeploy:RegisterApplicationRevision"
+          Action   = ["codedeploy:RegisterApplicationRevision"]
           Resource = "${local.codedeploy_arn_prefix}:application:${local.code_deploy_application}"
         },
         {
           Sid      = "CodeDeployThisDeploymentConfig"
           Effect   = "Allow"
-          Action   = "codedeploy:GetDeploymentConfig"
+          Action   = ["codedeploy:GetDeploymentConfig"]
           Resource = "${local.codedeploy_arn_prefix}:deploymentconfig:${var.code_deploy_deployment_config_name}"
         },
       ] : [],
