@@ -18,7 +18,7 @@
 //!   installed by `make test` (`npm ci`); `tests/iam/evaluate.mjs` runs it. It rejects a request
 //!   whose resource is not of a type the action takes, so a wrong mapping fails the test too.
 
-use std::io::{BufRead, BufReader};
+use std::io::{BufRead, BufReader, Write};
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 
@@ -72,7 +72,10 @@ fn evaluator() -> Option<PathBuf> {
     if in_ci() {
         panic!("{missing}");
     }
-    eprintln!("skipped (CI=true makes this a failure): {missing}");
+    let _ = writeln!(
+        std::io::stderr(),
+        "skipped (CI=true makes this a failure): {missing}"
+    );
     None
 }
 
