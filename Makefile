@@ -1,5 +1,5 @@
 # The two commands a newcomer needs: `make demo` and `make test`. Everything else is a step of those.
-.PHONY: demo test venv build lint bench dist fuzz
+.PHONY: demo test venv iam-evaluator build lint bench dist fuzz
 
 # Builds the programs and the hashicorp/external stand-in, and walks the drift story with real
 # Terraform against a local ECS emulator (no AWS account).
@@ -9,12 +9,17 @@ demo: venv
 
 # Everything CI runs: formatting, lints, and every test (moto, the deploy tools and real Terraform
 # included).
-test: venv lint
+test: venv iam-evaluator lint
 	cargo test --workspace
 
 # The project's own Python environment (.venv): moto, ecs-deploy and the other pinned test tools.
 venv:
 	scripts/bootstrap-venv
+
+# The IAM policy evaluator tests/iam_policies.rs runs (tests/iam/package-lock.json pins it); needs
+# Node.js 20 or later and npm.
+iam-evaluator:
+	cd tests/iam && npm ci --no-audit --no-fund
 
 lint:
 	cargo fmt --all -- --check

@@ -4,7 +4,7 @@ service and action, when it started and ended) and can throttle a share of the E
 
 Used by bench/plan, in its own process:
 
-    aws_proxy.py UPSTREAM_URL LOG_FILE [--throttle SHARE] [--seed SEED]
+    aws_proxy.py UPSTREAM_URL LOG_FILE [--throttle SHARE] [--seed SEED] [--bodies]
 
 It prints the port it listens on, one line, then serves until killed; every request becomes one
 JSON line in LOG_FILE: {"start", "end", "caller", "service", "action", "status"}.
@@ -17,6 +17,9 @@ JSON line in LOG_FILE: {"start", "end", "caller", "service", "action", "status"}
 - action: the X-Amz-Target of a JSON-protocol service such as ECS
   (`AmazonEC2ContainerServiceV20141113.DescribeServices`), or the `Action` of a query-protocol
   one (STS, EC2, IAM), from the form body or the query string.
+- request, response (with --bodies): the JSON bodies of a JSON-protocol call (ECS, CodeDeploy),
+  or the form of a query-protocol one as {name: value}; null when there is none. The IAM tests
+  (tests/iam_policies.rs) read from them the resources and condition-key values each call names.
 - throttling: a share of the ECS calls gets ECS's throttling error instead of moto's answer,
   HTTP 400 with `{"__type":"ThrottlingException","message":"Rate exceeded"}` in the JSON
   protocol ("ThrottlingException ... The request was denied due to request throttling",
@@ -47,6 +50,17 @@ def caller_of(user_agent):
     return "other"
 
 
+def body_of(content):
+    """A request's or response's body as JSON: a JSON document as it is, a form as {name: value}."""
+    text = content.decode("utf-8", "replace").strip()
+    if not text:
+        return None
+    try:
+        return json.loads(text)
+    except ValueError:
+        return {name: values[0] for name, values in urllib.parse.parse_qs(text).items()} or None
+
+
 def action_of(headers, path, body):
     target = headers.get("X-Amz-Target")
     if target:
@@ -61,13 +75,14 @@ def action_of(headers, path, body):
 class Proxy(http.server.ThreadingHTTPServer):
     daemon_threads = True
 
-    def __init__(self, upstream, log, throttle, seed):
+    def __init__(self, upstream, log, throttle, seed, bodies=False):
         super().__init__(("127.0.0.1", 0), Handler)
         parsed = urllib.parse.urlsplit(upstream)
         self.upstream = (parsed.hostname, parsed.port)
         self.log = log
         self.throttle = throttle
         self.random = random.Random(seed)
+        self.bodies = bodies
         self.lock = threading.Lock()
 
     def handle_error(self, request, client_address):
@@ -135,6 +150,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(answer)
         entry.update(end=time.time(), status=status)
+        if self.server.bodies:
+            entry.update(request=body_of(body), response=body_of(answer))
         self.server.record(entry)
 
 
@@ -144,9 +161,10 @@ def main():
     parser.add_argument("log")
     parser.add_argument("--throttle", type=float, default=0.0, help="share of ECS calls throttled, 0 to 1")
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--bodies", action="store_true", help="record each call's request and response bodies")
     arguments = parser.parse_args()
     with open(arguments.log, "a") as log:
-        proxy = Proxy(arguments.upstream, log, arguments.throttle, arguments.seed)
+        proxy = Proxy(arguments.upstream, log, arguments.throttle, arguments.seed, arguments.bodies)
         print(proxy.server_address[1], flush=True)
         proxy.serve_forever()
 

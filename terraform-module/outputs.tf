@@ -100,11 +100,11 @@ output "deployment_controller" {
 ################################################################################
 
 output "deployer_policy_json" {
-  description = "Least-privilege IAM policy for the deploy pipeline: RegisterTaskDefinition and DescribeTaskDefinition, DescribeServices and UpdateService on this service, iam:PassRole on exactly the task and execution roles towards ecs-tasks.amazonaws.com."
+  description = "IAM policy for the deploy pipeline (ecs deploy, the AWS CLI, the GitHub ECS actions, CodeDeploy), scoped to this service: DescribeServices and (ECS controller) UpdateService on it; RegisterTaskDefinition, and TagResource at registration, on this family; DescribeTaskDefinition (no resource type); ListTasks and DescribeTasks in this cluster and DeregisterTaskDefinition (no resource type) unless deployer_policy_leave_out says otherwise (ECS controller); iam:PassRole on exactly the task and execution roles towards ecs-tasks.amazonaws.com; with CODE_DEPLOY, the CodeDeploy calls on this application, deployment group and deployment configuration."
   value       = jsonencode(local.deployer_policy)
 }
 
 output "lookup_policy_json" {
-  description = "IAM policy for whoever runs `terraform plan` (the live lookup): DescribeServices on this service, DescribeTaskDefinition, and sts:AssumeRole on assume_role_arn when set."
+  description = "IAM policy for whoever runs `terraform plan` (the live lookup), read-only: DescribeServices on this service, DescribeTaskDefinition (no resource type), and sts:AssumeRole on assume_role_arn when set."
   value       = jsonencode(local.lookup_policy)
 }

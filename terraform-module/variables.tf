@@ -454,3 +454,53 @@ variable "show_environment_values" {
   default     = false
   nullable    = false
 }
+
+################################################################################
+# IAM
+################################################################################
+
+variable "code_deploy_application_name" {
+  description = "CODE_DEPLOY only: the CodeDeploy application that deploys the service, to which `deployer_policy_json` scopes its CodeDeploy statements. Null: `AppECS-<cluster>-<name>`, the name the ECS console gives it and the GitHub deploy action assumes."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.code_deploy_application_name == null || try(length(var.code_deploy_application_name) >= 1 && length(var.code_deploy_application_name) <= 100, false)
+    error_message = "code_deploy_application_name must be null or a CodeDeploy application name of 1 to 100 characters."
+  }
+}
+
+variable "code_deploy_deployment_group_name" {
+  description = "CODE_DEPLOY only: the application's deployment group that deploys the service. Null: `DgpECS-<cluster>-<name>`, the name the ECS console gives it and the GitHub deploy action assumes."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.code_deploy_deployment_group_name == null || try(length(var.code_deploy_deployment_group_name) >= 1 && length(var.code_deploy_deployment_group_name) <= 100, false)
+    error_message = "code_deploy_deployment_group_name must be null or a CodeDeploy deployment group name of 1 to 100 characters."
+  }
+}
+
+variable "code_deploy_deployment_config_name" {
+  description = "CODE_DEPLOY only: the deployment configuration of the deployment group (CreateDeployment authorizes codedeploy:GetDeploymentConfig on it)."
+  type        = string
+  default     = "CodeDeployDefault.ECSAllAtOnce"
+  nullable    = false
+
+  validation {
+    condition     = length(var.code_deploy_deployment_config_name) >= 1 && length(var.code_deploy_deployment_config_name) <= 100
+    error_message = "code_deploy_deployment_config_name must be a CodeDeploy deployment configuration name of 1 to 100 characters, such as CodeDeployDefault.ECSAllAtOnce."
+  }
+}
+
+variable "deployer_policy_leave_out" {
+  description = "What `deployer_policy_json` leaves out of what IAM cannot scope to this service: `deregister` (ecs:DeregisterTaskDefinition, which takes no resource type, so it would be allowed for every family; deploy with `ecs deploy --no-deregister`) and `task_reads` (ecs:ListTasks and ecs:DescribeTasks, scoped to the cluster, not the service; deploy with `ecs deploy --timeout -1`)."
+  type        = set(string)
+  default     = []
+  nullable    = false
+
+  validation {
+    condition     = alltrue([for item in var.deployer_policy_leave_out : contains(["deregister", "task_reads"], item)])
+    error_message = "deployer_policy_leave_out may contain only: deregister, task_reads."
+  }
+}

@@ -71,6 +71,18 @@ fn valid_arguments_pass_the_checks() {
     );
     let run = plan_variables(toolchain, &given);
     assert_eq!(run.status, Some(0), "{run:#?}");
+    let mut given = valid_arguments();
+    given.insert(
+        "deployer_policy_leave_out".to_string(),
+        json!(["deregister", "task_reads"]),
+    );
+    given.insert("code_deploy_application_name".to_string(), json!("web"));
+    given.insert(
+        "code_deploy_deployment_group_name".to_string(),
+        json!("web"),
+    );
+    let run = plan_variables(toolchain, &given);
+    assert_eq!(run.status, Some(0), "{run:#?}");
 }
 
 #[test]
@@ -143,6 +155,26 @@ fn the_variable_checks_name_the_allowed_values() {
             "container_definitions",
             json!([]),
             "container_definitions must be a non-empty list of objects, each with a `name`.",
+        ),
+        (
+            "deployer_policy_leave_out",
+            json!(["deregister", "DeregisterTaskDefinition"]),
+            "deployer_policy_leave_out may contain only: deregister, task_reads.",
+        ),
+        (
+            "code_deploy_application_name",
+            json!(""),
+            "code_deploy_application_name must be null or a CodeDeploy application name of 1 to 100 characters.",
+        ),
+        (
+            "code_deploy_deployment_group_name",
+            json!("g".repeat(101)),
+            "code_deploy_deployment_group_name must be null or a CodeDeploy deployment group name of 1 to 100 characters.",
+        ),
+        (
+            "code_deploy_deployment_config_name",
+            json!(""),
+            "code_deploy_deployment_config_name must be a CodeDeploy deployment configuration name of 1 to 100 characters, such as CodeDeployDefault.ECSAllAtOnce.",
         ),
     ];
     let base = valid_arguments();

@@ -186,6 +186,11 @@ module "service" {
   ]
   health_check_grace_period_seconds = 30
 
+  # What deployer_policy_json scopes its CodeDeploy statements to (the resources below).
+  code_deploy_application_name       = "ecs-drift-codedeploy"
+  code_deploy_deployment_group_name  = "ecs-drift-codedeploy"
+  code_deploy_deployment_config_name = "CodeDeployDefault.ECSAllAtOnce"
+
   network_configuration = {
     subnets          = data.aws_subnets.default.ids
     security_groups  = [aws_security_group.this.id]
@@ -286,6 +291,6 @@ output "appspec" {
 }
 
 output "deployer_policy_json" {
-  description = "The ECS and IAM side of the deploy pipeline's policy (add codedeploy:CreateDeployment and the reads it needs)."
+  description = "The deploy pipeline's policy: register this family's revisions, pass its role to ECS tasks, and deploy them with this CodeDeploy deployment group."
   value       = module.service.deployer_policy_json
 }

@@ -1,0 +1,1144 @@
+//! The module's IAM policies under a real IAM evaluator: `deployer_policy_json` lets every deploy
+//! path make every call it makes for this service, and nothing beyond it; `lookup_policy_json` lets
+//! the lookup make its calls, and writes nothing.
+//!
+//! - The policies are `terraform output -json` after a real apply of `examples/sidecar` (the ECS
+//!   controller) and `examples/codedeploy` (CODE_DEPLOY), with `tags` set on the module.
+//! - The calls are recorded by `bench/aws_proxy.py --bodies` in front of moto while the real tools
+//!   run: `ecs deploy` with its defaults (its wait lists and describes tasks, then it deregisters
+//!   the revision it replaced), `tests/deploy/aws-cli.sh` and `aws ecs wait services-stable`,
+//!   `aws deploy create-deployment`, and `live_task_lookup`. What cannot run here (the GitHub
+//!   Actions, CodeDeploy's authorization of the config and revision, its waits) is listed below
+//!   from the tools' source, with the file and function.
+//! - Each call becomes the IAM requests AWS authorizes for it, with this service's resource ARNs
+//!   and condition-key values (Service Authorization Reference, ECS:
+//!   https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonelasticcontainerservice.html,
+//!   CodeDeploy: .../list_awscodedeploy.html, IAM: .../list_awsidentityandaccessmanagementiam.html).
+//! - The evaluator is `@cloud-copilot/iam-simulate`, pinned in `tests/iam/package-lock.json` and
+//!   installed by `make test` (`npm ci`); `tests/iam/evaluate.mjs` runs it. It rejects a request
+//!   whose resource is not of a type the action takes, so a wrong mapping fails the test too.
+
+use std::io::{BufRead, BufReader, Write};
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+
+use ecs_drift_tests::story::{self, CODEDEPLOY, Example, REGION, SIDECAR};
+use ecs_drift_tests::terraform::{Toolchain, Workdir, in_ci};
+use ecs_drift_tests::{
+    MOTO_ACCOUNT, Moto, Run, path_program, repo_root, run_command, sealed_command, venv_bin,
+    workspace_binary,
+};
+use serde_json::{Map, Value, json};
+
+type Outcome = Result<(), Box<dyn std::error::Error>>;
+
+/// The image the deploys ship.
+const SHIPPED: &str = "public.ecr.aws/nginx/nginx:1.27.3";
+
+/// The tags the module is given: every revision it registers carries them, and the deploy tools
+/// that copy a revision's tags (ecs-deploy, the render action) register the next one with them.
+const TAGS: &str = "module \"service\" {\n  tags = {\n    team = \"payments\"\n  }\n}\n";
+
+/// Outputs the examples do not export.
+const IAM_OUTPUTS: &str = "output \"iam_lookup_policy_json\" {\n  value = module.service.lookup_policy_json\n}\n\n\
+     output \"iam_deployer_policy_json\" {\n  value = module.service.deployer_policy_json\n}\n";
+
+// ---------------------------------------------------------------------------------------------
+// The evaluator.
+
+/// `tests/iam`, where `npm ci` installs the evaluator.
+fn evaluator_dir() -> PathBuf {
+    repo_root().join("tests").join("iam")
+}
+
+/// `node` and the installed evaluator, or `None` (with a line on stderr) outside CI; in CI
+/// (`CI=true`) a missing one fails the test.
+fn evaluator() -> Option<PathBuf> {
+    let missing = match path_program("node") {
+        None => Some("no node on PATH (Node.js 20 or later)".to_string()),
+        Some(_)
+            if !evaluator_dir()
+                .join("node_modules/@cloud-copilot/iam-simulate/package.json")
+                .is_file() =>
+        {
+            Some(format!(
+                "the IAM evaluator is not installed: run `npm ci` in {} (`make test` does)",
+                evaluator_dir().display()
+            ))
+        }
+        Some(node) => return Some(node),
+    };
+    let missing = missing.unwrap_or_default();
+    if in_ci() {
+        panic!("{missing}");
+    }
+    let _ = writeln!(
+        std::io::stderr(),
+        "skipped (CI=true makes this a failure): {missing}"
+    );
+    None
+}
+
+/// One IAM request: an action on a resource with condition-key values, and where it comes from.
+#[derive(Debug, Clone)]
+struct Request {
+    action: String,
+    resource: String,
+    context: Map<String, Value>,
+    origin: String,
+}
+
+impl std::fmt::Display for Request {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{} on {} with {} ({})",
+            self.action,
+            self.resource,
+            Value::Object(self.context.clone()),
+            self.origin
+        )
+    }
+}
+
+fn request(origin: &str, action: &str, resource: &str, context: Value) -> Request {
+    Request {
+        action: action.to_string(),
+        resource: resource.to_string(),
+        context: context.as_object().cloned().unwrap_or_default(),
+        origin: origin.to_string(),
+    }
+}
+
+/// The evaluator's decision on each request: Allowed, ExplicitlyDenied or ImplicitlyDenied.
+fn decide(node: &PathBuf, policy: &Value, requests: &[Request]) -> Vec<String> {
+    let input = json!({
+        "policy": policy,
+        "requests": requests.iter().map(|request| json!({
+            "action": request.action,
+            "resource": request.resource,
+            "context": request.context,
+        })).collect::<Vec<_>>(),
+    });
+    let mut command = Command::new(node);
+    command
+        .arg(evaluator_dir().join("evaluate.mjs"))
+        .current_dir(evaluator_dir());
+    let run = run_command(command, input.to_string().as_bytes());
+    assert_eq!(run.status, Some(0), "the evaluator failed: {run:#?}");
+    let decisions: Vec<Value> = serde_json::from_str(&run.stdout).expect("the evaluator's JSON");
+    assert_eq!(decisions.len(), requests.len(), "{run:#?}");
+    decisions
+        .iter()
+        .map(|decision| {
+            decision["decision"]
+                .as_str()
+                .unwrap_or_default()
+                .to_string()
+        })
+        .collect()
+}
+
+/// Every request Allowed; the message lists each one that is not.
+#[track_caller]
+fn assert_allowed(node: &PathBuf, name: &str, policy: &Value, requests: &[Request]) {
+    assert!(!requests.is_empty(), "no requests to check against {name}");
+    let refused: Vec<String> = requests
+        .iter()
+        .zip(decide(node, policy, requests))
+        .filter(|(_, decision)| decision != "Allowed")
+        .map(|(request, decision)| format!("{decision}: {request}"))
+        .collect();
+    assert!(
+        refused.is_empty(),
+        "{name} refuses what a deploy path needs:\n{}\n\nthe policy: {policy:#}",
+        refused.join("\n")
+    );
+}
+
+/// Every request denied; the message lists each one that is Allowed.
+#[track_caller]
+fn assert_denied(node: &PathBuf, name: &str, policy: &Value, requests: &[Request]) {
+    assert!(!requests.is_empty(), "no requests to check against {name}");
+    let allowed: Vec<String> = requests
+        .iter()
+        .zip(decide(node, policy, requests))
+        .filter(|(_, decision)| decision == "Allowed")
+        .map(|(request, _)| request.to_string())
+        .collect();
+    assert!(
+        allowed.is_empty(),
+        "{name} allows what it must not:\n{}\n\nthe policy: {policy:#}",
+        allowed.join("\n")
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Recording the calls.
+
+/// `bench/aws_proxy.py --bodies` in front of moto, killed when dropped.
+struct Recorder {
+    child: Child,
+    port: u16,
+    log: tempfile::NamedTempFile,
+}
+
+impl Recorder {
+    fn start(moto: &Moto) -> Self {
+        let log = tempfile::NamedTempFile::new().expect("the proxy's log file");
+        let mut child = sealed_command(venv_bin("python"))
+            .arg(repo_root().join("bench").join("aws_proxy.py"))
+            .arg(moto.endpoint())
+            .arg(log.path())
+            .arg("--bodies")
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .expect("start bench/aws_proxy.py");
+        let mut line = String::new();
+        if let Some(stdout) = child.stdout.take() {
+            let _ = BufReader::new(stdout).read_line(&mut line);
+        }
+        let port = line.trim().parse().unwrap_or_else(|_| {
+            let _ = child.kill();
+            panic!("bench/aws_proxy.py printed no port: {line:?}")
+        });
+        Recorder { child, port, log }
+    }
+
+    /// `command` (made by [`Moto::command_in`]) pointed at the proxy instead of moto.
+    fn through(&self, mut command: Command) -> Command {
+        command.env(
+            "AWS_ENDPOINT_URL",
+            format!("http://127.0.0.1:{}", self.port),
+        );
+        command
+    }
+
+    /// Every call so far: {"service", "action", "request", "response", "status", ...}.
+    fn calls(&self) -> Vec<Value> {
+        std::fs::read_to_string(self.log.path())
+            .expect("read the proxy's log")
+            .lines()
+            .map(|line| serde_json::from_str(line).expect("a JSON line"))
+            .collect()
+    }
+}
+
+impl Drop for Recorder {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// The actions of `calls`, in order.
+fn actions(calls: &[Value]) -> Vec<String> {
+    calls
+        .iter()
+        .map(|call| call["action"].as_str().unwrap_or_default().to_string())
+        .collect()
+}
+
+// ---------------------------------------------------------------------------------------------
+// From a call to the IAM requests AWS authorizes for it.
+
+fn ecs_arn(resource: &str) -> String {
+    format!("arn:aws:ecs:{REGION}:{MOTO_ACCOUNT}:{resource}")
+}
+
+fn codedeploy_arn(resource: &str) -> String {
+    format!("arn:aws:codedeploy:{REGION}:{MOTO_ACCOUNT}:{resource}")
+}
+
+fn role_arn(name: &str) -> String {
+    format!("arn:aws:iam::{MOTO_ACCOUNT}:role/{name}")
+}
+
+/// A cluster given by name or ARN (the API takes both; "default" when absent): its name and ARN.
+fn cluster_of(body: &Value) -> (String, String) {
+    let given = body["cluster"].as_str().unwrap_or("default");
+    let name = given.rsplit('/').next().unwrap_or(given).to_string();
+    let arn = if given.starts_with("arn:") {
+        given.to_string()
+    } else {
+        ecs_arn(&format!("cluster/{name}"))
+    };
+    (name, arn)
+}
+
+/// A service, task or task definition given by name or ARN, as an ARN.
+fn arn_of(given: &str, prefix: &str) -> String {
+    if given.starts_with("arn:") {
+        given.to_string()
+    } else {
+        ecs_arn(&format!("{prefix}{given}"))
+    }
+}
+
+/// aws:RequestTag/KEY and aws:TagKeys of an ECS `tags` list ([{key, value}]).
+fn tag_context(tags: &Value) -> Map<String, Value> {
+    let tags = tags.as_array().cloned().unwrap_or_default();
+    let mut context = Map::new();
+    if tags.is_empty() {
+        return context;
+    }
+    let keys: Vec<Value> = tags.iter().map(|tag| tag["key"].clone()).collect();
+    for tag in &tags {
+        let key = tag["key"].as_str().unwrap_or_default();
+        context.insert(format!("aws:RequestTag/{key}"), tag["value"].clone());
+    }
+    context.insert("aws:TagKeys".to_string(), Value::Array(keys));
+    context
+}
+
+/// The IAM requests of one recorded (or source-listed) call: the resource types and condition keys
+/// of each action as the Service Authorization Reference gives them. A call this does not know
+/// fails the test: a tool that starts making a new call must be looked at.
+fn requests_of(origin: &str, call: &Value) -> Vec<Request> {
+    let service = call["service"].as_str().unwrap_or_default();
+    let action = call["action"].as_str().unwrap_or_default();
+    let body = &call["request"];
+    let origin = format!("{origin}: {action}");
+    let (cluster_name, cluster_arn) = cluster_of(body);
+    let in_cluster = json!({ "ecs:cluster": cluster_arn });
+    let one = |action: &str, resource: &str, context: Value| {
+        vec![request(&origin, action, resource, context)]
+    };
+    match (service, action) {
+        ("ecs", "DescribeServices") => body["services"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .map(|name| {
+                let name = name.as_str().unwrap_or_default();
+                let arn = arn_of(name, &format!("service/{cluster_name}/"));
+                request(&origin, "ecs:DescribeServices", &arn, in_cluster.clone())
+            })
+            .collect(),
+        ("ecs", "UpdateService") => {
+            let name = body["service"].as_str().unwrap_or_default();
+            let arn = arn_of(name, &format!("service/{cluster_name}/"));
+            one("ecs:UpdateService", &arn, in_cluster)
+        }
+        // No resource type: IAM evaluates it against "*".
+        ("ecs", "DescribeTaskDefinition") => one("ecs:DescribeTaskDefinition", "*", json!({})),
+        ("ecs", "DeregisterTaskDefinition") => one("ecs:DeregisterTaskDefinition", "*", json!({})),
+        ("ecs", "RegisterTaskDefinition") => {
+            // The revision it creates; tags at registration are also authorized as TagResource
+            // on it with ecs:CreateAction, and each role it names as iam:PassRole to ECS tasks.
+            let arn = call["response"]["taskDefinition"]["taskDefinitionArn"]
+                .as_str()
+                .unwrap_or_default()
+                .to_string();
+            assert!(!arn.is_empty(), "{origin}: no revision ARN in {call}");
+            let tags = tag_context(&body["tags"]);
+            let mut requests = vec![request(
+                &origin,
+                "ecs:RegisterTaskDefinition",
+                &arn,
+                Value::Object(tags.clone()),
+            )];
+            if !tags.is_empty() {
+                let mut context = tags;
+                context.insert("ecs:CreateAction".into(), json!("RegisterTaskDefinition"));
+                requests.push(request(
+                    &origin,
+                    "ecs:TagResource",
+                    &arn,
+                    Value::Object(context),
+                ));
+            }
+            for field in ["taskRoleArn", "executionRoleArn"] {
+                if let Some(role) = body[field].as_str().filter(|role| !role.is_empty()) {
+                    requests.push(request(
+                        &origin,
+                        "iam:PassRole",
+                        role,
+                        json!({ "iam:PassedToService": "ecs-tasks.amazonaws.com" }),
+                    ));
+                }
+            }
+            requests
+        }
+        // ListTasks takes the container-instance type and the ecs:cluster key; a call names no
+        // container instance, so IAM evaluates it against "*" with the cluster's ARN.
+        ("ecs", "ListTasks") => one("ecs:ListTasks", "*", in_cluster),
+        ("ecs", "DescribeTasks") => body["tasks"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .map(|task| {
+                let task = task.as_str().unwrap_or_default();
+                let arn = arn_of(task, &format!("task/{cluster_name}/"));
+                request(&origin, "ecs:DescribeTasks", &arn, in_cluster.clone())
+            })
+            .collect(),
+        ("codedeploy", "CreateDeployment" | "GetDeploymentGroup") => {
+            let application = body["applicationName"].as_str().unwrap_or_default();
+            let group = body["deploymentGroupName"].as_str().unwrap_or_default();
+            let arn = codedeploy_arn(&format!("deploymentgroup:{application}/{group}"));
+            one(&format!("codedeploy:{action}"), &arn, json!({}))
+        }
+        _ => panic!("{origin}: no IAM mapping for {service}:{action} ({call})"),
+    }
+}
+
+/// The requests of every recorded call of `calls`.
+fn requests_of_calls(origin: &str, calls: &[Value]) -> Vec<Request> {
+    calls
+        .iter()
+        .flat_map(|call| requests_of(origin, call))
+        .collect()
+}
+
+/// A call in the shape the proxy records, for a call taken from a tool's source.
+fn call(service: &str, action: &str, request: Value, response: Value) -> Value {
+    json!({ "service": service, "action": action, "request": request, "response": response })
+}
+
+// ---------------------------------------------------------------------------------------------
+// Set-up.
+
+/// The AWS CLI against moto (not recorded): set-up and reads of the test's own. Returns its JSON.
+fn aws(moto: &Moto, arguments: &[&str]) -> Value {
+    let mut command = moto.command_in(venv_bin("aws"), REGION);
+    command.args(arguments).args(["--output", "json"]);
+    let run = run_command(command, b"");
+    assert_eq!(run.status, Some(0), "aws {arguments:?}: {run:#?}");
+    serde_json::from_str(&run.stdout).unwrap_or(Value::Null)
+}
+
+/// `example` applied with [`TAGS`] and the policies exported, or `None` when the toolchain or
+/// the evaluator is missing outside CI.
+fn applied(example: &Example) -> Option<(PathBuf, Moto, Workdir)> {
+    let node = evaluator()?;
+    let toolchain = Toolchain::get()?;
+    let moto = Moto::start();
+    moto.seed(
+        "create-cluster",
+        json!({ "cluster": example.cluster, "region": REGION }),
+    );
+    let workdir =
+        Workdir::example(toolchain, &moto, example.name).unwrap_or_else(|e| panic!("{e}"));
+    workdir.override_file("tags", TAGS);
+    std::fs::write(workdir.path.join("iam_outputs.tf"), IAM_OUTPUTS).expect("write the outputs");
+    let run = workdir.apply();
+    assert_eq!(run.status, Some(0), "terraform apply: {run:#?}");
+    Some((node, moto, workdir))
+}
+
+/// The two policies, as `terraform output -json` gives them.
+fn policies(workdir: &Workdir) -> (Value, Value) {
+    let outputs = workdir.outputs();
+    let parse = |name: &str| -> Value {
+        serde_json::from_str(outputs[name].as_str().unwrap_or_default())
+            .unwrap_or_else(|error| panic!("{name} is not JSON ({error}): {outputs:#?}"))
+    };
+    (
+        parse("iam_deployer_policy_json"),
+        parse("iam_lookup_policy_json"),
+    )
+}
+
+/// The revision the service runs, described with its tags as the render action reads it.
+fn live_revision(moto: &Moto, example: &Example) -> (Value, Value) {
+    let service = aws(
+        moto,
+        &[
+            "ecs",
+            "describe-services",
+            "--cluster",
+            example.cluster,
+            "--services",
+            example.service,
+        ],
+    );
+    let arn = service["services"][0]["taskDefinition"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
+    let described = aws(
+        moto,
+        &[
+            "ecs",
+            "describe-task-definition",
+            "--task-definition",
+            &arn,
+            "--include",
+            "TAGS",
+        ],
+    );
+    (
+        described["taskDefinition"].clone(),
+        described["tags"].clone(),
+    )
+}
+
+/// The next revision's ARN after `revision`.
+fn next_revision(revision: &Value) -> String {
+    ecs_arn(&format!(
+        "task-definition/{}:{}",
+        revision["family"].as_str().unwrap_or_default(),
+        revision["revision"].as_u64().unwrap_or_default() + 1
+    ))
+}
+
+/// What `live_task_lookup` calls for `example`'s service, recorded.
+fn record_lookup(moto: &Moto, example: &Example) -> Vec<Value> {
+    let recorder = Recorder::start(moto);
+    let command = recorder.through(moto.command_in(workspace_binary("live_task_lookup"), REGION));
+    let query = json!({ "cluster": example.cluster, "service": example.service, "region": REGION });
+    let run = run_command(command, query.to_string().as_bytes());
+    run.assert_success();
+    let calls = recorder.calls();
+    assert_eq!(
+        actions(&calls),
+        ["DescribeServices", "DescribeTaskDefinition"],
+        "{calls:#?}"
+    );
+    calls
+}
+
+/// Requests every policy of `example` must deny (issue point 2, the part shared by both
+/// controllers): another service or cluster, creating or deleting services, running tasks,
+/// passing other roles or these roles elsewhere, IAM writes, tagging outside a registration or
+/// another family, and another family's revisions.
+fn beyond_this_service(example: &Example, family: &str, roles: &[String]) -> Vec<Request> {
+    let origin = "beyond this service";
+    let (cluster, service) = (example.cluster, example.service);
+    let cluster_arn = ecs_arn(&format!("cluster/{cluster}"));
+    let here = json!({ "ecs:cluster": cluster_arn });
+    let elsewhere = json!({ "ecs:cluster": ecs_arn("cluster/another-cluster") });
+    let this_service = ecs_arn(&format!("service/{cluster}/{service}"));
+    let other_service = ecs_arn(&format!("service/{cluster}/another-service"));
+    let same_name_elsewhere = ecs_arn(&format!("service/another-cluster/{service}"));
+    let revision = ecs_arn(&format!("task-definition/{family}:1"));
+    let other_revision = ecs_arn("task-definition/another-family:1");
+    let registration = json!({ "ecs:CreateAction": "RegisterTaskDefinition" });
+    let to_tasks = json!({ "iam:PassedToService": "ecs-tasks.amazonaws.com" });
+    let mut requests = vec![
+        request(origin, "ecs:DescribeServices", &other_service, here.clone()),
+        request(origin, "ecs:UpdateService", &other_service, here.clone()),
+        request(
+            origin,
+            "ecs:DescribeServices",
+            &same_name_elsewhere,
+            elsewhere.clone(),
+        ),
+        request(
+            origin,
+            "ecs:UpdateService",
+            &same_name_elsewhere,
+            elsewhere.clone(),
+        ),
+        request(origin, "ecs:CreateService", &this_service, here.clone()),
+        request(origin, "ecs:DeleteService", &this_service, here.clone()),
+        request(origin, "ecs:RunTask", &revision, here.clone()),
+        request(
+            origin,
+            "ecs:RegisterTaskDefinition",
+            &other_revision,
+            json!({}),
+        ),
+        request(origin, "ecs:TagResource", &revision, json!({})),
+        request(
+            origin,
+            "ecs:TagResource",
+            &revision,
+            json!({ "ecs:CreateAction": "CreateService" }),
+        ),
+        request(
+            origin,
+            "ecs:TagResource",
+            &other_revision,
+            registration.clone(),
+        ),
+        request(origin, "ecs:TagResource", &this_service, registration),
+        request(origin, "ecs:ListTasks", "*", elsewhere.clone()),
+        request(
+            origin,
+            "ecs:DescribeTasks",
+            &ecs_arn("task/another-cluster/0123456789abcdef0123456789abcdef"),
+            elsewhere,
+        ),
+        request(origin, "iam:PassRole", &role_arn("another-role"), to_tasks),
+        request(
+            origin,
+            "iam:CreateRole",
+            &role_arn("another-role"),
+            json!({}),
+        ),
+        request(
+            origin,
+            "iam:CreatePolicy",
+            &format!("arn:aws:iam::{MOTO_ACCOUNT}:policy/another-policy"),
+            json!({}),
+        ),
+    ];
+    for role in roles {
+        for principal in [
+            "ec2.amazonaws.com",
+            "lambda.amazonaws.com",
+            "ecs.amazonaws.com",
+        ] {
+            requests.push(request(
+                origin,
+                "iam:PassRole",
+                role,
+                json!({ "iam:PassedToService": principal }),
+            ));
+        }
+        for write in [
+            "iam:PutRolePolicy",
+            "iam:AttachRolePolicy",
+            "iam:UpdateAssumeRolePolicy",
+            "iam:DeleteRole",
+            "iam:TagRole",
+        ] {
+            requests.push(request(origin, write, role, json!({})));
+        }
+    }
+    requests
+}
+
+/// Requests the lookup policy must deny: every write a deploy makes, and another service.
+fn lookup_must_not(example: &Example, family: &str, roles: &[String]) -> Vec<Request> {
+    let origin = "the lookup writes nothing";
+    let here = json!({ "ecs:cluster": ecs_arn(&format!("cluster/{}", example.cluster)) });
+    let this_service = ecs_arn(&format!("service/{}/{}", example.cluster, example.service));
+    let revision = ecs_arn(&format!("task-definition/{family}:1"));
+    let mut requests = vec![
+        request(origin, "ecs:UpdateService", &this_service, here.clone()),
+        request(origin, "ecs:RegisterTaskDefinition", &revision, json!({})),
+        request(origin, "ecs:DeregisterTaskDefinition", "*", json!({})),
+        request(
+            origin,
+            "ecs:TagResource",
+            &revision,
+            json!({ "ecs:CreateAction": "RegisterTaskDefinition" }),
+        ),
+        request(origin, "ecs:ListTasks", "*", here.clone()),
+        request(
+            origin,
+            "ecs:DescribeServices",
+            &ecs_arn(&format!("service/{}/another-service", example.cluster)),
+            here,
+        ),
+        request(
+            origin,
+            "codedeploy:CreateDeployment",
+            &codedeploy_arn("deploymentgroup:ecs-drift-codedeploy/ecs-drift-codedeploy"),
+            json!({}),
+        ),
+    ];
+    for role in roles {
+        requests.push(request(
+            origin,
+            "iam:PassRole",
+            role,
+            json!({ "iam:PassedToService": "ecs-tasks.amazonaws.com" }),
+        ));
+    }
+    requests
+}
+
+/// The roles a revision names.
+fn roles_of(revision: &Value) -> Vec<String> {
+    ["taskRoleArn", "executionRoleArn"]
+        .iter()
+        .filter_map(|field| revision[*field].as_str().map(str::to_string))
+        .collect()
+}
+
+/// `ecs deploy`, `aws-cli.sh`, the lookup, and the GitHub Actions pair, against the sidecar
+/// example (the ECS controller): every call Allowed; the point-2 requests denied; and with
+/// `deployer_policy_leave_out`, what it names denied and the rest still Allowed.
+#[test]
+fn the_deployer_policy_allows_every_ecs_deploy_path_and_nothing_beyond() -> Outcome {
+    let example = SIDECAR;
+    let Some((node, moto, workdir)) = applied(&example) else {
+        return Ok(());
+    };
+    let (deployer, lookup) = policies(&workdir);
+    let (revision, tags) = live_revision(&moto, &example);
+    assert_eq!(
+        tags,
+        json!([{ "key": "team", "value": "payments" }]),
+        "the module tags its revision"
+    );
+    let family = revision["family"].as_str().unwrap_or_default().to_string();
+    let roles = roles_of(&revision);
+    assert!(!roles.is_empty(), "the sidecar names an execution role");
+
+    // moto starts no task of a service. ecs-deploy's wait lists the cluster's tasks and counts
+    // the RUNNING ones of the new revision until that count is the desired count
+    // (ecs_deploy/ecs.py, EcsAction.is_deployed, get_running_tasks_count), and moto's ListTasks
+    // ignores serviceName: with a desired count of 0 and one task of another family RUNNING in
+    // the cluster, the wait describes that task and ends, and the deploy goes on to deregister.
+    let subnet = aws(&moto, &["ec2", "describe-subnets"])["Subnets"][0]["SubnetId"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
+    let group = aws(
+        &moto,
+        &[
+            "ec2",
+            "describe-security-groups",
+            "--filters",
+            "Name=group-name,Values=default",
+        ],
+    )["SecurityGroups"][0]["GroupId"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
+    aws(
+        &moto,
+        &[
+            "ecs",
+            "register-task-definition",
+            "--family",
+            "iam-test-neighbour",
+            "--network-mode",
+            "awsvpc",
+            "--requires-compatibilities",
+            "FARGATE",
+            "--cpu",
+            "256",
+            "--memory",
+            "512",
+            "--container-definitions",
+            r#"[{"name":"app","image":"public.ecr.aws/nginx/nginx:stable","memory":128}]"#,
+        ],
+    );
+    let network = format!("awsvpcConfiguration={{subnets=[{subnet}],securityGroups=[{group}]}}");
+    aws(
+        &moto,
+        &[
+            "ecs",
+            "run-task",
+            "--cluster",
+            example.cluster,
+            "--task-definition",
+            "iam-test-neighbour",
+            "--launch-type",
+            "FARGATE",
+            "--network-configuration",
+            &network,
+        ],
+    );
+    aws(
+        &moto,
+        &[
+            "ecs",
+            "update-service",
+            "--cluster",
+            example.cluster,
+            "--service",
+            example.service,
+            "--desired-count",
+            "0",
+        ],
+    );
+
+    // `ecs deploy` with its defaults: the wait (timeout 300 s) and --deregister.
+    let recorder = Recorder::start(&moto);
+    let mut command = recorder.through(moto.command_in(venv_bin("ecs"), REGION));
+    command.args([
+        "deploy",
+        example.cluster,
+        example.service,
+        "--image",
+        example.follower,
+        SHIPPED,
+    ]);
+    let run: Run = run_command(command, b"");
+    assert_eq!(run.status, Some(0), "ecs deploy: {run:#?}");
+    let ecs_deploy = recorder.calls();
+    drop(recorder);
+    let called = actions(&ecs_deploy);
+    for expected in [
+        "RegisterTaskDefinition",
+        "UpdateService",
+        "ListTasks",
+        "DescribeTasks",
+        "DeregisterTaskDefinition",
+    ] {
+        assert!(
+            called.iter().any(|action| action == expected),
+            "ecs deploy made no {expected}: {called:?}"
+        );
+    }
+    let registered = ecs_deploy
+        .iter()
+        .find(|call| call["action"] == "RegisterTaskDefinition")
+        .map(|call| call["request"]["tags"].clone());
+    assert_eq!(
+        registered,
+        Some(tags.clone()),
+        "ecs deploy copies the revision's tags"
+    );
+
+    // The AWS CLI recipe, then `aws ecs wait services-stable` (botocore's ecs waiters-2.json,
+    // ServicesStable: DescribeServices until one deployment runs the desired count).
+    let recorder = Recorder::start(&moto);
+    let mut command =
+        recorder.through(moto.command_in(repo_root().join("tests/deploy/aws-cli.sh"), REGION));
+    command
+        .args([example.cluster, example.service, example.follower, SHIPPED])
+        .env("AWS", venv_bin("aws"))
+        .env("JQ", story::jq());
+    let run = run_command(command, b"");
+    assert_eq!(run.status, Some(0), "aws-cli.sh: {run:#?}");
+    let mut command = recorder.through(moto.command_in(venv_bin("aws"), REGION));
+    command.args([
+        "ecs",
+        "wait",
+        "services-stable",
+        "--cluster",
+        example.cluster,
+        "--services",
+        example.service,
+    ]);
+    let run = run_command(command, b"");
+    assert_eq!(
+        run.status,
+        Some(0),
+        "aws ecs wait services-stable: {run:#?}"
+    );
+    let aws_cli = recorder.calls();
+    drop(recorder);
+    assert_eq!(
+        actions(&aws_cli),
+        [
+            "DescribeServices",
+            "DescribeTaskDefinition",
+            "RegisterTaskDefinition",
+            "UpdateService",
+            "DescribeServices"
+        ],
+        "{aws_cli:#?}"
+    );
+
+    // The GitHub Actions pair, which cannot run here; their calls from the source:
+    // - amazon-ecs-render-task-definition (index.js, run): with `task-definition-arn` (or
+    //   -family) DescribeTaskDefinition with include TAGS, and the tags merged into the rendered
+    //   revision;
+    // - amazon-ecs-deploy-task-definition (index.js, run): RegisterTaskDefinition of that
+    //   revision, DescribeServices for its deployment controller; updateEcsService: UpdateService,
+    //   and with wait-for-service-stability waitUntilServicesStable (DescribeServices) and a
+    //   DescribeServices that verifies the deployment.
+    let (live, live_tags) = live_revision(&moto, &example);
+    let mut rendered = live.clone();
+    rendered["tags"] = live_tags;
+    let cluster_and_service = json!({ "cluster": example.cluster, "services": [example.service] });
+    let next = next_revision(&live);
+    let actions_pair = [
+        call(
+            "ecs",
+            "DescribeTaskDefinition",
+            json!({ "taskDefinition": live["taskDefinitionArn"], "include": ["TAGS"] }),
+            Value::Null,
+        ),
+        call(
+            "ecs",
+            "RegisterTaskDefinition",
+            rendered,
+            json!({ "taskDefinition": { "taskDefinitionArn": next } }),
+        ),
+        call(
+            "ecs",
+            "DescribeServices",
+            cluster_and_service.clone(),
+            Value::Null,
+        ),
+        call(
+            "ecs",
+            "UpdateService",
+            json!({ "cluster": example.cluster, "service": example.service, "taskDefinition": next }),
+            Value::Null,
+        ),
+        call(
+            "ecs",
+            "DescribeServices",
+            cluster_and_service.clone(),
+            Value::Null,
+        ),
+        call("ecs", "DescribeServices", cluster_and_service, Value::Null),
+    ];
+
+    let lookup_calls = record_lookup(&moto, &example);
+
+    let deploy_requests: Vec<Request> = [
+        requests_of_calls("ecs deploy", &ecs_deploy),
+        requests_of_calls("aws-cli.sh + aws ecs wait services-stable", &aws_cli),
+        requests_of_calls("GitHub Actions (from source)", &actions_pair),
+    ]
+    .concat();
+    assert!(
+        deploy_requests
+            .iter()
+            .any(|request| request.action == "ecs:TagResource"),
+        "a revision with tags is registered"
+    );
+    assert_allowed(&node, "deployer_policy_json", &deployer, &deploy_requests);
+    let mut beyond = beyond_this_service(&example, &family, &roles);
+    beyond.push(request(
+        "no CodeDeploy on an ECS service",
+        "codedeploy:CreateDeployment",
+        &codedeploy_arn(&format!(
+            "deploymentgroup:AppECS-{0}-{1}/DgpECS-{0}-{1}",
+            example.cluster, example.service
+        )),
+        json!({}),
+    ));
+    assert_denied(&node, "deployer_policy_json", &deployer, &beyond);
+
+    let lookup_requests = requests_of_calls("live_task_lookup", &lookup_calls);
+    assert_allowed(&node, "lookup_policy_json", &lookup, &lookup_requests);
+    assert_denied(
+        &node,
+        "lookup_policy_json",
+        &lookup,
+        &lookup_must_not(&example, &family, &roles),
+    );
+
+    // What IAM cannot scope to this service, left out.
+    workdir.override_file(
+        "leave_out",
+        "module \"service\" {\n  deployer_policy_leave_out = [\"deregister\", \"task_reads\"]\n}\n",
+    );
+    let run = workdir.apply();
+    assert_eq!(run.status, Some(0), "terraform apply: {run:#?}");
+    let (narrower, _) = policies(&workdir);
+    let (left_out, kept): (Vec<Request>, Vec<Request>) =
+        deploy_requests.into_iter().partition(|request| {
+            matches!(
+                request.action.as_str(),
+                "ecs:DeregisterTaskDefinition" | "ecs:ListTasks" | "ecs:DescribeTasks"
+            )
+        });
+    assert_denied(&node, "deployer_policy_leave_out", &narrower, &left_out);
+    assert_allowed(&node, "deployer_policy_leave_out", &narrower, &kept);
+    Ok(())
+}
+
+/// A CODE_DEPLOY service (the codedeploy example): `aws deploy create-deployment`, the GitHub
+/// deploy action's CodeDeploy path and the lookup: every call Allowed; another application or
+/// deployment group, and the point-2 requests, denied.
+#[test]
+fn the_deployer_policy_allows_every_code_deploy_path_and_nothing_beyond() -> Outcome {
+    let example = CODEDEPLOY;
+    let Some((node, moto, workdir)) = applied(&example) else {
+        return Ok(());
+    };
+    let (deployer, lookup) = policies(&workdir);
+    let (live, live_tags) = live_revision(&moto, &example);
+    assert_eq!(live_tags, json!([{ "key": "team", "value": "payments" }]));
+    let family = live["family"].as_str().unwrap_or_default().to_string();
+    let roles = roles_of(&live);
+    let application = "ecs-drift-codedeploy";
+    let group = "ecs-drift-codedeploy";
+    let config = "CodeDeployDefault.ECSAllAtOnce";
+    let group_arn = codedeploy_arn(&format!("deploymentgroup:{application}/{group}"));
+
+    // `aws deploy create-deployment` with the AppSpec the example outputs.
+    let appspec = workdir.outputs()["appspec"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
+    let revision =
+        json!({ "revisionType": "AppSpecContent", "appSpecContent": { "content": appspec } });
+    let recorder = Recorder::start(&moto);
+    let mut command = recorder.through(moto.command_in(venv_bin("aws"), REGION));
+    command.args([
+        "deploy",
+        "create-deployment",
+        "--application-name",
+        application,
+        "--deployment-group-name",
+        group,
+        "--revision",
+        &revision.to_string(),
+    ]);
+    let run = run_command(command, b"");
+    assert_eq!(
+        run.status,
+        Some(0),
+        "aws deploy create-deployment: {run:#?}"
+    );
+    let cli = recorder.calls();
+    drop(recorder);
+    assert_eq!(actions(&cli), ["CreateDeployment"], "{cli:#?}");
+
+    // From the source, what cannot run here:
+    // - amazon-ecs-render-task-definition (index.js, run): DescribeTaskDefinition, include TAGS;
+    // - amazon-ecs-deploy-task-definition (index.js, run): RegisterTaskDefinition and
+    //   DescribeServices; createCodeDeployDeployment: GetDeploymentGroup, CreateDeployment, and
+    //   with wait-for-service-stability waitUntilDeploymentSuccessful (GetDeployment on the
+    //   deployment, whose resource is its deployment group);
+    // - CreateDeployment also authorizes codedeploy:GetDeploymentConfig on the group's
+    //   configuration and codedeploy:RegisterApplicationRevision on the application (the deploy
+    //   action's README, "Permissions", CodeDeploy: its minimal policy), for the action and the
+    //   CLI alike; `aws deploy wait deployment-successful` is GetDeployment (botocore's
+    //   codedeploy waiters-2.json, DeploymentSuccessful).
+    let mut rendered = live.clone();
+    rendered["tags"] = live_tags;
+    let names = json!({ "applicationName": application, "deploymentGroupName": group });
+    let action_calls = [
+        call(
+            "ecs",
+            "DescribeTaskDefinition",
+            json!({ "taskDefinition": live["taskDefinitionArn"], "include": ["TAGS"] }),
+            Value::Null,
+        ),
+        call(
+            "ecs",
+            "RegisterTaskDefinition",
+            rendered,
+            json!({ "taskDefinition": { "taskDefinitionArn": next_revision(&live) } }),
+        ),
+        call(
+            "ecs",
+            "DescribeServices",
+            json!({ "cluster": example.cluster, "services": [example.service] }),
+            Value::Null,
+        ),
+        call(
+            "codedeploy",
+            "GetDeploymentGroup",
+            names.clone(),
+            Value::Null,
+        ),
+        call("codedeploy", "CreateDeployment", names, Value::Null),
+    ];
+    let authorized_with_create_deployment = |origin: &str| {
+        vec![
+            request(
+                origin,
+                "codedeploy:GetDeploymentConfig",
+                &codedeploy_arn(&format!("deploymentconfig:{config}")),
+                json!({}),
+            ),
+            request(
+                origin,
+                "codedeploy:RegisterApplicationRevision",
+                &codedeploy_arn(&format!("application:{application}")),
+                json!({}),
+            ),
+            request(origin, "codedeploy:GetDeployment", &group_arn, json!({})),
+        ]
+    };
+    let deploy_requests: Vec<Request> = [
+        requests_of_calls("aws deploy create-deployment", &cli),
+        authorized_with_create_deployment("aws deploy create-deployment (from source)"),
+        requests_of_calls("GitHub deploy action (from source)", &action_calls),
+        authorized_with_create_deployment("GitHub deploy action (from source)"),
+    ]
+    .concat();
+    assert_allowed(&node, "deployer_policy_json", &deployer, &deploy_requests);
+
+    let origin = "another application or deployment group";
+    let mut beyond = beyond_this_service(&example, &family, &roles);
+    for other in [
+        format!("deploymentgroup:{application}/another-group"),
+        format!("deploymentgroup:another-application/{group}"),
+    ] {
+        for action in [
+            "codedeploy:CreateDeployment",
+            "codedeploy:GetDeploymentGroup",
+            "codedeploy:GetDeployment",
+        ] {
+            beyond.push(request(origin, action, &codedeploy_arn(&other), json!({})));
+        }
+    }
+    beyond.extend([
+        request(
+            origin,
+            "codedeploy:RegisterApplicationRevision",
+            &codedeploy_arn("application:another-application"),
+            json!({}),
+        ),
+        request(
+            origin,
+            "codedeploy:GetDeploymentConfig",
+            &codedeploy_arn("deploymentconfig:another-config"),
+            json!({}),
+        ),
+        // CodeDeploy moves a CODE_DEPLOY service, not the pipeline.
+        request(
+            "a CODE_DEPLOY service is not updated by the pipeline",
+            "ecs:UpdateService",
+            &ecs_arn(&format!("service/{}/{}", example.cluster, example.service)),
+            json!({ "ecs:cluster": ecs_arn(&format!("cluster/{}", example.cluster)) }),
+        ),
+    ]);
+    assert_denied(&node, "deployer_policy_json", &deployer, &beyond);
+
+    let lookup_calls = record_lookup(&moto, &example);
+    let lookup_requests = requests_of_calls("live_task_lookup", &lookup_calls);
+    assert_allowed(&node, "lookup_policy_json", &lookup, &lookup_requests);
+    assert_denied(
+        &node,
+        "lookup_policy_json",
+        &lookup,
+        &lookup_must_not(&example, &family, &roles),
+    );
+    Ok(())
+}
+
+/// The evaluator itself decides, rather than allowing everything: a policy that allows one action
+/// on one service denies the same action on another, and a request whose resource is of a type
+/// the action does not take is an error.
+#[test]
+fn the_evaluator_decides_and_rejects_bad_requests() {
+    let Some(node) = evaluator() else {
+        return;
+    };
+    let service = ecs_arn("service/c/web");
+    let policy = json!({
+        "Version": "2012-10-17",
+        "Statement": [{ "Effect": "Allow", "Action": "ecs:UpdateService", "Resource": service }],
+    });
+    let requests = [
+        request("test", "ecs:UpdateService", &service, json!({})),
+        request(
+            "test",
+            "ecs:UpdateService",
+            &ecs_arn("service/c/other"),
+            json!({}),
+        ),
+        request("test", "ecs:DeleteService", &service, json!({})),
+    ];
+    assert_eq!(
+        decide(&node, &policy, &requests),
+        ["Allowed", "ImplicitlyDenied", "ImplicitlyDenied"]
+    );
+
+    let mut command = Command::new(&node);
+    command
+        .arg(evaluator_dir().join("evaluate.mjs"))
+        .current_dir(evaluator_dir());
+    let wrong_type = json!({
+        "policy": policy,
+        "requests": [{ "action": "ecs:UpdateService", "resource": ecs_arn("task-definition/web:1") }],
+    });
+    let run = run_command(command, wrong_type.to_string().as_bytes());
+    assert_eq!(run.status, Some(1), "{run:#?}");
+    assert_eq!(run.stdout, "", "{run:#?}");
+    assert_eq!(run.stderr.lines().count(), 1, "{run:#?}");
+    assert!(run.stderr.starts_with("evaluate.mjs: "), "{run:#?}");
+
+    let mut command = Command::new(&node);
+    command
+        .arg(evaluator_dir().join("evaluate.mjs"))
+        .current_dir(evaluator_dir());
+    let run = run_command(command, b"not json");
+    assert_eq!(run.status, Some(1), "{run:#?}");
+    assert_eq!(run.stdout, "", "{run:#?}");
+    assert!(
+        run.stderr.starts_with("evaluate.mjs: stdin is not JSON"),
+        "{run:#?}"
+    );
+}
