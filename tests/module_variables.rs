@@ -1,8 +1,7 @@
-//! The variable types and validations of the module and of each submodule (`modules/`), run by real
-//! Terraform on `variables.tf` alone: a
-//! configuration with no resources needs no provider, so every bad input is checked in seconds,
-//! with the message Terraform prints for it. (The examples' arguments are checked by applying the
-//! examples for real, in `terraform_examples.rs`.)
+//! The variable types and validations of the module and of each submodule (`modules/`), run by
+//! real Terraform on `variables.tf` alone: a configuration with no resources needs no provider, so
+//! every bad input is checked in seconds, with the message Terraform prints for it. (The examples'
+//! arguments are checked by applying the examples for real, in `terraform_examples.rs`.)
 
 use ecs_drift_tests::terraform::Toolchain;
 use ecs_drift_tests::{Run, run_command};
