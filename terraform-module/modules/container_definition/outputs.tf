@@ -9,11 +9,11 @@ output "container_definitions" {
 }
 
 output "images" {
-  description = "Container name to the image it gets (map of strings)."
-  value       = tomap(jsondecode(data.external.this.result.images))
+  description = "Container name to the image it gets: an object of strings, as jsondecode gives it (the root module's `images` output has always had that type, so a root output re-exporting it does not change type)."
+  value       = jsondecode(data.external.this.result.images)
 }
 
 output "image_sources" {
-  description = "Container name to where its image comes from (map of strings): live (kept from the running service), bootstrap (first apply or new container), forced (force_bootstrap_image) or pinned (not in live_image_containers)."
-  value       = tomap(jsondecode(data.external.this.result.image_sources))
+  description = "Container name to where its image comes from (an object of strings): live (kept from the running service), bootstrap (first apply or new container), forced (force_bootstrap_image) or pinned (not in live_image_containers)."
+  value       = jsondecode(data.external.this.result.image_sources)
 }

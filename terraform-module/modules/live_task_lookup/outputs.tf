@@ -28,8 +28,8 @@ output "revision" {
 }
 
 output "images" {
-  description = "Container name to the image it runs (map of strings); {} when not found. What the container_definition submodule takes as `live_images`."
-  value       = tomap(jsondecode(data.external.this.result.images))
+  description = "Container name to the image it runs (an object of strings, as jsondecode gives it); {} when not found. What the container_definition submodule takes as `live_images`."
+  value       = jsondecode(data.external.this.result.images)
 }
 
 output "task_definition" {
