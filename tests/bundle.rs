@@ -54,6 +54,22 @@ fn the_bundle_holds_the_module_the_launchers_and_this_platforms_programs() {
             "{file}"
         );
     }
+    // The submodules, each beside the module as in the repository.
+    for submodule in PROGRAMS {
+        for file in [
+            "main.tf",
+            "variables.tf",
+            "outputs.tf",
+            "versions.tf",
+            "README.md",
+        ] {
+            let path = bundle
+                .join("terraform-module/modules")
+                .join(submodule)
+                .join(file);
+            assert!(path.is_file(), "{}", path.display());
+        }
+    }
     assert!(bundle.join("README.md").is_file());
     for program in PROGRAMS {
         let launcher = bundle.join("bin").join(program);

@@ -1,6 +1,9 @@
 //! The module and the programs agree, checked with a real HCL parser (hcl-edit) against the
 //! contract the programs print themselves (`--schema`), not against a second hand-kept list:
-//! - every `data "external"` block runs one of the three programs;
+//! - every `data "external"` block, in the root module and in each of `modules/`, runs one of the
+//!   three programs;
+//! - each `modules/<program>` wraps exactly that program, with every query key as an input and
+//!   every result key read;
 //! - it sends only query keys that program accepts, and every key it requires;
 //! - every `data.external.X.result.Y` the module reads is a key X's program writes;
 //! - the task definition resource registers every task-level field the selector compares.
@@ -221,9 +224,9 @@ fn violations(files: &[(String, String)], contracts: &BTreeMap<String, Contract>
     problems
 }
 
-fn module_files() -> Vec<(String, String)> {
-    let dir = ecs_drift_tests::repo_root().join("terraform-module");
-    let mut files: Vec<(String, String)> = std::fs::read_dir(&dir)
+/// The `.tf` files of one module directory (not of its subdirectories): name and text.
+fn tf_files_of(dir: &std::path::Path) -> Vec<(String, String)> {
+    let mut files: Vec<(String, String)> = std::fs::read_dir(dir)
         .unwrap_or_else(|error| panic!("cannot read {}: {error}", dir.display()))
         .flatten()
         .map(|entry| entry.path())
@@ -244,29 +247,58 @@ fn module_files() -> Vec<(String, String)> {
     files
 }
 
-#[test]
-fn the_module_speaks_each_programs_contract() {
-    let files = module_files();
-    let contracts = contracts();
-    let problems = violations(&files, &contracts);
-    assert!(
-        problems.is_empty(),
-        "the module and the programs disagree:\n{}",
-        problems.join("\n")
-    );
+/// The root module's files.
+fn module_files() -> Vec<(String, String)> {
+    tf_files_of(&ecs_drift_tests::repo_root().join("terraform-module"))
+}
 
-    // Not vacuous: the module runs all three programs and reads their results.
+/// Every module of `terraform-module/`: the root (`.`) and each `modules/<name>`, with its files.
+/// Each is checked on its own, as Terraform resolves `data.external.X` within one module.
+fn modules() -> Vec<(String, Vec<(String, String)>)> {
+    let root = ecs_drift_tests::repo_root().join("terraform-module");
+    let mut modules = vec![(".".to_string(), tf_files_of(&root))];
+    let mut submodules: Vec<_> = std::fs::read_dir(root.join("modules"))
+        .into_iter()
+        .flatten()
+        .flatten()
+        .map(|entry| entry.path())
+        .filter(|path| path.is_dir())
+        .collect();
+    submodules.sort();
+    for dir in submodules {
+        let name = format!(
+            "modules/{}",
+            dir.file_name().unwrap_or_default().to_string_lossy()
+        );
+        modules.push((name, tf_files_of(&dir)));
+    }
+    modules
+}
+
+#[test]
+fn every_module_speaks_each_programs_contract() {
+    let contracts = contracts();
     let mut programs = BTreeSet::new();
     let mut reads = ResultReads::default();
-    for (_, text) in &files {
-        let body: Body = text.parse().expect("parsed above");
-        programs.extend(
-            externals(&body)
-                .into_iter()
-                .filter_map(|block| block.program),
+    for (module, files) in modules() {
+        let problems = violations(&files, &contracts);
+        assert!(
+            problems.is_empty(),
+            "terraform-module/{module} and the programs disagree:\n{}",
+            problems.join("\n")
         );
-        reads.visit_body(&body);
+        for (_, text) in &files {
+            let body: Body = text.parse().expect("parsed above");
+            programs.extend(
+                externals(&body)
+                    .into_iter()
+                    .filter_map(|block| block.program),
+            );
+            reads.visit_body(&body);
+        }
     }
+
+    // Not vacuous: the modules run all three programs and read their results.
     assert_eq!(
         programs,
         PROGRAMS.iter().map(|program| program.to_string()).collect()
@@ -280,8 +312,62 @@ fn the_module_speaks_each_programs_contract() {
     ] {
         assert!(
             reads.0.iter().any(|(_, read)| read == key),
-            "the module never reads result.{key}"
+            "no module reads result.{key}"
         );
+    }
+}
+
+/// The blocks of kind `ident` (`data`, `resource`) in `body`, as `TYPE.NAME`.
+fn blocks_of(body: &Body, ident: &str) -> Vec<String> {
+    body.blocks()
+        .filter(|block| block.ident.as_str() == ident)
+        .map(|block| block.labels.iter().map(label).collect::<Vec<_>>().join("."))
+        .collect()
+}
+
+/// `modules/<program>` is its program and nothing else: one `data "external" "this"` running
+/// it and no other data source or resource (the plan cost of one program call), sending every
+/// query key the program accepts (each of its options is an input) and reading every result key
+/// it writes (all it says is an output).
+#[test]
+fn each_submodule_wraps_exactly_its_program() {
+    let contracts = contracts();
+    let modules = modules();
+    for program in PROGRAMS {
+        let name = format!("modules/{program}");
+        let files = &modules
+            .iter()
+            .find(|(module, _)| *module == name)
+            .unwrap_or_else(|| panic!("terraform-module/{name} is missing"))
+            .1;
+        let names: BTreeSet<&str> = files.iter().map(|(file, _)| file.as_str()).collect();
+        assert_eq!(
+            names,
+            BTreeSet::from(["main.tf", "outputs.tf", "variables.tf", "versions.tf"]),
+            "{name}"
+        );
+        let mut blocks = Vec::new();
+        let mut reads = ResultReads::default();
+        let mut data_sources = Vec::new();
+        let mut resources = Vec::new();
+        for (_, text) in files {
+            let body: Body = text.parse().expect("HCL");
+            blocks.extend(externals(&body));
+            reads.visit_body(&body);
+            data_sources.extend(blocks_of(&body, "data"));
+            resources.extend(blocks_of(&body, "resource"));
+        }
+        assert_eq!(data_sources, ["external.this"], "{name}");
+        assert!(resources.is_empty(), "{name}: {resources:?}");
+        let [block] = blocks.as_slice() else {
+            panic!("{name}: {blocks:#?}")
+        };
+        assert_eq!(block.program.as_deref(), Some(program), "{name}");
+        let contract = &contracts[program];
+        let sent: BTreeSet<String> = block.query.iter().cloned().collect();
+        assert_eq!(sent, contract.accepts, "{name} must send every query key");
+        let read: BTreeSet<String> = reads.0.into_iter().map(|(_, key)| key).collect();
+        assert_eq!(read, contract.writes, "{name} must read every result key");
     }
 }
 

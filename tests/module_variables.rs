@@ -1,7 +1,7 @@
-//! The module's variable types and validations, run by real Terraform on `variables.tf` alone: a
-//! configuration with no resources needs no provider, so every bad input is checked in seconds,
-//! with the message Terraform prints for it. (The examples' arguments are checked by applying the
-//! examples for real, in `terraform_examples.rs`.)
+//! The variable types and validations of the module and of each submodule (`modules/`), run by
+//! real Terraform on `variables.tf` alone: a configuration with no resources needs no provider, so
+//! every bad input is checked in seconds, with the message Terraform prints for it. (The examples'
+//! arguments are checked by applying the examples for real, in `terraform_examples.rs`.)
 
 use ecs_drift_tests::terraform::Toolchain;
 use ecs_drift_tests::{Run, run_command};
@@ -27,8 +27,13 @@ fn valid_arguments() -> Map<String, Value> {
 
 /// `terraform plan` of variables.tf with `values` as the module's arguments.
 fn plan_variables(toolchain: &Toolchain, values: &Map<String, Value>) -> Run {
+    plan_module_variables(toolchain, "terraform-module", values)
+}
+
+/// `terraform plan` of the variables.tf of `module` (a folder of the repository) with `values`.
+fn plan_module_variables(toolchain: &Toolchain, module: &str, values: &Map<String, Value>) -> Run {
     let dir = tempfile::tempdir().expect("temporary directory");
-    let module = ecs_drift_tests::repo_root().join("terraform-module");
+    let module = ecs_drift_tests::repo_root().join(module);
     std::fs::copy(module.join("variables.tf"), dir.path().join("variables.tf")).expect("copy");
     std::fs::write(
         dir.path().join("inputs.tfvars.json"),
@@ -188,6 +193,146 @@ fn the_variable_checks_name_the_allowed_values() {
         assert!(
             stderr.contains(message),
             "{name}: {message:?} not in {stderr}"
+        );
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The submodules of `terraform-module/modules/`, one program each.
+
+/// Arguments a submodule accepts, and arguments each of which breaks one of its validations,
+/// with the message that validation gives. Null is accepted where the submodule reads it as "".
+fn submodule_cases() -> Vec<(&'static str, Vec<Value>, Value, Vec<&'static str>)> {
+    vec![
+        (
+            "live_task_lookup",
+            vec![
+                json!({ "cluster": "prod", "service": "web", "region": null, "profile": null,
+                        "assume_role_arn": null, "endpoint_url": null }),
+                json!({
+                    "cluster": "arn:aws:ecs:eu-west-1:123456789012:cluster/prod",
+                    "service": "arn:aws:ecs:eu-west-1:123456789012:service/prod/web",
+                    "region": "us-gov-west-1",
+                    "assume_role_arn": "arn:aws:iam::123456789012:role/ecs-drift-lookup",
+                    "assume_role_session_name": "ci-plan@example.com",
+                    "endpoint_url": "http://127.0.0.1:5000",
+                    "timeout_seconds": 5,
+                    "max_attempts": 10,
+                }),
+            ],
+            json!({
+                "cluster": "",
+                "service": "prod/web",
+                "region": "EU-WEST-1",
+                "assume_role_arn": "arn:aws:iam::123456789012:user/bob",
+                "assume_role_session_name": "a",
+                "endpoint_url": "127.0.0.1:5000",
+                "timeout_seconds": 2.5,
+                "max_attempts": 0,
+            }),
+            vec![
+                "cluster must be the cluster's name (1 to 255 letters, digits, hyphens or underscores) or its ARN.",
+                "service must be the service's name (1 to 255 letters, digits, hyphens or underscores) or its ARN.",
+                "region must be \"\" (null) or a region name such as eu-west-1.",
+                "assume_role_arn must be \"\" or a role ARN (arn:PARTITION:iam::ACCOUNT:role/NAME).",
+                "assume_role_session_name must be \"\" or 2 to 64 letters, digits or characters among _+=,.@-.",
+                "endpoint_url must be \"\" or a URL starting with http:// or https://.",
+                "timeout_seconds must be a whole number of seconds, 1 or more.",
+                "max_attempts must be a whole number from 1 to 10.",
+            ],
+        ),
+        (
+            "container_definition",
+            vec![
+                json!({ "container_definitions": [{ "name": "app", "image": "nginx:stable" }] }),
+                json!({
+                    "container_definitions": [
+                        { "name": "app", "image": "nginx:stable", "environment": { "A": "1" } },
+                        { "name": "otel", "image": "otel:1" },
+                    ],
+                    "live_images": null,
+                    "live_image_containers": ["app"],
+                    "force_bootstrap_image": true,
+                    "network_mode": "bridge",
+                }),
+            ],
+            json!({
+                "container_definitions": [{ "image": "nginx:stable" }],
+                "live_image_containers": ["app", "app"],
+                "network_mode": "nat",
+            }),
+            vec![
+                "container_definitions must be a non-empty list of objects, each with a `name`.",
+                "live_image_containers must be null or a list of container names, each named once.",
+                "network_mode must be one of: awsvpc, bridge, host, none.",
+            ],
+        ),
+        (
+            "task_definition_selector",
+            vec![
+                json!({ "desired_task_definition": { "family": "web",
+                        "containerDefinitions": [{ "name": "app", "image": "nginx:stable" }] },
+                        "live_task_definition": null, "live_task_definition_arn": null }),
+                json!({
+                    "desired_task_definition": { "family": "web", "cpu": "256",
+                        "containerDefinitions": [{ "name": "app", "image": "nginx:stable" }] },
+                    "live_task_definition": { "family": "web", "cpu": "256",
+                        "containerDefinitions": [{ "name": "app", "image": "nginx:1.27" }] },
+                    "live_task_definition_arn": "arn:aws:ecs:eu-west-1:123456789012:task-definition/web:7",
+                    "show_environment_values": true,
+                }),
+            ],
+            json!({
+                "desired_task_definition": { "family": "web", "containerDefinitions": [] },
+                "live_task_definition": "{\"family\": \"web\"}",
+                "live_task_definition_arn": "web:7",
+            }),
+            vec![
+                "desired_task_definition must be an object of task-level fields in the ECS API's camelCase with a non-empty `containerDefinitions` list.",
+                "live_task_definition must be null or an object (the live_task_lookup submodule's task_definition), not JSON text.",
+                "live_task_definition_arn must be \"\" or a full task definition ARN (arn:PARTITION:ecs:REGION:ACCOUNT:task-definition/FAMILY:REVISION).",
+            ],
+        ),
+    ]
+}
+
+/// Each submodule accepts its valid arguments, and refuses each bad one with its own message
+/// (Terraform reports every failed validation of a plan, so one plan checks them all).
+#[test]
+fn the_submodules_variable_checks_name_what_is_allowed() {
+    let Some(toolchain) = Toolchain::get() else {
+        return;
+    };
+    for (submodule, valid, bad, messages) in submodule_cases() {
+        let module = format!("terraform-module/modules/{submodule}");
+        for arguments in valid {
+            let arguments = arguments.as_object().cloned().unwrap_or_default();
+            let run = plan_module_variables(toolchain, &module, &arguments);
+            assert_eq!(
+                run.status,
+                Some(0),
+                "{submodule} refused {arguments:?}: {run:#?}"
+            );
+        }
+        let bad = bad.as_object().cloned().unwrap_or_default();
+        let run = plan_module_variables(toolchain, &module, &bad);
+        assert_ne!(
+            run.status,
+            Some(0),
+            "{submodule} accepted {bad:?}: {run:#?}"
+        );
+        let stderr = run.stderr.split_whitespace().collect::<Vec<_>>().join(" ");
+        for message in &messages {
+            assert!(
+                stderr.contains(message),
+                "{submodule}: {message:?} not in {stderr}"
+            );
+        }
+        // One message per bad argument, none for the others.
+        assert_eq!(
+            stderr.matches("Invalid value for variable").count(),
+            messages.len(),
+            "{submodule}: {stderr}"
         );
     }
 }

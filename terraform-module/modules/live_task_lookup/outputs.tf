@@ -1,0 +1,58 @@
+# Decoded once here, so a caller never parses the program's JSON text. A value that changes with
+# every deploy (the ARN, the images) must not be a root output of a configuration whose
+# `terraform plan -detailed-exitcode` is a drift check: see README.md.
+
+output "found" {
+  description = "true when the service exists, is not INACTIVE and runs a task definition; false before the first apply (and when the lookup asks the wrong region or account: compare `region` and `account_id` with the AWS provider's)."
+  value       = data.external.this.result.found == "true"
+}
+
+output "status" {
+  description = "The service's status: ACTIVE, DRAINING or INACTIVE; MISSING when the cluster or the service does not exist."
+  value       = data.external.this.result.status
+}
+
+output "task_definition_arn" {
+  description = "Full ARN of the task definition the service runs (for CODE_DEPLOY and EXTERNAL: the PRIMARY task set's); \"\" when not found."
+  value       = data.external.this.result.task_definition_arn
+}
+
+output "family" {
+  description = "Its family; \"\" when not found."
+  value       = data.external.this.result.family
+}
+
+output "revision" {
+  description = "Its revision number; null when not found."
+  value       = data.external.this.result.revision == "" ? null : tonumber(data.external.this.result.revision)
+}
+
+output "images" {
+  description = "Container name to the image it runs (an object of strings, as jsondecode gives it); {} when not found. What the container_definition submodule takes as `live_images`."
+  value       = jsondecode(data.external.this.result.images)
+}
+
+output "task_definition" {
+  description = "The live task definition as DescribeTaskDefinition returns it (an object in the ECS API's camelCase, without its read-only fields); null when not found. What the task_definition_selector submodule takes as `live_task_definition`."
+  value       = data.external.this.result.task_definition == "" ? null : jsondecode(data.external.this.result.task_definition)
+}
+
+output "deployment_controller" {
+  description = "The service's deployment controller: ECS, CODE_DEPLOY or EXTERNAL; \"\" when the service does not exist."
+  value       = data.external.this.result.deployment_controller
+}
+
+output "rollout_state" {
+  description = "Rollout state of the service's primary deployment (IN_PROGRESS, COMPLETED, FAILED); \"\" when ECS reports none. It changes while a deployment rolls, deploy or not."
+  value       = data.external.this.result.rollout_state
+}
+
+output "region" {
+  description = "The region the lookup asked."
+  value       = data.external.this.result.region
+}
+
+output "account_id" {
+  description = "The account the service belongs to, as its ARN says; \"\" when no ARN tells (no service found, names given)."
+  value       = data.external.this.result.account_id
+}
