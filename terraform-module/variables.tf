@@ -290,7 +290,7 @@ variable "health_check_grace_period_seconds" {
 }
 
 variable "deployment_controller" {
-  description = "Deployment controller: ECS (rolling updates) or CODE_DEPLOY (blue/green by CodeDeploy; the service then ignores task definition and load balancer changes and the task definition ARN is an output for the AppSpec)."
+  description = "Deployment controller: ECS (rolling updates) or CODE_DEPLOY (blue/green by CodeDeploy; the service then ignores task definition and load balancer changes, and registered_task_definition_arn is what the AppSpec deploys)."
   type        = string
   default     = "ECS"
   nullable    = false

@@ -9,7 +9,8 @@
 use std::path::PathBuf;
 
 use ecs_drift_tests::story::{
-    Deploy, Example, Failure, REGION, SHIPPED, check, check_clean, deploy, running, task_definition,
+    Deploy, Example, Failure, Layout, REGION, SHIPPED, check, check_clean, deploy, running,
+    task_definition,
 };
 use ecs_drift_tests::terraform::{Toolchain, Workdir};
 use ecs_drift_tests::{Moto, repo_root};
@@ -30,8 +31,8 @@ struct Start {
 }
 
 const SERVICE: &str = "module.web.aws_ecs_service.this[0]";
-const TASK_DEFINITION: &str = "module.web.aws_ecs_task_definition.this";
-const RECORD: &str = "module.web.terraform_data.revision";
+const TASK_DEFINITION: &str = "module.web.module.task_definition.aws_ecs_task_definition.this";
+const RECORD: &str = "module.web.module.task_definition.terraform_data.revision";
 
 /// A phase's configuration, and the provider and network both phases share.
 fn fixture(start: &Start, phase: &str) -> [PathBuf; 2] {
@@ -50,6 +51,11 @@ fn example(start: &Start) -> Example {
         service: "web",
         bootstrap: &[("app", "public.ecr.aws/nginx/nginx:stable")],
         follower: "app",
+        layout: Layout {
+            module: "web",
+            task_definition: "module.web.module.task_definition",
+            service: SERVICE,
+        },
     }
 }
 

@@ -248,8 +248,9 @@ fn tf_files_of(dir: &std::path::Path) -> Vec<(String, String)> {
 }
 
 /// The root module's files.
-fn module_files() -> Vec<(String, String)> {
-    tf_files_of(&ecs_drift_tests::repo_root().join("terraform-module"))
+/// The `.tf` files of `terraform-module/modules/task_definition`, which registers the revision.
+fn task_definition_module_files() -> Vec<(String, String)> {
+    tf_files_of(&ecs_drift_tests::repo_root().join("terraform-module/modules/task_definition"))
 }
 
 /// Every module of `terraform-module/`: the root (`.`) and each `modules/<name>`, with its files.
@@ -445,11 +446,11 @@ fn task_fields(main: &Body) -> BTreeSet<String> {
 /// but not compared would never move the service.
 #[test]
 fn the_task_definition_registers_every_field_the_selector_compares() {
-    let text = module_files()
+    let text = task_definition_module_files()
         .into_iter()
         .find(|(name, _)| name == "main.tf")
         .map(|(_, text)| text)
-        .expect("terraform-module/main.tf");
+        .expect("terraform-module/modules/task_definition/main.tf");
     let main: Body = text.parse().expect("main.tf is HCL");
     let fields = task_fields(&main);
     assert!(fields.len() >= 10, "task_fields not found: {fields:?}");

@@ -147,7 +147,13 @@ fn autoscaling_default_tags_and_saved_plans_keep_the_promise() -> Outcome {
     //    registering anything, and says to plan again.
     workdir.edit("LOG_LEVEL = \"info\"", "LOG_LEVEL = \"debug\"");
     let expected = "container app: environment LOG_LEVEL changed";
-    check_moves(&workdir.plan(), "a Terraform change", expected, true)?;
+    check_moves(
+        &workdir.plan(),
+        &AUTOSCALED,
+        "a Terraform change",
+        expected,
+        true,
+    )?;
     let newest = "public.ecr.aws/nginx/nginx:1.27.6";
     deploy(&moto, Deploy::AwsCli, &AUTOSCALED, "app", newest)?;
     let before = running(&moto, &AUTOSCALED);
@@ -160,7 +166,13 @@ fn autoscaling_default_tags_and_saved_plans_keep_the_promise() -> Outcome {
 
     // 6. Planned again and applied as saved, with no deploy in between: the new revision has
     //    the deploy's image, Terraform's change, the tags as they are now, and the count stays.
-    check_moves(&workdir.plan(), "the plan made again", expected, true)?;
+    check_moves(
+        &workdir.plan(),
+        &AUTOSCALED,
+        "the plan made again",
+        expected,
+        true,
+    )?;
     story::applied(&workdir.apply_plan(), "the saved plan made again")?;
     let moved = running(&moto, &AUTOSCALED);
     let mut tags = terraform_tags();

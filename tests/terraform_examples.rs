@@ -9,8 +9,9 @@
 //! argument (`<name>_override.tf`).
 
 use ecs_drift_tests::story::{
-    self, CODEDEPLOY, Change, Deploy, EC2_BRIDGE, Example, FARGATE, Failure, REGION, Running,
-    SHIPPED, SIDECAR, check, check_clean, check_moves, deploy, running, task_definition,
+    self, CODEDEPLOY, Change, Deploy, EC2_BRIDGE, Example, FARGATE, Failure, Layout, OWN_SERVICE,
+    REGION, Running, SHIPPED, SIDECAR, check, check_clean, check_moves, deploy, running,
+    task_definition,
 };
 use ecs_drift_tests::terraform::{Toolchain, Workdir};
 use ecs_drift_tests::{MOTO_ACCOUNT, Moto, repo_root, run_command, venv_bin};
@@ -90,6 +91,113 @@ fn ec2_bridge_story_with_the_aws_cli_pipeline() -> Outcome {
     story(EC2_BRIDGE, Deploy::AwsCli, MEMORY_RESERVATION)
 }
 
+/// The composed form: the task definition from `modules/task_definition`, the service the root's
+/// own `aws_ecs_service`. The first apply creates the service with its first revision.
+#[test]
+fn own_service_story_with_ecs_deploy() -> Outcome {
+    story(OWN_SERVICE, Deploy::EcsDeploy, LOG_LEVEL)
+}
+
+#[test]
+fn own_service_story_with_the_aws_cli_pipeline() -> Outcome {
+    story(OWN_SERVICE, Deploy::AwsCli, LOG_LEVEL)
+}
+
+/// The guard of `modules/task_definition` fails a composed plan too: the service of the root's
+/// own is never planned on a lookup that asked the wrong region.
+#[test]
+fn the_region_guard_fails_a_composed_plan() -> Outcome {
+    let Some((moto, workdir)) = set_up(&OWN_SERVICE)? else {
+        return Ok(());
+    };
+    apply(&workdir, "first apply")?;
+    deploy(&moto, Deploy::AwsCli, &OWN_SERVICE, "app", SHIPPED)?;
+    let before = running(&moto, &OWN_SERVICE);
+    workdir.override_file(
+        "region",
+        "module \"task_definition\" {\n  region = \"us-west-2\"\n}\n",
+    );
+    check_guard_stops(
+        &moto,
+        &workdir,
+        &OWN_SERVICE,
+        &before,
+        "the live lookup asked region us-west-2, but the AWS provider manages eu-west-1",
+    );
+    Ok(())
+}
+
+/// The module of the last release before `modules/task_definition`: the root module held the task
+/// definition and the record of the last move itself.
+const PREVIOUS_MODULE: &str = "85dbc73";
+
+/// A configuration applied by the previous module, upgraded to this one: the `moved` blocks carry
+/// the task definition and its record into `modules/task_definition`, so the upgrade's plan only
+/// moves them (no replacement, no revision), its apply registers nothing, and the plan after it
+/// exits 0.
+#[test]
+fn upgrading_from_the_previous_module_moves_and_registers_nothing() -> Outcome {
+    let Some((moto, workdir)) = set_up(&FARGATE)? else {
+        return Ok(());
+    };
+    // The example's `../../terraform-module`, as the previous release wrote it.
+    let module = workdir.path.join("../../terraform-module");
+    std::fs::remove_file(&module)?;
+    let mut archive = std::process::Command::new("git");
+    archive.current_dir(repo_root()).args([
+        "archive",
+        "--format=tar",
+        PREVIOUS_MODULE,
+        "terraform-module",
+    ]);
+    let tar = archive.output()?;
+    assert!(
+        tar.status.success(),
+        "git archive {PREVIOUS_MODULE} (the suite needs the repository's history): {}",
+        String::from_utf8_lossy(&tar.stderr)
+    );
+    let mut untar = std::process::Command::new("tar");
+    untar.current_dir(workdir.path.join("../..")).arg("-x");
+    let run = run_command(untar, &tar.stdout);
+    assert_eq!(run.status, Some(0), "{run:#?}");
+    let init = workdir.run(&["init", "-input=false", "-no-color"]);
+    assert_eq!(init.status, Some(0), "{init:#?}");
+    apply(&workdir, "the first apply, by the previous module")?;
+    deploy(&moto, Deploy::EcsDeploy, &FARGATE, "app", SHIPPED)?;
+    check_clean(&workdir.plan(), "after a deploy, with the previous module")?;
+    let before = running(&moto, &FARGATE);
+
+    std::fs::remove_dir_all(&module)?;
+    std::os::unix::fs::symlink(repo_root().join("terraform-module"), &module)?;
+    let init = workdir.run(&["init", "-input=false", "-no-color"]);
+    assert_eq!(init.status, Some(0), "{init:#?}");
+    // Moves alone are no change under -detailed-exitcode: the plan exits 0, and the apply
+    // records them.
+    check_clean(&workdir.plan(), "the upgrade's plan")?;
+    apply(&workdir, "the upgrade's apply")?;
+    let after = running(&moto, &FARGATE);
+    let (_, latest) = task_definition(&moto, FARGATE.service);
+    check(
+        after.task_definition_arn == before.task_definition_arn && latest == before.revision,
+        "the upgrade's apply",
+        || format!("nothing registered or moved: {before:?} -> {after:?}, latest {latest}"),
+    )?;
+    let list = workdir.run(&["state", "list"]);
+    let state: Vec<&str> = list.stdout.lines().collect();
+    check(
+        state.contains(&"module.service.module.task_definition.aws_ecs_task_definition.this")
+            && state.contains(&"module.service.module.task_definition.terraform_data.revision")
+            && !state.iter().any(|address| {
+                *address == "module.service.aws_ecs_task_definition.this"
+                    || *address == "module.service.terraform_data.revision"
+            }),
+        "the upgrade's apply",
+        || format!("the two objects moved in the state: {state:?}"),
+    )?;
+    check_clean(&workdir.plan(), "right after the upgrade")?;
+    Ok(())
+}
+
 /// `terraform apply`, which must succeed.
 fn apply(workdir: &Workdir, step: &str) -> Result<String, Failure> {
     story::applied(&workdir.apply(), step)
@@ -112,6 +220,7 @@ fn sidecar_a_deploy_of_the_pinned_sidecar_is_reverted_and_named() -> Outcome {
     let plan = workdir.plan();
     check_moves(
         &plan,
+        &SIDECAR,
         "a deploy of the pinned sidecar",
         &format!("container otel: image \"{stray}\" -> \"{pinned}\""),
         true,
@@ -157,6 +266,7 @@ fn a_deploy_that_changes_the_environment_is_reverted_and_keeps_its_image() -> Ou
     let plan = workdir.plan();
     check_moves(
         &plan,
+        &FARGATE,
         "a deploy that changed LOG_LEVEL",
         "container app: environment LOG_LEVEL changed",
         true,
@@ -209,9 +319,9 @@ fn a_rolled_back_service_stays_on_the_revision_it_runs() -> Outcome {
         plan.changes()
     );
     assert!(
-        story::planned_differences(&plan).is_empty(),
+        story::planned_differences(&plan, &FARGATE).is_empty(),
         "nothing differs from what the service runs: {:?}",
-        story::planned_differences(&plan)
+        story::planned_differences(&plan, &FARGATE)
     );
     story::applied(&workdir.apply_plan(), "the apply that registers the copy")?;
     let now = running(&moto, &FARGATE);
@@ -238,13 +348,19 @@ fn deployed_fargate() -> Result<Option<(Moto, Workdir, Running)>, Failure> {
 }
 
 /// A guard stops the plan with `message`, and the apply too: ECS still runs what it ran `before`.
-fn check_guard_stops(moto: &Moto, workdir: &Workdir, before: &Running, message: &str) {
+fn check_guard_stops(
+    moto: &Moto,
+    workdir: &Workdir,
+    example: &Example,
+    before: &Running,
+    message: &str,
+) {
     let plan = workdir.plan();
     assert_eq!(plan.exit_code, Some(1), "{}\n{}", plan.text, plan.stderr);
     assert!(unwrapped(&plan.stderr).contains(message), "{}", plan.stderr);
     let apply = workdir.apply();
     assert_eq!(apply.status, Some(1), "{apply:#?}");
-    let after = running(moto, &FARGATE);
+    let after = running(moto, example);
     assert_eq!(after.task_definition_arn, before.task_definition_arn);
     assert_eq!(after.image("app"), SHIPPED);
 }
@@ -264,7 +380,7 @@ fn the_region_guard_fails_a_real_plan_with_its_message() -> Outcome {
     let message = "the live lookup asked region us-west-2, but the AWS provider manages eu-west-1: \
                    a lookup in the wrong region finds no service, so continuing would register the \
                    bootstrap image and roll the service back to it. Set var.region to eu-west-1 (or null).";
-    check_guard_stops(&moto, &workdir, &before, message);
+    check_guard_stops(&moto, &workdir, &FARGATE, &before, message);
     Ok(())
 }
 
@@ -314,7 +430,7 @@ fn the_guard_reads_the_provider_from_the_aws_argument() -> Outcome {
         "the live lookup saw account {MOTO_ACCOUNT}, but the AWS provider runs as account \
          111111111111: a lookup in the wrong account finds no service (or another one)"
     );
-    check_guard_stops(&moto, &workdir, &before, &message);
+    check_guard_stops(&moto, &workdir, &FARGATE, &before, &message);
     Ok(())
 }
 
@@ -473,14 +589,7 @@ fn codedeploy_story_as_far_as_motos_codedeploy_goes() -> Outcome {
         .as_str()
         .unwrap_or_default()
         .to_string();
-    let appspec = json!({
-        "version": "0.0",
-        "Resources": [{ "TargetService": { "Type": "AWS::ECS::Service", "Properties": {
-            "TaskDefinition": shipped,
-            "LoadBalancerInfo": { "ContainerName": "app", "ContainerPort": 80 },
-        }}}],
-    });
-    codedeploy(&moto, "ecs-drift-codedeploy-green", &appspec.to_string());
+    codedeploy(&moto, "ecs-drift-codedeploy-green", &appspec_of(&shipped));
     let deployed = running(&moto, &CODEDEPLOY);
     assert_eq!(deployed.task_definition_arn, shipped);
     assert_eq!(deployed.image("app"), SHIPPED);
@@ -494,6 +603,7 @@ fn codedeploy_story_as_far_as_motos_codedeploy_goes() -> Outcome {
     let plan = workdir.plan();
     check_moves(
         &plan,
+        &CODEDEPLOY,
         "a Terraform-side change",
         "task: memory 512 -> 1024",
         false,
@@ -504,7 +614,13 @@ fn codedeploy_story_as_far_as_motos_codedeploy_goes() -> Outcome {
         "the module never moves a CODE_DEPLOY service: {:?}",
         plan.changes()
     );
-    story::applied(&workdir.apply_plan(), "the apply of the change")?;
+    // The README's instructions, as written: apply the saved plan, and deploy what it registered.
+    let deployed_by_script = apply_sh(&moto, &workdir, "ecs-drift-codedeploy-blue");
+    check(
+        deployed_by_script.status == Some(0) && deployed_by_script.stdout.contains("Deploying "),
+        "examples/codedeploy/apply.sh after a Terraform change",
+        || format!("the script should apply and deploy: {deployed_by_script:#?}"),
+    )?;
     let outputs = workdir.outputs();
     let registered = outputs["registered_task_definition_arn"]
         .as_str()
@@ -514,19 +630,6 @@ fn codedeploy_story_as_far_as_motos_codedeploy_goes() -> Outcome {
         task_definition(&moto, &registered),
         ("ACTIVE".to_string(), 3)
     );
-    let still = running(&moto, &CODEDEPLOY);
-    assert_eq!(
-        still.task_definition_arn, shipped,
-        "CodeDeploy moves the service, not Terraform"
-    );
-    check_clean(
-        &workdir.plan(),
-        "after the apply, before CodeDeploy deploys it",
-    )?;
-
-    // CodeDeploy deploys the AppSpec the example outputs.
-    let appspec = outputs["appspec"].as_str().unwrap_or_default().to_string();
-    codedeploy(&moto, "ecs-drift-codedeploy-blue", &appspec);
     let rolled = running(&moto, &CODEDEPLOY);
     assert_eq!(rolled.task_definition_arn, registered);
     assert_eq!(
@@ -538,7 +641,220 @@ fn codedeploy_story_as_far_as_motos_codedeploy_goes() -> Outcome {
         &workdir.plan(),
         "right after CodeDeploy deployed Terraform's revision",
     )?;
+
+    // A pipeline deploys again; the instructions, run on the clean plan after it, apply and
+    // deploy nothing: the pipeline's revision stays.
+    let next = "public.ecr.aws/nginx/nginx:1.27.4";
+    let pipeline = moto.seed(
+        "register-copy",
+        json!({ "task_definition": registered, "container": "app", "image": next, "region": REGION }),
+    )["task_definition_arn"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
+    let appspec = appspec_of(&pipeline);
+    codedeploy(&moto, "ecs-drift-codedeploy-green", &appspec);
+    check_clean(&workdir.plan(), "after the pipeline's next deployment")?;
+    let kept = apply_sh(&moto, &workdir, "ecs-drift-codedeploy-blue");
+    check(
+        kept.status == Some(0) && kept.stdout.contains("No revision registered"),
+        "examples/codedeploy/apply.sh after a pipeline's deployment",
+        || format!("the script should deploy nothing: {kept:#?}"),
+    )?;
+    let after = running(&moto, &CODEDEPLOY);
+    assert_eq!(
+        after.task_definition_arn, pipeline,
+        "the pipeline's revision stays"
+    );
+    assert_eq!(after.image("app"), next);
     Ok(())
+}
+
+/// The AppSpec of a deployment of `task_definition`, as the example's `appspec` output writes it.
+fn appspec_of(task_definition: &str) -> String {
+    json!({
+        "version": "0.0",
+        "Resources": [{ "TargetService": { "Type": "AWS::ECS::Service", "Properties": {
+            "TaskDefinition": task_definition,
+            "LoadBalancerInfo": { "ContainerName": "app", "ContainerPort": 80 },
+        }}}],
+    })
+    .to_string()
+}
+
+/// `examples/codedeploy/apply.sh` on the last saved plan, as its README says to run it: the AWS
+/// CLI is the user's, followed for `deploy create-deployment` by the ECS calls CodeDeploy makes
+/// (a task set behind `target_group`), which moto's CodeDeploy does not.
+fn apply_sh(moto: &Moto, workdir: &Workdir, target_group: &str) -> ecs_drift_tests::Run {
+    let plan = workdir.plan_file().to_string_lossy().into_owned();
+    let target_group = target_group_arn(moto, target_group);
+    let jq = story::jq();
+    let aws = venv_bin("aws");
+    workdir.script(
+        &repo_root().join("examples/codedeploy/apply.sh"),
+        &[&plan],
+        &[repo_root().join("tests/deploy/codedeploy-aws")],
+        &[
+            ("AWS_REGION", REGION),
+            ("AWS_DEFAULT_REGION", REGION),
+            ("AWS_CLI", &aws.to_string_lossy()),
+            ("JQ", &jq.to_string_lossy()),
+            ("CODEDEPLOY_CLUSTER", CODEDEPLOY.cluster),
+            ("CODEDEPLOY_SERVICE", CODEDEPLOY.service),
+            ("CODEDEPLOY_TARGET_GROUP_ARN", &target_group),
+        ],
+    )
+}
+
+/// The CODE_DEPLOY example with its service managed outside ecs-drift: `modules/task_definition`
+/// and an `aws_ecs_service` of the root's, which ignores its task definition as a CODE_DEPLOY
+/// service must.
+fn codedeploy_managed_elsewhere(main: &str) -> String {
+    let module_start = main.find("module \"service\" {").expect("the module call");
+    let service_args = main[module_start..]
+        .find("  desired_count         = 2")
+        .map(|offset| module_start + offset)
+        .expect("the service's arguments");
+    let code_deploy = main[service_args..]
+        .find("  # What deployer_policy_json scopes")
+        .map(|offset| service_args + offset)
+        .expect("the CodeDeploy names");
+    let network = main[code_deploy..]
+        .find("  network_configuration = {")
+        .map(|offset| code_deploy + offset)
+        .expect("the network configuration");
+    let module_end = main[network..]
+        .find("\n}\n")
+        .map(|offset| network + offset)
+        .expect("the end of the module call");
+    format!(
+        "{}  deployment_controller = \"CODE_DEPLOY\"\n\n{}}}\n{}{}",
+        &main[..service_args],
+        &main[code_deploy..network],
+        SERVICE_OF_THE_ROOTS,
+        &main[module_end + 3..],
+    )
+    .replace(
+        "module \"service\" {\n  source = \"../../terraform-module\"",
+        "module \"task_definition\" {\n  source = \"../../terraform-module/modules/task_definition\"",
+    )
+    .replace("module.service.service_name", "aws_ecs_service.this.name")
+    .replace("module.service.", "module.task_definition.")
+}
+
+const SERVICE_OF_THE_ROOTS: &str = r#"
+resource "aws_ecs_service" "this" {
+  name                              = "ecs-drift-codedeploy"
+  cluster                           = "ecs-drift-example"
+  task_definition                   = module.task_definition.task_definition_arn
+  desired_count                     = 2
+  launch_type                       = "FARGATE"
+  health_check_grace_period_seconds = 30
+
+  deployment_controller {
+    type = "CODE_DEPLOY"
+  }
+
+  load_balancer {
+    target_group_arn = aws_lb_target_group.blue.arn
+    container_name   = "app"
+    container_port   = 80
+  }
+
+  network_configuration {
+    subnets          = data.aws_subnets.default.ids
+    security_groups  = [aws_security_group.this.id]
+    assign_public_ip = true
+  }
+
+  depends_on = [aws_lb_listener.this]
+
+  lifecycle {
+    ignore_changes = [task_definition, load_balancer, network_configuration]
+  }
+}
+"#;
+
+/// A CODE_DEPLOY service managed elsewhere: the first apply creates it with its first revision;
+/// a Terraform change registers a revision with the live image and leaves the service alone; the
+/// example's `apply.sh` deploys `registered_task_definition_arn`, the AppSpec's; the plans after
+/// each step exit 0.
+#[test]
+fn a_codedeploy_service_managed_elsewhere_deploys_the_registered_revision() -> Outcome {
+    let Some(toolchain) = Toolchain::get() else {
+        return Ok(());
+    };
+    let moto = Moto::start();
+    moto.seed(
+        "create-cluster",
+        json!({ "cluster": CODEDEPLOY.cluster, "region": REGION }),
+    );
+    let workdir = Workdir::example_with(
+        toolchain,
+        &moto,
+        CODEDEPLOY.name,
+        codedeploy_managed_elsewhere,
+    )
+    .map_err(Failure)?;
+    let composed = Example {
+        layout: Layout {
+            module: "task_definition",
+            task_definition: "module.task_definition",
+            service: "aws_ecs_service.this",
+        },
+        ..CODEDEPLOY
+    };
+    apply(&workdir, "the first apply")?;
+    let first = running(&moto, &composed);
+    check(
+        first.revision == 1 && first.images == composed.bootstrap_images(),
+        "the first apply",
+        || format!("the service runs revision 1: {first:?}"),
+    )?;
+    check_clean(&workdir.plan(), "right after the first apply")?;
+
+    workdir.edit(
+        "memory                   = \"512\"",
+        "memory                   = \"1024\"",
+    );
+    check_moves(
+        &workdir.plan(),
+        &composed,
+        "a Terraform-side change",
+        "task: memory 512 -> 1024",
+        false,
+    )?;
+    let run = apply_sh(&moto, &workdir, "ecs-drift-codedeploy-green");
+    check(
+        run.status == Some(0) && run.stdout.contains("Deploying "),
+        "apply.sh",
+        || format!("the script should apply and deploy: {run:#?}"),
+    )?;
+    let registered = workdir.outputs()["registered_task_definition_arn"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
+    let deployed = running(&moto, &composed);
+    check(
+        deployed.task_definition_arn == registered && deployed.revision == 2,
+        "apply.sh",
+        || format!("CodeDeploy runs the registered revision {registered}: {deployed:?}"),
+    )?;
+    check_clean(&workdir.plan(), "after CodeDeploy deployed it")?;
+    Ok(())
+}
+
+/// The README of the CODE_DEPLOY example shows `apply.sh` as it is.
+#[test]
+fn the_codedeploy_readme_shows_apply_sh_as_it_is() {
+    let script = std::fs::read_to_string(repo_root().join("examples/codedeploy/apply.sh"))
+        .expect("examples/codedeploy/apply.sh");
+    let readme = std::fs::read_to_string(repo_root().join("examples/codedeploy/README.md"))
+        .expect("examples/codedeploy/README.md");
+    assert!(
+        readme.contains(&format!("```sh\n{script}```")),
+        "examples/codedeploy/README.md must show apply.sh word for word"
+    );
 }
 
 /// `make demo` where Terraform is missing or too old: one line saying what to install, exit 1,

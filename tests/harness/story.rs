@@ -36,6 +36,36 @@ pub struct Example {
     pub bootstrap: &'static [(&'static str, &'static str)],
     /// The container whose image the pipeline ships.
     pub follower: &'static str,
+    /// Where the configuration keeps the task definition and the service.
+    pub layout: Layout,
+}
+
+/// The addresses of an example's task definition and service.
+#[derive(Debug, Clone, Copy)]
+pub struct Layout {
+    /// The `module` block that takes the task definition's arguments (an override file sets them).
+    pub module: &'static str,
+    /// The address of `modules/task_definition`.
+    pub task_definition: &'static str,
+    /// The address of the service resource.
+    pub service: &'static str,
+}
+
+/// The whole service from the root module, as `module "service"`.
+pub const ROOT_MODULE: Layout = Layout {
+    module: "service",
+    task_definition: "module.service.module.task_definition",
+    service: "module.service.aws_ecs_service.this[0]",
+};
+
+impl Layout {
+    pub fn task_definition_resource(&self) -> String {
+        format!("{}.aws_ecs_task_definition.this", self.task_definition)
+    }
+
+    pub fn revision_record(&self) -> String {
+        format!("{}.terraform_data.revision", self.task_definition)
+    }
 }
 
 pub const FARGATE: Example = Example {
@@ -44,6 +74,7 @@ pub const FARGATE: Example = Example {
     service: "ecs-drift-fargate",
     bootstrap: &[("app", "public.ecr.aws/nginx/nginx:stable")],
     follower: "app",
+    layout: ROOT_MODULE,
 };
 
 pub const SIDECAR: Example = Example {
@@ -58,6 +89,7 @@ pub const SIDECAR: Example = Example {
         ),
     ],
     follower: "app",
+    layout: ROOT_MODULE,
 };
 
 pub const EC2_BRIDGE: Example = Example {
@@ -66,6 +98,7 @@ pub const EC2_BRIDGE: Example = Example {
     service: "ecs-drift-ec2-bridge",
     bootstrap: &[("app", "public.ecr.aws/nginx/nginx:stable")],
     follower: "app",
+    layout: ROOT_MODULE,
 };
 
 pub const AUTOSCALED: Example = Example {
@@ -74,6 +107,21 @@ pub const AUTOSCALED: Example = Example {
     service: "ecs-drift-autoscaled",
     bootstrap: &[("app", "public.ecr.aws/nginx/nginx:stable")],
     follower: "app",
+    layout: ROOT_MODULE,
+};
+
+/// `examples/own-service`: modules/task_definition and a plain `aws_ecs_service` of the root's.
+pub const OWN_SERVICE: Example = Example {
+    name: "own-service",
+    cluster: "ecs-drift-example",
+    service: "ecs-drift-own-service",
+    bootstrap: &[("app", "public.ecr.aws/nginx/nginx:stable")],
+    follower: "app",
+    layout: Layout {
+        module: "task_definition",
+        task_definition: "module.task_definition",
+        service: "aws_ecs_service.this",
+    },
 };
 
 pub const CODEDEPLOY: Example = Example {
@@ -82,6 +130,7 @@ pub const CODEDEPLOY: Example = Example {
     service: "ecs-drift-codedeploy",
     bootstrap: &[("app", "public.ecr.aws/nginx/nginx:stable")],
     follower: "app",
+    layout: ROOT_MODULE,
 };
 
 impl Example {
@@ -273,8 +322,8 @@ pub fn check(condition: bool, step: &str, what: impl FnOnce() -> String) -> Resu
 }
 
 /// The selector's differences the plan shows for the replaced revision record.
-pub fn planned_differences(plan: &Plan) -> Vec<String> {
-    plan.after("module.service.terraform_data.revision")["input"]["differences"]
+pub fn planned_differences(plan: &Plan, example: &Example) -> Vec<String> {
+    plan.after(&example.layout.revision_record())["input"]["differences"]
         .as_array()
         .into_iter()
         .flatten()
@@ -301,6 +350,7 @@ pub fn check_clean(plan: &Plan, step: &str) -> Result<(), Failure> {
 /// or left alone, and `expected` among the differences, in the JSON and in the text people read.
 pub fn check_moves(
     plan: &Plan,
+    example: &Example,
     step: &str,
     expected: &str,
     service_updated: bool,
@@ -314,8 +364,8 @@ pub fn check_moves(
         )
     })?;
     check(
-        plan.actions("module.service.aws_ecs_task_definition.this") == replaced
-            && plan.actions("module.service.terraform_data.revision") == replaced,
+        plan.actions(&example.layout.task_definition_resource()) == replaced
+            && plan.actions(&example.layout.revision_record()) == replaced,
         step,
         || {
             format!(
@@ -324,7 +374,7 @@ pub fn check_moves(
             )
         },
     )?;
-    let service = plan.actions("module.service.aws_ecs_service.this[0]");
+    let service = plan.actions(example.layout.service);
     check(
         if service_updated {
             service == ["update"]
@@ -334,7 +384,7 @@ pub fn check_moves(
         step,
         || format!("the service's planned actions: {:?}", plan.changes()),
     )?;
-    let differences = planned_differences(plan);
+    let differences = planned_differences(plan, example);
     check(
         differences.iter().any(|line| line == expected),
         step,
@@ -465,10 +515,10 @@ pub fn run(
     workdir.edit(change.from, change.to);
     let plan = workdir.plan();
     report_plan(out, &plan)?;
-    for line in planned_differences(&plan) {
+    for line in planned_differences(&plan, example) {
         writeln!(out, "     why: {line}")?;
     }
-    check_moves(&plan, "4", change.expected, true)?;
+    check_moves(&plan, example, "4", change.expected, true)?;
     writeln!(out, "   {}", applied(&workdir.apply_plan(), "4")?)?;
     let moved = running(moto, example);
     writeln!(out, "   ECS runs {}", moved.describe())?;
@@ -497,16 +547,20 @@ pub fn run(
     writeln!(out, "\n5. force_bootstrap_container_image = true")?;
     workdir.override_file(
         "force",
-        "module \"service\" {\n  force_bootstrap_container_image = true\n}\n",
+        &format!(
+            "module \"{}\" {{\n  force_bootstrap_container_image = true\n}}\n",
+            example.layout.module
+        ),
     );
     let bootstrap = example.bootstrap_image(follower);
     let plan = workdir.plan();
     report_plan(out, &plan)?;
-    for line in planned_differences(&plan) {
+    for line in planned_differences(&plan, example) {
         writeln!(out, "     why: {line}")?;
     }
     check_moves(
         &plan,
+        example,
         "5",
         &format!("container {follower}: image \"{SHIPPED}\" -> \"{bootstrap}\""),
         true,

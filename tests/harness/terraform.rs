@@ -242,7 +242,15 @@ impl Toolchain {
 
     /// `terraform ARGS` in `dir`, sealed, with the suite's CLI configuration.
     pub fn command(&self, dir: &Path, arguments: &[&str]) -> Command {
-        let mut command = sealed_command(&self.terraform);
+        let mut command = self.sealed(&self.terraform, dir);
+        command.args(arguments);
+        command
+    }
+
+    /// `program` in `dir`, sealed, with no `TF_*` variable of the caller's and the suite's CLI
+    /// configuration: what Terraform, or a script that runs it, gets.
+    fn sealed(&self, program: impl AsRef<std::ffi::OsStr>, dir: &Path) -> Command {
+        let mut command = sealed_command(program);
         for (key, _) in std::env::vars_os() {
             if key.to_string_lossy().starts_with("TF_") {
                 command.env_remove(&key);
@@ -250,7 +258,6 @@ impl Toolchain {
         }
         command
             .current_dir(dir)
-            .args(arguments)
             .env("TF_CLI_CONFIG_FILE", &self.cli_config)
             .env("TF_IN_AUTOMATION", "1")
             .env("TF_INPUT", "0")
@@ -372,10 +379,17 @@ pub fn copy_tree(from: &Path, to: &Path) {
     }
 }
 
-/// The harness's override file in `dir`: the AWS provider's endpoints are moto's, and (when the
-/// configuration calls the module as `module "service"`) its `bin_dir` is `bin_dir`.
+/// The harness's override file in `dir`: the AWS provider's endpoints are moto's, and the
+/// `bin_dir` of the module block that calls ecs-drift's module (`module "service"` for the whole
+/// service, `module "task_definition"` for the task definition of a service of the root's) is
+/// `bin_dir`.
 fn write_override(dir: &Path, moto: &Moto, bin_dir: &str) {
-    write_override_for(dir, moto, Some(("service", bin_dir)));
+    let main = std::fs::read_to_string(dir.join("main.tf")).unwrap_or_default();
+    let module = ["service", "task_definition"]
+        .into_iter()
+        .find(|name| main.contains(&format!("module \"{name}\" {{")))
+        .unwrap_or("service");
+    write_override_for(dir, moto, Some((module, bin_dir)));
 }
 
 fn write_override_for(dir: &Path, moto: &Moto, module: Option<(&str, &str)>) {
@@ -519,9 +533,20 @@ impl Workdir {
         moto: &Moto,
         example: &str,
     ) -> Result<Self, String> {
+        Self::example_with(toolchain, moto, example, str::to_string)
+    }
+
+    /// [`Workdir::example`] with each `.tf` file of the copy rewritten by `edit` first: a user's
+    /// variation of an example.
+    pub fn example_with(
+        toolchain: &'static Toolchain,
+        moto: &Moto,
+        example: &str,
+        edit: impl Fn(&str) -> String,
+    ) -> Result<Self, String> {
         let dir = tempfile::tempdir().expect("temporary directory");
         let path = dir.path().join("examples").join(example);
-        copy_example(example, &path, |text| text.to_string());
+        copy_example(example, &path, edit);
         std::os::unix::fs::symlink(
             repo_root().join("terraform-module"),
             dir.path().join("terraform-module"),
@@ -653,6 +678,39 @@ impl Workdir {
         run_command(command, b"")
     }
 
+    /// `bash SCRIPT ARGUMENTS` in the working directory, as a user runs the instructions of a
+    /// README: `terraform` is this toolchain's, and the folders of `path` come first on `PATH`
+    /// (a test's stand-ins for the user's tools), with `environment` set.
+    pub fn script(
+        &self,
+        script: &Path,
+        arguments: &[&str],
+        path: &[PathBuf],
+        environment: &[(&str, &str)],
+    ) -> Run {
+        let terraform_dir = self.path.join(".ecs-drift-test-bin");
+        std::fs::create_dir_all(&terraform_dir).expect("create a folder");
+        let link = terraform_dir.join("terraform");
+        if !link.exists() {
+            std::os::unix::fs::symlink(&self.toolchain.terraform, &link).expect("link terraform");
+        }
+        let mut folders = vec![terraform_dir];
+        folders.extend(path.iter().cloned());
+        folders.extend(std::env::split_paths(
+            &std::env::var_os("PATH").unwrap_or_default(),
+        ));
+        let mut command = self.toolchain.sealed("bash", &self.path);
+        command
+            .arg(script)
+            .args(arguments)
+            .env("PATH", std::env::join_paths(folders).expect("a PATH"))
+            .envs(environment.iter().copied());
+        if let Some(endpoint) = &self.endpoint {
+            command.env("AWS_ENDPOINT_URL", endpoint);
+        }
+        run_command(command, b"")
+    }
+
     /// `terraform plan -detailed-exitcode`, saved, and its JSON.
     pub fn plan(&self) -> Plan {
         let number = self.plans.get() + 1;
@@ -682,9 +740,14 @@ impl Workdir {
         }
     }
 
+    /// The last saved plan's file, relative to the working directory.
+    pub fn plan_file(&self) -> PathBuf {
+        PathBuf::from(format!("plan-{}.tfplan", self.plans.get()))
+    }
+
     /// `terraform apply` of the last saved plan.
     pub fn apply_plan(&self) -> Run {
-        let file = format!("plan-{}.tfplan", self.plans.get());
+        let file = self.plan_file().to_string_lossy().into_owned();
         self.run(&["apply", "-input=false", "-no-color", &file])
     }
 

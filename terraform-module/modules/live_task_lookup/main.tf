@@ -12,15 +12,18 @@ data "external" "this" {
   program = ["${local.bin_prefix}live_task_lookup"]
 
   query = {
-    cluster                  = var.cluster
-    service                  = var.service
-    region                   = var.region
-    profile                  = var.profile
-    assume_role_arn          = var.assume_role_arn
-    assume_role_external_id  = var.assume_role_external_id
-    assume_role_session_name = var.assume_role_session_name
-    endpoint_url             = var.endpoint_url
-    timeout_seconds          = tostring(var.timeout_seconds)
-    max_attempts             = tostring(var.max_attempts)
+    cluster                    = var.cluster
+    service                    = var.service
+    region                     = var.region
+    profile                    = var.profile
+    assume_role_arn            = var.assume_role_arn
+    assume_role_external_id    = var.assume_role_external_id
+    assume_role_session_name   = var.assume_role_session_name
+    endpoint_url               = var.endpoint_url
+    timeout_seconds            = tostring(var.timeout_seconds)
+    max_attempts               = tostring(var.max_attempts)
+    enabled                    = tostring(var.enabled)
+    expect_task_definition_arn = var.expect_task_definition_arn
+    read_during_apply          = var.read_during_apply
   }
 }

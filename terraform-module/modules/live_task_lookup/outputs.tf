@@ -37,6 +37,11 @@ output "task_definition" {
   value       = data.external.this.result.task_definition == "" ? null : jsondecode(data.external.this.result.task_definition)
 }
 
+output "desired_count" {
+  description = "The service's desired count as ECS reports it (an autoscaler's changes included); null when not found."
+  value       = data.external.this.result.desired_count == "" ? null : tonumber(data.external.this.result.desired_count)
+}
+
 output "deployment_controller" {
   description = "The service's deployment controller: ECS, CODE_DEPLOY or EXTERNAL; \"\" when the service does not exist."
   value       = data.external.this.result.deployment_controller

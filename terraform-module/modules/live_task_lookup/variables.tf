@@ -118,3 +118,24 @@ variable "max_attempts" {
     error_message = "max_attempts must be a whole number from 1 to 10."
   }
 }
+
+variable "enabled" {
+  description = "false: the program makes no call and the outputs say nothing was found. A way to leave the lookup out that, unlike count, may depend on values known only during the apply."
+  type        = bool
+  default     = true
+  nullable    = false
+}
+
+variable "expect_task_definition_arn" {
+  description = "Full ARN of the task definition the service ran when the plan was made: the lookup then fails unless the service still runs it (a deploy since the plan). \"\": no check."
+  type        = string
+  default     = ""
+  nullable    = false
+}
+
+variable "read_during_apply" {
+  description = "Any value; the program does not use it. A value known only during the apply (timestamp()) makes Terraform read the lookup then, as the check of a saved plan must be."
+  type        = string
+  default     = ""
+  nullable    = false
+}

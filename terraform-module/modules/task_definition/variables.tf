@@ -1,0 +1,387 @@
+################################################################################
+# Service and task definition identity
+################################################################################
+
+variable "name" {
+  description = "Name of the ECS service that runs this task definition, created by this module's root or by any other service module: the lookup asks ECS what it runs. Also the task definition family unless `family` is set."
+  type        = string
+  nullable    = false
+
+  validation {
+    condition     = can(regex("^[A-Za-z0-9_-]{1,255}$", var.name))
+    error_message = "name must be 1 to 255 letters, digits, hyphens or underscores."
+  }
+}
+
+variable "family" {
+  description = "Task definition family. Default: `name`. Give every service its own family: the task definition follows the family's latest ACTIVE revision (track_latest)."
+  type        = string
+  default     = null
+}
+
+variable "cluster" {
+  description = "Name or ARN of the ECS cluster the service runs in."
+  type        = string
+  nullable    = false
+}
+
+variable "tags" {
+  description = "Tags for the service, and for each task definition revision this module registers (revisions registered by a deploy tool keep the tags it gives them)."
+  type        = map(string)
+  default     = {}
+  nullable    = false
+}
+
+################################################################################
+# Containers
+################################################################################
+
+variable "container_definitions" {
+  description = "Container definitions as ECS API objects in camelCase (what aws_ecs_task_definition.container_definitions takes, as HCL objects rather than JSON). Each `image` is that container's bootstrap image, used on the first apply. `environment` and `secrets` may also be maps of name to value or valueFrom."
+  type        = any
+  nullable    = false
+
+  validation {
+    condition     = try(length(var.container_definitions) > 0 && alltrue([for container in var.container_definitions : can(tostring(container.name))]), false)
+    error_message = "container_definitions must be a non-empty list of objects, each with a `name`."
+  }
+}
+
+variable "main_container_name" {
+  description = "The container whose image `bootstrap_container_image` sets. Default: the first container."
+  type        = string
+  default     = null
+}
+
+variable "bootstrap_container_image" {
+  description = "Image of the main container on the first apply (or with `force_bootstrap_container_image`); overrides that container's `image`. Null: keep the container's own `image`."
+  type        = string
+  default     = null
+}
+
+variable "force_bootstrap_container_image" {
+  description = "true deploys the configured images of the containers that follow deployments, even when the service runs another image. When those images already run, nothing changes."
+  type        = bool
+  default     = false
+  nullable    = false
+}
+
+variable "live_image_containers" {
+  description = "Names of the containers whose image follows deployments made outside Terraform (the running image is kept). Null: every container; []: none. A container left out (a sidecar pinned by Terraform) always gets its configured image."
+  type        = list(string)
+  default     = null
+}
+
+################################################################################
+# Task definition
+################################################################################
+
+variable "cpu" {
+  description = "Task-level CPU units, as ECS takes them (\"256\", \"1024\", \"1 vCPU\"). Required for Fargate."
+  type        = string
+  default     = null
+}
+
+variable "memory" {
+  description = "Task-level memory in MiB, as ECS takes it (\"512\", \"2048\", \"2 GB\"). Required for Fargate."
+  type        = string
+  default     = null
+}
+
+variable "network_mode" {
+  description = "Task network mode: awsvpc, bridge, host or none. Fargate requires awsvpc."
+  type        = string
+  default     = "awsvpc"
+  nullable    = false
+
+  validation {
+    condition     = contains(["awsvpc", "bridge", "host", "none"], var.network_mode)
+    error_message = "network_mode must be one of: awsvpc, bridge, host, none."
+  }
+}
+
+variable "requires_compatibilities" {
+  description = "Launch types the task definition is validated against: EC2, FARGATE, EXTERNAL, MANAGED_INSTANCES."
+  type        = list(string)
+  default     = ["FARGATE"]
+  nullable    = false
+
+  validation {
+    condition     = alltrue([for compatibility in var.requires_compatibilities : contains(["EC2", "FARGATE", "EXTERNAL", "MANAGED_INSTANCES"], compatibility)])
+    error_message = "requires_compatibilities may contain only: EC2, FARGATE, EXTERNAL, MANAGED_INSTANCES."
+  }
+}
+
+variable "task_role_arn" {
+  description = "ARN of the IAM role the containers use (the task role)."
+  type        = string
+  default     = null
+}
+
+variable "execution_role_arn" {
+  description = "ARN of the IAM role ECS uses to pull images, write logs and read secrets (the task execution role)."
+  type        = string
+  default     = null
+}
+
+variable "volumes" {
+  description = "Task volumes as ECS API objects in camelCase: `name`, and at most one of `host` ({sourcePath}), `dockerVolumeConfiguration` ({scope, autoprovision, driver, driverOpts, labels}), `efsVolumeConfiguration` ({fileSystemId, rootDirectory, transitEncryption, transitEncryptionPort, authorizationConfig = {accessPointId, iam}}); optional `configuredAtLaunch`."
+  type        = any
+  default     = []
+  nullable    = false
+
+  validation {
+    condition = try(alltrue([
+      for volume in var.volumes : can(tostring(volume.name)) && length(setsubtract(keys(volume), ["name", "host", "dockerVolumeConfiguration", "efsVolumeConfiguration", "configuredAtLaunch"])) == 0
+    ]), false)
+    error_message = "each volume needs a `name` and may only have the keys: name, host, dockerVolumeConfiguration, efsVolumeConfiguration, configuredAtLaunch."
+  }
+}
+
+variable "runtime_platform" {
+  description = "Runtime platform: operating_system_family (LINUX, WINDOWS_SERVER_2019_FULL, ...) and cpu_architecture (X86_64 or ARM64)."
+  type = object({
+    operating_system_family = optional(string)
+    cpu_architecture        = optional(string)
+  })
+  default = null
+
+  validation {
+    condition     = contains(["X86_64", "ARM64"], coalesce(try(var.runtime_platform.cpu_architecture, null), "X86_64"))
+    error_message = "runtime_platform.cpu_architecture must be one of: X86_64, ARM64."
+  }
+}
+
+variable "ephemeral_storage_size_in_gib" {
+  description = "Fargate ephemeral storage in GiB, 21 to 200. Null: the Fargate default (20 GiB)."
+  type        = number
+  default     = null
+
+  validation {
+    condition     = var.ephemeral_storage_size_in_gib == null || try(var.ephemeral_storage_size_in_gib >= 21 && var.ephemeral_storage_size_in_gib <= 200, false)
+    error_message = "ephemeral_storage_size_in_gib must be null or 21 to 200."
+  }
+}
+
+variable "task_placement_constraints" {
+  description = "Task definition placement constraints (EC2 only): type memberOf with a cluster query expression."
+  type = list(object({
+    type       = string
+    expression = optional(string)
+  }))
+  default  = []
+  nullable = false
+
+  validation {
+    condition     = alltrue([for constraint in var.task_placement_constraints : constraint.type == "memberOf"])
+    error_message = "task_placement_constraints[].type must be: memberOf."
+  }
+}
+
+variable "pid_mode" {
+  description = "Process namespace of the containers: host or task. Null: each container its own."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.pid_mode == null || contains(["host", "task"], coalesce(var.pid_mode, "-"))
+    error_message = "pid_mode must be null or one of: host, task."
+  }
+}
+
+variable "ipc_mode" {
+  description = "IPC namespace of the containers: host, task or none. Null: Docker's default."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.ipc_mode == null || contains(["host", "task", "none"], coalesce(var.ipc_mode, "-"))
+    error_message = "ipc_mode must be null or one of: host, task, none."
+  }
+}
+
+variable "proxy_configuration" {
+  description = "App Mesh proxy configuration: the proxy's container_name, its properties (name to value) and type (APPMESH)."
+  type = object({
+    container_name = string
+    properties     = optional(map(string), {})
+    type           = optional(string, "APPMESH")
+  })
+  default = null
+
+  validation {
+    condition     = try(var.proxy_configuration.type, "APPMESH") == "APPMESH"
+    error_message = "proxy_configuration.type must be: APPMESH."
+  }
+}
+
+################################################################################
+# The service this task definition is for
+################################################################################
+
+variable "deployment_controller" {
+  description = "The service's deployment controller: ECS (rolling updates) or CODE_DEPLOY (blue/green by CodeDeploy: registered_task_definition_arn is what the AppSpec deploys). It decides what deployer_policy_json allows."
+  type        = string
+  default     = "ECS"
+  nullable    = false
+
+  validation {
+    condition     = contains(["ECS", "CODE_DEPLOY"], var.deployment_controller)
+    error_message = "deployment_controller must be one of: ECS, CODE_DEPLOY."
+  }
+}
+
+################################################################################
+# Live lookup and the programs
+################################################################################
+
+variable "bin_dir" {
+  description = "Directory holding live_task_lookup, container_definition and task_definition_selector. \"\": find them on PATH."
+  type        = string
+  default     = ""
+  nullable    = false
+}
+
+variable "aws" {
+  description = "The AWS provider's account, partition and region, read once in the root module from the provider configuration this module uses: `{ account_id = data.aws_caller_identity.current.account_id, partition = data.aws_partition.current.partition, region = data.aws_region.current.name }`. The guard compares the lookup's region and account with them. Null: every instance reads them itself, which costs one sts:GetCallerIdentity call per instance and plan."
+  type = object({
+    account_id = string
+    partition  = string
+    region     = string
+  })
+  default = null
+
+  validation {
+    condition     = var.aws == null || try(can(regex("^[0-9]{12}$", var.aws.account_id)) && var.aws.partition != "" && var.aws.region != "", false)
+    error_message = "aws must be null or { account_id = the 12-digit account ID, partition, region } of the AWS provider, none of them empty."
+  }
+}
+
+variable "region" {
+  description = "Region the lookup asks. Null: the AWS provider's region. It must be the provider's region: the plan stops otherwise."
+  type        = string
+  default     = null
+}
+
+variable "profile" {
+  description = "Shared config profile the lookup uses. \"\": AWS_PROFILE, else the default chain. The provider's own profile does not reach the lookup: set the same one here."
+  type        = string
+  default     = ""
+  nullable    = false
+}
+
+variable "assume_role_arn" {
+  description = "Role the lookup assumes before calling ECS. The provider's assume_role does not reach the lookup: set the same role here. \"\": none."
+  type        = string
+  default     = ""
+  nullable    = false
+}
+
+variable "assume_role_external_id" {
+  description = "External ID the lookup's role requires, if any. \"\": none."
+  type        = string
+  default     = ""
+  nullable    = false
+}
+
+variable "assume_role_session_name" {
+  description = "Session name of the lookup's assumed role, as CloudTrail shows it. \"\": the lookup's default (ecs-drift-live-task-lookup)."
+  type        = string
+  default     = ""
+  nullable    = false
+}
+
+variable "endpoint_url" {
+  description = "ECS endpoint the lookup calls, such as a VPC endpoint or a local emulator. \"\": AWS_ENDPOINT_URL_ECS, AWS_ENDPOINT_URL, else the region's public endpoint."
+  type        = string
+  default     = ""
+  nullable    = false
+}
+
+variable "lookup_timeout_seconds" {
+  description = "The most the whole lookup may take, retries included, in seconds."
+  type        = number
+  default     = 20
+  nullable    = false
+
+  validation {
+    condition     = var.lookup_timeout_seconds >= 1 && floor(var.lookup_timeout_seconds) == var.lookup_timeout_seconds
+    error_message = "lookup_timeout_seconds must be a whole number of seconds, 1 or more."
+  }
+}
+
+variable "lookup_max_attempts" {
+  description = "How many times the lookup tries each call when ECS throttles, fails or cannot be reached; 1 turns retries off, 10 at most."
+  type        = number
+  default     = 8
+  nullable    = false
+
+  validation {
+    condition     = var.lookup_max_attempts >= 1 && var.lookup_max_attempts <= 10 && floor(var.lookup_max_attempts) == var.lookup_max_attempts
+    error_message = "lookup_max_attempts must be a whole number from 1 to 10."
+  }
+}
+
+variable "require_live_service" {
+  description = "true stops the plan when the lookup finds no running service, instead of registering the bootstrap images. Set it after the first apply to catch a lookup that looks in the wrong place (another account's credentials, a renamed cluster)."
+  type        = bool
+  default     = false
+  nullable    = false
+}
+
+variable "show_environment_values" {
+  description = "true shows environment variable values in `differences`; by default only their names are shown."
+  type        = bool
+  default     = false
+  nullable    = false
+}
+
+################################################################################
+# IAM
+################################################################################
+
+variable "code_deploy_application_name" {
+  description = "CODE_DEPLOY only: the CodeDeploy application that deploys the service, to which `deployer_policy_json` scopes its CodeDeploy statements. Null: `AppECS-<cluster>-<name>`, the name the ECS console gives it and the GitHub deploy action assumes."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.code_deploy_application_name == null || try(length(var.code_deploy_application_name) >= 1 && length(var.code_deploy_application_name) <= 100, false)
+    error_message = "code_deploy_application_name must be null or a CodeDeploy application name of 1 to 100 characters."
+  }
+}
+
+variable "code_deploy_deployment_group_name" {
+  description = "CODE_DEPLOY only: the application's deployment group that deploys the service. Null: `DgpECS-<cluster>-<name>`, the name the ECS console gives it and the GitHub deploy action assumes."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.code_deploy_deployment_group_name == null || try(length(var.code_deploy_deployment_group_name) >= 1 && length(var.code_deploy_deployment_group_name) <= 100, false)
+    error_message = "code_deploy_deployment_group_name must be null or a CodeDeploy deployment group name of 1 to 100 characters."
+  }
+}
+
+variable "code_deploy_deployment_config_name" {
+  description = "CODE_DEPLOY only: the deployment configuration of the deployment group (CreateDeployment authorizes codedeploy:GetDeploymentConfig on it)."
+  type        = string
+  default     = "CodeDeployDefault.ECSAllAtOnce"
+  nullable    = false
+
+  validation {
+    condition     = length(var.code_deploy_deployment_config_name) >= 1 && length(var.code_deploy_deployment_config_name) <= 100
+    error_message = "code_deploy_deployment_config_name must be a CodeDeploy deployment configuration name of 1 to 100 characters, such as CodeDeployDefault.ECSAllAtOnce."
+  }
+}
+
+variable "deployer_policy_leave_out" {
+  description = "What `deployer_policy_json` leaves out of what IAM cannot scope to this service: `deregister` (ecs:DeregisterTaskDefinition, which takes no resource type, so it would be allowed for every family; deploy with `ecs deploy --no-deregister`) and `task_reads` (ecs:ListTasks and ecs:DescribeTasks, scoped to the cluster, not the service; deploy with `ecs deploy --timeout -1`)."
+  type        = set(string)
+  default     = []
+  nullable    = false
+
+  validation {
+    condition     = alltrue([for item in var.deployer_policy_leave_out : contains(["deregister", "task_reads"], item)])
+    error_message = "deployer_policy_leave_out may contain only: deregister, task_reads."
+  }
+}
