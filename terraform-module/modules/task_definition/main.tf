@@ -370,7 +370,7 @@ resource "aws_ecs_task_definition" "this" {
 # definition is (a new revision: `arn` unknown until the apply), so the plan shows the selector's
 # differences next to that replacement:
 #
-#   # module.web.terraform_data.revision will be replaced due to changes in replace_triggered_by
+#   # module.web.module.task_definition.terraform_data.revision will be replaced due to changes in replace_triggered_by
 #   ~ input = { ~ differences = ["container app: environment LOG_LEVEL changed"] ... }
 #
 # Between two revisions its input changes with every plan (after an apply the differences are
