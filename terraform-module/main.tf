@@ -65,6 +65,7 @@ data "external" "lookup" {
     endpoint_url             = var.endpoint_url
     timeout_seconds          = tostring(var.lookup_timeout_seconds)
     max_attempts             = tostring(var.lookup_max_attempts)
+    module_version           = local.module_version
   }
 }
 
@@ -96,6 +97,7 @@ data "external" "container_definitions" {
     live_image_containers = var.live_image_containers == null ? "" : jsonencode(var.live_image_containers)
     force_bootstrap_image = tostring(var.force_bootstrap_container_image)
     network_mode          = var.network_mode
+    module_version        = local.module_version
   }
 }
 
@@ -160,6 +162,7 @@ data "external" "selector" {
     live_task_definition     = data.external.lookup.result.task_definition
     live_task_definition_arn = data.external.lookup.result.task_definition_arn
     show_environment_values  = tostring(var.show_environment_values)
+    module_version           = local.module_version
   }
 }
 
