@@ -196,6 +196,24 @@ fn scripts_dist_refuses_bad_arguments() {
         assert!(run.stderr.starts_with(needle), "{arguments:?}: {run:#?}");
     }
     assert!(!Path::new("/tmp/ecs-drift-never-written").exists());
+
+    // darwin without a macOS SDK: the lookup cannot link, and the line says why and what to do.
+    let mut darwin = sealed_command(&dist);
+    darwin
+        .args([
+            "--platforms",
+            "linux-x86_64,darwin-arm64",
+            "/tmp/ecs-drift-never-written",
+        ])
+        .env_remove("SDKROOT");
+    let run = run_command(darwin, b"");
+    assert_eq!(run.status, Some(2), "{run:#?}");
+    assert_eq!(run.stderr.lines().count(), 1, "{run:#?}");
+    assert!(
+        run.stderr.starts_with("dist: --platforms: darwin-arm64 needs SDKROOT: the lookup links Apple's Security and CoreFoundation frameworks"),
+        "{run:#?}"
+    );
+    assert!(!Path::new("/tmp/ecs-drift-never-written").exists());
 }
 
 /// The drift story, from a repository that vendors a copy of the bundle.
@@ -232,24 +250,55 @@ fn the_story_runs_from_a_copy_of_the_bundle() -> Result<(), Box<dyn std::error::
 /// The platforms `make test` builds (the darwin ones belong to `make dist`).
 const STATIC_PLATFORMS: [&str; 2] = ["linux-x86_64", "linux-arm64"];
 
-/// A bundle of the two static Linux platforms, built once per test process.
-fn static_bundle() -> &'static Path {
-    static BUNDLE: std::sync::OnceLock<(tempfile::TempDir, PathBuf)> = std::sync::OnceLock::new();
-    let (_, out) = BUNDLE.get_or_init(|| {
+/// The Rust targets the static builds need.
+const STATIC_TARGETS: [&str; 2] = ["x86_64-unknown-linux-musl", "aarch64-unknown-linux-musl"];
+
+/// A bundle of the two static Linux platforms, built once per test process; `None` (with a line
+/// on stderr) outside CI when the musl standard libraries are not installed.
+fn static_bundle() -> Option<&'static Path> {
+    static BUNDLE: std::sync::OnceLock<Option<(tempfile::TempDir, PathBuf)>> =
+        std::sync::OnceLock::new();
+    let built = BUNDLE.get_or_init(|| {
+        let installed = std::process::Command::new("rustup")
+            .args(["target", "list", "--installed"])
+            .output()
+            .map(|output| String::from_utf8_lossy(&output.stdout).into_owned())
+            .unwrap_or_default();
+        let missing: Vec<&str> = STATIC_TARGETS
+            .into_iter()
+            .filter(|target| !installed.lines().any(|line| line == *target))
+            .collect();
+        if !missing.is_empty() {
+            let message = format!(
+                "the static builds need `rustup target add {}` (.ci/run does)",
+                missing.join(" ")
+            );
+            assert!(!ecs_drift_tests::terraform::in_ci(), "{message}");
+            let _ = writeln!(
+                std::io::stderr(),
+                "skipped (CI=true makes this a failure): {message}"
+            );
+            return None;
+        }
         let dir = tempfile::tempdir().expect("temporary directory");
         let out = dir.path().join("ecs-drift");
         let mut dist = sealed_command(repo_root().join("scripts/dist"));
-        dist.args(["--platforms", &STATIC_PLATFORMS.join(","), "--profile", "dist-test"])
-            .arg(&out);
+        dist.args([
+            "--platforms",
+            &STATIC_PLATFORMS.join(","),
+            "--profile",
+            "dist-test",
+        ])
+        .arg(&out);
         let run = run_command(dist, b"");
         assert_eq!(
             run.status,
             Some(0),
-            "scripts/dist could not cross-build the static Linux programs (CI installs what it needs: .ci/run): {run:#?}"
+            "scripts/dist could not cross-build the static Linux programs: {run:#?}"
         );
-        (dir, out)
+        Some((dir, out))
     });
-    out
+    built.as_ref().map(|(_, out)| out.as_path())
 }
 
 /// What the ELF file says of itself: its machine, whether it names a program interpreter
@@ -329,7 +378,9 @@ fn command_for(platform: &str, program: &Path, qemu: Option<&Path>) -> std::proc
 
 #[test]
 fn the_linux_programs_are_static_for_their_machine() {
-    let bundle = static_bundle();
+    let Some(bundle) = static_bundle() else {
+        return;
+    };
     // EM_X86_64 is 62, EM_AARCH64 183 (the gABI's e_machine list).
     for (platform, machine) in [("linux-x86_64", 62), ("linux-arm64", 183)] {
         for program in PROGRAMS {
@@ -354,7 +405,9 @@ fn the_linux_programs_are_static_for_their_machine() {
 /// `--version`, the lookup against moto, the two pure programs on their `--help` example.
 #[test]
 fn the_static_programs_run_natively_and_under_qemu() {
-    let bundle = static_bundle();
+    let Some(bundle) = static_bundle() else {
+        return;
+    };
     let qemu = qemu_aarch64();
     let moto = Moto::start();
     moto.create_service("prod", "web");
@@ -419,7 +472,9 @@ fn the_static_programs_run_natively_and_under_qemu() {
 
 #[test]
 fn the_bundle_carries_its_version_and_checksums_that_verify() {
-    let bundle = static_bundle();
+    let Some(bundle) = static_bundle() else {
+        return;
+    };
     let version = std::fs::read_to_string(bundle.join("VERSION")).expect("VERSION");
     assert_eq!(version, format!("{}\n", env!("CARGO_PKG_VERSION")));
     let sums = std::fs::read_to_string(bundle.join("SHA256SUMS")).expect("SHA256SUMS");
@@ -466,7 +521,9 @@ fn the_launcher_runs_the_static_build_of_this_machine() {
     if std::env::consts::ARCH != "x86_64" {
         return;
     }
-    let bundle = static_bundle();
+    let Some(bundle) = static_bundle() else {
+        return;
+    };
     let run = ecs_drift_tests::run(
         bundle.join("bin/task_definition_selector"),
         &["--version"],
