@@ -140,8 +140,16 @@ impl Query {
                 ),
             };
             if let Some(version) = version::unknown_key_hint(&skew, program.version) {
-                hint.push_str("; ");
-                hint.push_str(&version);
+                // After a question, a new sentence; after the list of keys, a new clause.
+                if hint.ends_with('?') {
+                    hint.push(' ');
+                    let mut letters = version.chars();
+                    hint.extend(letters.next().map(|first| first.to_ascii_uppercase()));
+                    hint.extend(letters);
+                } else {
+                    hint.push_str("; ");
+                    hint.push_str(&version);
+                }
             }
             return Err(Error::UnknownKey {
                 key: key.clone(),

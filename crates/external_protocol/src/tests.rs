@@ -484,9 +484,9 @@ fn a_module_version_that_is_no_version_is_refused() {
 
 #[test]
 fn an_unknown_key_hints_at_the_version_when_it_is_absent_or_differs() {
-    let hint = "if the query comes from the ecs-drift module, the module is older than this \
-                program (1.2.3), whose module sends `module_version`: use the module and the \
-                programs of one release";
+    let hint = "if the query comes from the ecs-drift module, that module is older than this \
+                program, whose module sends `module_version`: use the module and the programs \
+                of one release";
     assert_fails(
         &[],
         br#"{"cluster":"prod","desired":"x"}"#,
@@ -507,6 +507,12 @@ fn an_unknown_key_hints_at_the_version_when_it_is_absent_or_differs() {
     assert_eq!(
         stderr,
         "demo: unknown query key `desired`; accepted keys: cluster, region, force, strict, timeout_seconds, max_attempts, document\n"
+    );
+    // After a suggestion, the hint is a sentence of its own.
+    assert_fails(
+        &["cluster=prod", "clustr=prod"],
+        b"",
+        "unknown query key `clustr`; did you mean `cluster`? If the query comes from the ecs-drift module, that module is older",
     );
     // A misspelt version key is suggested like any other.
     assert_fails(

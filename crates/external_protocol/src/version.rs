@@ -75,11 +75,13 @@ pub fn compare(module: Option<&str>, program: &str) -> Skew {
 /// programs from different releases.
 pub fn unknown_key_hint(skew: &Skew, program: &str) -> Option<String> {
     match skew {
-        Skew::Unknown => Some(format!(
-            "if the query comes from the ecs-drift module, the module is older than this program \
-             ({program}), whose module sends `module_version`: use the module and the programs of \
-             one release"
-        )),
+        // No version in this line: the same query gets the same line from every release.
+        Skew::Unknown => Some(
+            "if the query comes from the ecs-drift module, that module is older than this \
+             program, whose module sends `module_version`: use the module and the programs of one \
+             release"
+                .to_string(),
+        ),
         Skew::Patch(module) => Some(format!(
             "the module is {module} and this program {program}: use the module and the programs \
              of one release"
