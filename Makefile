@@ -31,9 +31,10 @@ build:
 bench: venv build
 	bench/run
 
-# The vendoring bundle: the module, this platform's programs and their launchers, in dist/ecs-drift
-# (scripts/dist --help).
-dist:
+# The vendoring bundle in dist/ecs-drift: the module, the programs of linux-x86_64 and linux-arm64
+# (static), and of darwin-x86_64 and darwin-arm64 when SDKROOT names a macOS SDK, cross-built with
+# cargo-zigbuild, their launchers and SHA256SUMS (scripts/dist --help). Releases: scripts/release.
+dist: venv
 	scripts/dist
 
 # Every fuzz target for FUZZ_SECONDS each (default 60), one at a time; needs nightly and

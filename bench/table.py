@@ -14,7 +14,7 @@ def main(paths):
         floor = results[0]["median"]
         name = os.path.basename(path).removesuffix(".times.json")
         for result in results:
-            command = result["command"].replace("target/release/", "").split(" < ")[0]
+            command = result["command"].split(" < ")[0].rsplit("/", 1)[-1]
             print(f"{name:<28} {command[:34]:<34} {result['median'] * 1000:>8.2f}ms {result['median'] / floor:>6.2f}x")
 
 

@@ -2,6 +2,7 @@
 //! programs (and names a missing platform in one line), and the drift story run by real Terraform
 //! from a copy of the bundle, with a relative `source`.
 
+use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use ecs_drift_tests::story::{self, Change, Deploy, FARGATE, Failure, REGION};
@@ -181,12 +182,53 @@ fn scripts_dist_refuses_bad_arguments() {
             vec!["--programs", "/nonexistent", "/tmp/ecs-drift-never-written"],
             "dist: /nonexistent/live_task_lookup is not an executable program",
         ),
+        (
+            vec![
+                "--platforms",
+                "linux-x86_64,plan9-mips",
+                "/tmp/ecs-drift-never-written",
+            ],
+            "dist: --platforms: plan9-mips: expected linux-x86_64, linux-arm64, darwin-x86_64 or darwin-arm64",
+        ),
+        (
+            vec!["--platforms"],
+            "dist: --platforms needs a comma-separated list",
+        ),
+        (vec!["--profile"], "dist: --profile needs a Cargo profile"),
+        (
+            vec![
+                "--programs",
+                "/tmp",
+                "--profile",
+                "release",
+                "/tmp/ecs-drift-never-written",
+            ],
+            "dist: --programs takes built programs: --platforms and --profile go with building",
+        ),
     ] {
         let run = ecs_drift_tests::run(&dist, &arguments, "");
         assert_ne!(run.status, Some(0), "{arguments:?}: {run:#?}");
         assert_eq!(run.stderr.lines().count(), 1, "{run:#?}");
         assert!(run.stderr.starts_with(needle), "{arguments:?}: {run:#?}");
     }
+    assert!(!Path::new("/tmp/ecs-drift-never-written").exists());
+
+    // darwin without a macOS SDK: the lookup cannot link, and the line says why and what to do.
+    let mut darwin = sealed_command(&dist);
+    darwin
+        .args([
+            "--platforms",
+            "linux-x86_64,darwin-arm64",
+            "/tmp/ecs-drift-never-written",
+        ])
+        .env_remove("SDKROOT");
+    let run = run_command(darwin, b"");
+    assert_eq!(run.status, Some(2), "{run:#?}");
+    assert_eq!(run.stderr.lines().count(), 1, "{run:#?}");
+    assert!(
+        run.stderr.starts_with("dist: --platforms: darwin-arm64 needs SDKROOT: the lookup links Apple's Security and CoreFoundation frameworks"),
+        "{run:#?}"
+    );
     assert!(!Path::new("/tmp/ecs-drift-never-written").exists());
 }
 
@@ -212,4 +254,300 @@ fn the_story_runs_from_a_copy_of_the_bundle() -> Result<(), Box<dyn std::error::
     };
     story::check_story(&moto, &workdir, &FARGATE, Deploy::AwsCli, change)?;
     Ok(())
+}
+
+// ---------------------------------------------------------------------------------------------
+// The static Linux builds: the bundle `scripts/dist` cross-builds for linux-x86_64 and
+// linux-arm64 (musl), checked static, run natively and under qemu, with one real query each.
+// The tests build them with the `dist-test` profile (Cargo.toml): release without whole-program
+// LTO, which changes nothing of what is checked here and builds in a fraction of the time;
+// `make dist` builds the release profile, and all four platforms.
+
+/// The platforms `make test` builds (the darwin ones belong to `make dist`).
+const STATIC_PLATFORMS: [&str; 2] = ["linux-x86_64", "linux-arm64"];
+
+/// The Rust targets the static builds need.
+const STATIC_TARGETS: [&str; 2] = ["x86_64-unknown-linux-musl", "aarch64-unknown-linux-musl"];
+
+/// A bundle of the two static Linux platforms, built once per test process; `None` (with a line
+/// on stderr) outside CI when the musl standard libraries are not installed.
+fn static_bundle() -> Option<&'static Path> {
+    static BUNDLE: std::sync::OnceLock<Option<(tempfile::TempDir, PathBuf)>> =
+        std::sync::OnceLock::new();
+    let built = BUNDLE.get_or_init(|| {
+        let installed = std::process::Command::new("rustup")
+            .args(["target", "list", "--installed"])
+            .output()
+            .map(|output| String::from_utf8_lossy(&output.stdout).into_owned())
+            .unwrap_or_default();
+        let missing: Vec<&str> = STATIC_TARGETS
+            .into_iter()
+            .filter(|target| !installed.lines().any(|line| line == *target))
+            .collect();
+        if !missing.is_empty() {
+            let message = format!(
+                "the static builds need `rustup target add {}` (.ci/run does)",
+                missing.join(" ")
+            );
+            assert!(!ecs_drift_tests::terraform::in_ci(), "{message}");
+            let _ = writeln!(
+                std::io::stderr(),
+                "skipped (CI=true makes this a failure): {message}"
+            );
+            return None;
+        }
+        let dir = tempfile::tempdir().expect("temporary directory");
+        let out = dir.path().join("ecs-drift");
+        let mut dist = sealed_command(repo_root().join("scripts/dist"));
+        dist.args([
+            "--platforms",
+            &STATIC_PLATFORMS.join(","),
+            "--profile",
+            "dist-test",
+        ])
+        .arg(&out);
+        let run = run_command(dist, b"");
+        assert_eq!(
+            run.status,
+            Some(0),
+            "scripts/dist could not cross-build the static Linux programs: {run:#?}"
+        );
+        Some((dir, out))
+    });
+    built.as_ref().map(|(_, out)| out.as_path())
+}
+
+/// What the ELF file says of itself: its machine, whether it names a program interpreter
+/// (PT_INTERP, the dynamic loader) and the shared libraries it needs (DT_NEEDED). ELF64, little
+/// endian; the layout is the System V ABI's (https://refspecs.linuxfoundation.org/elf/gabi4+/ch5.pheader.html
+/// and ch5.dynamic.html).
+#[derive(Debug, PartialEq)]
+struct Elf {
+    machine: u16,
+    interpreter: bool,
+    needed: usize,
+}
+
+fn read_elf(path: &Path) -> Elf {
+    let bytes = std::fs::read(path).expect("read the program");
+    let u16_at = |at: usize| u16::from_le_bytes([bytes[at], bytes[at + 1]]);
+    let u64_at =
+        |at: usize| u64::from_le_bytes(bytes[at..at + 8].try_into().expect("eight bytes")) as usize;
+    assert_eq!(&bytes[..4], b"\x7fELF", "{} is no ELF file", path.display());
+    assert_eq!((bytes[4], bytes[5]), (2, 1), "ELF64, little endian");
+    let (phoff, phentsize, phnum) = (u64_at(0x20), u16_at(0x36) as usize, u16_at(0x38) as usize);
+    let mut elf = Elf {
+        machine: u16_at(0x12),
+        interpreter: false,
+        needed: 0,
+    };
+    for index in 0..phnum {
+        let header = phoff + index * phentsize;
+        let kind = u32::from_le_bytes(bytes[header..header + 4].try_into().expect("four bytes"));
+        match kind {
+            3 => elf.interpreter = true, // PT_INTERP
+            2 => {
+                // PT_DYNAMIC: (d_tag, d_val) pairs up to DT_NULL; DT_NEEDED is 1.
+                let (offset, size) = (u64_at(header + 8), u64_at(header + 32));
+                for entry in (offset..offset + size).step_by(16) {
+                    match u64_at(entry) {
+                        0 => break,
+                        1 => elf.needed += 1,
+                        _ => {}
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    elf
+}
+
+/// `qemu-aarch64`, or `None` (with a line on stderr) outside CI when it is missing.
+fn qemu_aarch64() -> Option<PathBuf> {
+    match ecs_drift_tests::path_program("qemu-aarch64") {
+        Some(qemu) => Some(qemu),
+        None if ecs_drift_tests::terraform::in_ci() => {
+            panic!("qemu-aarch64 is missing: apt-get install -y qemu-user (.ci/run does)")
+        }
+        None => {
+            let _ = writeln!(
+                std::io::stderr(),
+                "skipped (CI=true makes this a failure): qemu-aarch64 is missing: apt-get install -y qemu-user"
+            );
+            None
+        }
+    }
+}
+
+/// A command that runs `program` of `platform` from the bundle: natively, or under qemu.
+fn command_for(platform: &str, program: &Path, qemu: Option<&Path>) -> std::process::Command {
+    match (platform, qemu) {
+        ("linux-arm64", Some(qemu)) => {
+            let mut command = sealed_command(qemu);
+            command.arg(program);
+            command
+        }
+        _ => sealed_command(program),
+    }
+}
+
+#[test]
+fn the_linux_programs_are_static_for_their_machine() {
+    let Some(bundle) = static_bundle() else {
+        return;
+    };
+    // EM_X86_64 is 62, EM_AARCH64 183 (the gABI's e_machine list).
+    for (platform, machine) in [("linux-x86_64", 62), ("linux-arm64", 183)] {
+        for program in PROGRAMS {
+            let path = bundle.join("bin").join(platform).join(program);
+            assert_eq!(
+                read_elf(&path),
+                Elf {
+                    machine,
+                    interpreter: false,
+                    needed: 0
+                },
+                "{platform}/{program} must be static: no loader, no shared library"
+            );
+        }
+    }
+    // And the test above can tell: this build's own programs (glibc) are dynamic.
+    let dynamic = read_elf(&workspace_binary("container_definition"));
+    assert!(dynamic.interpreter && dynamic.needed > 0, "{dynamic:?}");
+}
+
+/// One real query for each program, natively (linux-x86_64) and under qemu (linux-arm64):
+/// `--version`, the lookup against moto, the two pure programs on their `--help` example.
+#[test]
+fn the_static_programs_run_natively_and_under_qemu() {
+    let Some(bundle) = static_bundle() else {
+        return;
+    };
+    let qemu = qemu_aarch64();
+    let moto = Moto::start();
+    moto.create_service("prod", "web");
+    moto.ecs_deploy("prod", "web", "app", "example/app:2");
+    let version = env!("CARGO_PKG_VERSION");
+    for platform in STATIC_PLATFORMS {
+        if platform == "linux-arm64" && qemu.is_none() {
+            continue;
+        }
+        let program = |name: &str| bundle.join("bin").join(platform).join(name);
+        for name in PROGRAMS {
+            let mut command = command_for(platform, &program(name), qemu.as_deref());
+            command.arg("--version");
+            let run = run_command(command, b"");
+            assert_eq!(
+                run.stdout,
+                format!("{name} {version}\n"),
+                "{platform}: {run:#?}"
+            );
+        }
+
+        // The lookup: the AWS SDK, its TLS stack and the credential chain, against moto.
+        let mut lookup = command_for(platform, &program("live_task_lookup"), qemu.as_deref());
+        lookup
+            .env("AWS_ENDPOINT_URL", moto.endpoint())
+            .env("AWS_MAX_ATTEMPTS", "1");
+        let query = format!(
+            r#"{{"cluster": "prod", "service": "web", "max_attempts": "1", "module_version": "{version}"}}"#
+        );
+        let found = run_command(lookup, query.as_bytes()).assert_success();
+        assert_eq!(found["found"], "true", "{platform}: {found:?}");
+        assert_eq!(found["revision"], "2", "{platform}: {found:?}");
+        assert!(
+            found["images"]
+                .as_str()
+                .unwrap_or_default()
+                .contains("example/app:2"),
+            "{platform}: {found:?}"
+        );
+
+        let containers = run_command(
+            command_for(platform, &program("container_definition"), qemu.as_deref()),
+            br#"{"container_definitions": "[{\"name\":\"app\",\"image\":\"nginx:stable\"}]", "live_images": "{\"app\":\"nginx:1.27\"}", "network_mode": "awsvpc"}"#,
+        )
+        .assert_success();
+        assert!(
+            containers["container_definitions"]
+                .as_str()
+                .unwrap_or_default()
+                .contains("nginx:1.27"),
+            "{platform}: {containers:?}"
+        );
+
+        let selected = run_command(
+            command_for(platform, &program("task_definition_selector"), qemu.as_deref()),
+            br#"{"desired_task_definition": "{\"family\":\"web\",\"containerDefinitions\":[{\"name\":\"app\",\"image\":\"nginx:1.27\"}]}", "live_task_definition": "{\"family\":\"web\",\"containerDefinitions\":[{\"name\":\"app\",\"image\":\"nginx:1.26\"}]}", "live_task_definition_arn": "arn:aws:ecs:eu-west-1:123456789012:task-definition/web:7"}"#,
+        )
+        .assert_success();
+        assert_eq!(selected["changed"], "true", "{platform}: {selected:?}");
+    }
+}
+
+#[test]
+fn the_bundle_carries_its_version_and_checksums_that_verify() {
+    let Some(bundle) = static_bundle() else {
+        return;
+    };
+    let version = std::fs::read_to_string(bundle.join("VERSION")).expect("VERSION");
+    assert_eq!(version, format!("{}\n", env!("CARGO_PKG_VERSION")));
+    let sums = std::fs::read_to_string(bundle.join("SHA256SUMS")).expect("SHA256SUMS");
+    for file in [
+        "VERSION",
+        "README.md",
+        "terraform-module/main.tf",
+        "bin/live_task_lookup",
+        "bin/linux-x86_64/live_task_lookup",
+        "bin/linux-arm64/task_definition_selector",
+    ] {
+        assert!(
+            sums.lines()
+                .any(|line| line.ends_with(&format!("  {file}"))),
+            "SHA256SUMS lacks {file}:\n{sums}"
+        );
+    }
+    let readme = std::fs::read_to_string(bundle.join("README.md")).expect("README.md");
+    assert!(readme.contains("sha256sum -c SHA256SUMS"), "{readme}");
+
+    // As the README says: every line OK; and a file changed after the fact is caught.
+    let verify = |dir: &Path| {
+        let mut command = sealed_command("sha256sum");
+        command.args(["-c", "SHA256SUMS"]).current_dir(dir);
+        run_command(command, b"")
+    };
+    let run = verify(bundle);
+    assert_eq!(run.status, Some(0), "{run:#?}");
+    assert_eq!(run.stdout.lines().count(), sums.lines().count(), "{run:#?}");
+    let copy = tempfile::tempdir().expect("temporary directory");
+    ecs_drift_tests::terraform::copy_tree(bundle, copy.path());
+    std::fs::write(copy.path().join("terraform-module/main.tf"), "# changed\n").expect("edit");
+    let run = verify(copy.path());
+    assert_ne!(run.status, Some(0), "{run:#?}");
+    assert!(
+        run.stdout.contains("terraform-module/main.tf: FAILED"),
+        "{run:#?}"
+    );
+}
+
+/// Through the launcher, this machine gets its static build.
+#[test]
+fn the_launcher_runs_the_static_build_of_this_machine() {
+    if std::env::consts::ARCH != "x86_64" {
+        return;
+    }
+    let Some(bundle) = static_bundle() else {
+        return;
+    };
+    let run = ecs_drift_tests::run(
+        bundle.join("bin/task_definition_selector"),
+        &["--version"],
+        "",
+    );
+    assert_eq!(
+        run.stdout,
+        format!("task_definition_selector {}\n", env!("CARGO_PKG_VERSION")),
+        "{run:#?}"
+    );
 }

@@ -267,7 +267,8 @@ fn version_and_schema() {
             "live_images",
             "live_image_containers",
             "force_bootstrap_image",
-            "network_mode"
+            "network_mode",
+            "module_version"
         ]
     );
 }

@@ -13,6 +13,7 @@
 mod output;
 mod query;
 mod spec;
+mod version;
 
 use std::ffi::OsString;
 use std::io::{self, IsTerminal, Read, Write};
@@ -22,6 +23,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 pub use output::Output;
 pub use query::{MAX_QUERY_BYTES, Query, json_type};
 pub use spec::{Kind, Program, QueryKey, ResultKey, suggest};
+pub use version::{MODULE_VERSION, Skew};
 
 /// What can go wrong while speaking the protocol. Keys and arguments the caller sent are shown
 /// escaped (`escape_debug`): one with a newline in it must not break the line.
@@ -62,6 +64,18 @@ pub enum Error {
     },
     #[error("unknown query key `{}`; {hint}", key.escape_debug())]
     UnknownKey { key: String, hint: String },
+    #[error(
+        "the ecs-drift module is version {module} and this program {program}, another minor version whose query differs: install the programs of release v{module} (that release's bundle, bin/), or pin the module's source to ?ref=v{program}"
+    )]
+    VersionSkew {
+        module: String,
+        program: &'static str,
+    },
+    #[error(
+        "query key `module_version` must be a version such as 1.2.3, got \"{}\"",
+        value.escape_debug()
+    )]
+    NotAVersion { value: String },
     #[error(
         "argument `{}` is not KEY=VALUE; pass the query as KEY=VALUE arguments or as JSON on stdin (see --help)",
         argument.escape_debug()

@@ -8,6 +8,7 @@ use serde::de::DeserializeOwned;
 
 use crate::Error;
 use crate::spec::{Kind, Program, suggest};
+use crate::version::{self, MODULE_VERSION, Skew};
 
 /// The largest query accepted. ECS refuses task definitions over 64 KiB; a query carries at most a
 /// few of them as JSON text, so 4 MiB leaves room and still stops a runaway pipe.
@@ -101,22 +102,58 @@ impl Query {
         program: &'static Program,
         values: BTreeMap<String, String>,
     ) -> Result<Self, Error> {
+        // The version first: keys that differ between releases are a consequence of it.
+        let skew = version::compare(
+            values.get(MODULE_VERSION.name).map(String::as_str),
+            program.version,
+        );
+        match &skew {
+            Skew::Minor(module) => {
+                return Err(Error::VersionSkew {
+                    module: module.clone(),
+                    program: program.version,
+                });
+            }
+            Skew::Invalid(value) => {
+                return Err(Error::NotAVersion {
+                    value: value.clone(),
+                });
+            }
+            Skew::Unknown | Skew::Same | Skew::Patch(_) => {}
+        }
         if let Some(key) = values.keys().find(|key| !program.accepts(key)) {
-            let accepted = program.query.iter().map(|key| key.name);
+            let accepted = program
+                .query
+                .iter()
+                .chain(std::iter::once(&MODULE_VERSION))
+                .map(|key| key.name);
+            let mut hint = match suggest(key, accepted) {
+                Some(closest) => format!("did you mean `{closest}`?"),
+                None => format!(
+                    "accepted keys: {}",
+                    program
+                        .query
+                        .iter()
+                        .map(|key| key.name)
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            };
+            if let Some(version) = version::unknown_key_hint(&skew, program.version) {
+                // After a question, a new sentence; after the list of keys, a new clause.
+                if hint.ends_with('?') {
+                    hint.push(' ');
+                    let mut letters = version.chars();
+                    hint.extend(letters.next().map(|first| first.to_ascii_uppercase()));
+                    hint.extend(letters);
+                } else {
+                    hint.push_str("; ");
+                    hint.push_str(&version);
+                }
+            }
             return Err(Error::UnknownKey {
                 key: key.clone(),
-                hint: match suggest(key, accepted) {
-                    Some(closest) => format!("did you mean `{closest}`?"),
-                    None => format!(
-                        "accepted keys: {}",
-                        program
-                            .query
-                            .iter()
-                            .map(|key| key.name)
-                            .collect::<Vec<_>>()
-                            .join(", ")
-                    ),
-                },
+                hint,
             });
         }
         Ok(Self { program, values })

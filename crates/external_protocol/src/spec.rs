@@ -3,6 +3,8 @@
 
 use serde::Serialize;
 
+use crate::version::MODULE_VERSION;
+
 /// A program speaking Terraform's external data source protocol.
 #[derive(Debug, Serialize)]
 pub struct Program {
@@ -66,8 +68,10 @@ impl Program {
         self.query.iter().find(|key| key.name == name)
     }
 
+    /// Whether the query may carry `name`: one of the program's keys, or the module's version
+    /// ([`MODULE_VERSION`], which every program reads).
     pub fn accepts(&self, name: &str) -> bool {
-        self.query_key(name).is_some()
+        self.query_key(name).is_some() || name == MODULE_VERSION.name
     }
 
     pub fn writes(&self, name: &str) -> bool {
@@ -77,7 +81,16 @@ impl Program {
     /// The machine-readable contract printed by `--schema`.
     pub fn schema_json(&self) -> String {
         // Serialising plain static data cannot fail.
-        serde_json::to_string_pretty(self).unwrap_or_default()
+        let mut schema = serde_json::to_value(self).unwrap_or_default();
+        if let (Some(query), Ok(version)) = (
+            schema
+                .get_mut("query")
+                .and_then(serde_json::Value::as_array_mut),
+            serde_json::to_value(&MODULE_VERSION),
+        ) {
+            query.push(version);
+        }
+        serde_json::to_string_pretty(&schema).unwrap_or_default()
     }
 
     /// The text printed by `--help`.
@@ -93,7 +106,7 @@ impl Program {
              for a shell. The result is one JSON object of strings on stdout. On any error: one line on\n\
              stderr, exit status 1, nothing on stdout.\n\nQUERY KEYS\n"
         ));
-        for key in self.query {
+        for key in self.query.iter().chain(std::iter::once(&MODULE_VERSION)) {
             let necessity = match (key.required, key.default) {
                 (true, _) => "required".to_string(),
                 (false, Some(default)) => format!("optional, default {default}"),

@@ -165,7 +165,8 @@ fn keys_and_arguments_are_shown_escaped_in_messages() {
         assert!(!message.contains('\n'), "{message:?}");
         message
     };
-    let unknown = parse("{\"a\\nb\": \"1\", \"cluster\": \"prod\"}").expect_err("unknown key");
+    let unknown = parse("{\"a\\nb\": \"1\", \"cluster\": \"prod\", \"module_version\": \"1.2.3\"}")
+        .expect_err("unknown key");
     assert_eq!(
         message(unknown),
         "unknown query key `a\\nb`; accepted keys: cluster, region, force, strict, timeout_seconds, max_attempts, document"
@@ -424,4 +425,125 @@ fn discard_drops_what_it_is_given_outside_main() {
     let value = Rc::new(());
     discard(Rc::clone(&value));
     assert_eq!(Rc::strong_count(&value), 1);
+}
+
+#[test]
+fn the_modules_version_of_the_same_minor_is_accepted() {
+    for version in ["1.2.3", "1.2.0", "1.2.9", "1.2.4-rc.1", "1.2.3+build.5"] {
+        let stdin = format!(r#"{{"cluster":"prod","module_version":"{version}"}}"#);
+        let (status, stdout, stderr) = run(&[], stdin.as_bytes());
+        assert_eq!((status, stderr.as_str()), (0, ""), "{version}");
+        assert_eq!(stdout, "{\"echo\":\"prod\"}\n");
+    }
+    // Absent or empty: not checked (a query typed by hand).
+    assert_eq!(run(&["cluster=prod"], b"").0, 0);
+    assert_eq!(run(&["cluster=prod", "module_version="], b"").0, 0);
+}
+
+#[test]
+fn a_module_of_another_minor_version_is_refused_in_one_line_naming_both() {
+    for version in ["1.3.0", "1.1.7", "2.2.3", "0.2.3"] {
+        let stdin = format!(r#"{{"cluster":"prod","module_version":"{version}"}}"#);
+        assert_fails(
+            &[],
+            stdin.as_bytes(),
+            &format!(
+                "the ecs-drift module is version {version} and this program 1.2.3, another minor \
+                 version whose query differs: install the programs of release v{version} (that \
+                 release's bundle, bin/), or pin the module's source to ?ref=v1.2.3"
+            ),
+        );
+    }
+    // The version is checked before the keys: another release's keys are its consequence.
+    assert_fails(
+        &[],
+        br#"{"cluster":"prod","clusters":"x","module_version":"1.3.0"}"#,
+        "the ecs-drift module is version 1.3.0",
+    );
+}
+
+#[test]
+fn a_module_version_that_is_no_version_is_refused() {
+    for (value, shown) in [
+        ("latest", "\"latest\""),
+        ("1.2", "\"1.2\""),
+        ("1.2.3.4", "\"1.2.3.4\""),
+        ("v1.2.3", "\"v1.2.3\""),
+        ("01.2.3", "\"01.2.3\""),
+        ("1.2.x", "\"1.2.x\""),
+        ("a\nb", "\"a\\nb\""),
+    ] {
+        let query = serde_json::json!({ "cluster": "prod", "module_version": value }).to_string();
+        assert_fails(
+            &[],
+            query.as_bytes(),
+            &format!("query key `module_version` must be a version such as 1.2.3, got {shown}"),
+        );
+    }
+}
+
+#[test]
+fn an_unknown_key_hints_at_the_version_when_it_is_absent_or_differs() {
+    let hint = "if the query comes from the ecs-drift module, that module is older than this \
+                program, whose module sends `module_version`: use the module and the programs \
+                of one release";
+    assert_fails(
+        &[],
+        br#"{"cluster":"prod","desired":"x"}"#,
+        &format!(
+            "unknown query key `desired`; accepted keys: cluster, region, force, strict, timeout_seconds, max_attempts, document; {hint}"
+        ),
+    );
+    assert_fails(
+        &[],
+        br#"{"cluster":"prod","desired":"x","module_version":"1.2.0"}"#,
+        "unknown query key `desired`; accepted keys: cluster, region, force, strict, timeout_seconds, max_attempts, document; the module is 1.2.0 and this program 1.2.3: use the module and the programs of one release",
+    );
+    // The same version: the key is the caller's mistake, and the hint says only that.
+    let (_, _, stderr) = run(
+        &[],
+        br#"{"cluster":"prod","desired":"x","module_version":"1.2.3"}"#,
+    );
+    assert_eq!(
+        stderr,
+        "demo: unknown query key `desired`; accepted keys: cluster, region, force, strict, timeout_seconds, max_attempts, document\n"
+    );
+    // After a suggestion, the hint is a sentence of its own.
+    assert_fails(
+        &["cluster=prod", "clustr=prod"],
+        b"",
+        "unknown query key `clustr`; did you mean `cluster`? If the query comes from the ecs-drift module, that module is older",
+    );
+    // A misspelt version key is suggested like any other.
+    assert_fails(
+        &["cluster=prod", "module_versoin=1.2.3"],
+        b"",
+        "unknown query key `module_versoin`; did you mean `module_version`?",
+    );
+}
+
+#[test]
+fn help_and_schema_declare_the_module_version() {
+    let (_, help, _) = run(&["--help"], b"");
+    assert!(
+        help.contains("module_version  (string; optional)"),
+        "{help}"
+    );
+    let schema: serde_json::Value =
+        serde_json::from_str(&run(&["--schema"], b"").1).expect("schema is JSON");
+    let query = schema["query"].as_array().expect("query keys");
+    assert_eq!(query.len(), PROGRAM.query.len() + 1);
+    assert_eq!(query[PROGRAM.query.len()]["name"], "module_version");
+    assert_eq!(query[PROGRAM.query.len()]["required"], false);
+}
+
+#[test]
+fn minor_of_reads_semantic_versions_only() {
+    assert_eq!(version::minor_of("0.1.0"), Some((0, 1)));
+    assert_eq!(version::minor_of("10.20.30-rc.1+b"), Some((10, 20)));
+    for bad in [
+        "", "1", "1.2", "1.2.3.4", "-1.2.3", "1.02.3", "1..3", " 1.2.3",
+    ] {
+        assert_eq!(version::minor_of(bad), None, "{bad:?}");
+    }
 }

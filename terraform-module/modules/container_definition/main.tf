@@ -19,5 +19,6 @@ data "external" "this" {
     live_image_containers = var.live_image_containers == null ? "" : jsonencode(var.live_image_containers)
     force_bootstrap_image = tostring(var.force_bootstrap_image)
     network_mode          = var.network_mode
+    module_version        = local.module_version
   }
 }

@@ -25,5 +25,6 @@ data "external" "this" {
     enabled                    = tostring(var.enabled)
     expect_task_definition_arn = var.expect_task_definition_arn
     read_during_apply          = var.read_during_apply
+    module_version             = local.module_version
   }
 }

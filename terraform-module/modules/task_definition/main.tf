@@ -70,6 +70,7 @@ data "external" "lookup" {
     endpoint_url             = var.endpoint_url
     timeout_seconds          = tostring(var.lookup_timeout_seconds)
     max_attempts             = tostring(var.lookup_max_attempts)
+    module_version           = local.module_version
   }
 }
 
@@ -101,6 +102,7 @@ data "external" "container_definitions" {
     live_image_containers = var.live_image_containers == null ? "" : jsonencode(var.live_image_containers)
     force_bootstrap_image = tostring(var.force_bootstrap_container_image)
     network_mode          = var.network_mode
+    module_version        = local.module_version
   }
 }
 
@@ -165,6 +167,7 @@ data "external" "selector" {
     live_task_definition     = data.external.lookup.result.task_definition
     live_task_definition_arn = data.external.lookup.result.task_definition_arn
     show_environment_values  = tostring(var.show_environment_values)
+    module_version           = local.module_version
   }
 }
 
@@ -221,6 +224,7 @@ data "external" "apply_time_lookup" {
     enabled                    = tostring(local.changed && data.external.lookup.result.found == "true")
     expect_task_definition_arn = data.external.lookup.result.task_definition_arn
     read_during_apply          = local.changed ? timestamp() : ""
+    module_version             = local.module_version
   }
 }
 

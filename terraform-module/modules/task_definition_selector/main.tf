@@ -18,5 +18,6 @@ data "external" "this" {
     live_task_definition     = var.live_task_definition == null ? "" : jsonencode(var.live_task_definition)
     live_task_definition_arn = var.live_task_definition_arn
     show_environment_values  = tostring(var.show_environment_values)
+    module_version           = local.module_version
   }
 }
