@@ -7,7 +7,9 @@ use std::path::{Path, PathBuf};
 
 use ecs_drift_tests::story::{self, Change, Deploy, FARGATE, Failure, REGION};
 use ecs_drift_tests::terraform::{Toolchain, Workdir};
-use ecs_drift_tests::{Moto, repo_root, run_command, sealed_command, workspace_binary};
+use ecs_drift_tests::{
+    Moto, bundle_of_this_build, repo_root, run_command, sealed_command, workspace_binary,
+};
 use serde_json::json;
 
 const PROGRAMS: [&str; 3] = [
@@ -15,21 +17,6 @@ const PROGRAMS: [&str; 3] = [
     "container_definition",
     "task_definition_selector",
 ];
-
-/// A bundle written by `scripts/dist` from this build's programs, in a temporary folder.
-fn bundle() -> (tempfile::TempDir, PathBuf) {
-    let dir = tempfile::tempdir().expect("temporary directory");
-    let out = dir.path().join("ecs-drift");
-    let programs = workspace_binary("live_task_lookup")
-        .parent()
-        .map(Path::to_path_buf)
-        .unwrap_or_default();
-    let mut dist = sealed_command(repo_root().join("scripts/dist"));
-    dist.arg("--programs").arg(&programs).arg(&out);
-    let run = run_command(dist, b"");
-    assert_eq!(run.status, Some(0), "scripts/dist failed: {run:#?}");
-    (dir, out)
-}
 
 /// This machine's platform as the launcher names it.
 fn platform() -> String {
@@ -42,7 +29,7 @@ fn platform() -> String {
 
 #[test]
 fn the_bundle_holds_the_module_the_launchers_and_this_platforms_programs() {
-    let (_dir, bundle) = bundle();
+    let (_dir, bundle) = bundle_of_this_build();
     for file in [
         "main.tf",
         "variables.tf",
@@ -117,7 +104,7 @@ fn fake_uname(os: &str, arch: &str) -> tempfile::TempDir {
 
 #[test]
 fn the_launcher_picks_the_platform_and_names_a_missing_one() {
-    let (_dir, bundle) = bundle();
+    let (_dir, bundle) = bundle_of_this_build();
     let launcher = bundle.join("bin").join("task_definition_selector");
     let run_as = |os: &str, arch: &str| {
         let uname = fake_uname(os, arch);
@@ -238,7 +225,7 @@ fn the_story_runs_from_a_copy_of_the_bundle() -> Result<(), Box<dyn std::error::
     let Some(toolchain) = Toolchain::get() else {
         return Ok(());
     };
-    let (_dir, bundle) = bundle();
+    let (_dir, bundle) = bundle_of_this_build();
     let moto = Moto::start();
     moto.seed(
         "create-cluster",

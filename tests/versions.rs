@@ -8,7 +8,7 @@ use std::process::Command;
 
 use ecs_drift_tests::story::{FARGATE, Failure, REGION};
 use ecs_drift_tests::terraform::{Toolchain, Workdir};
-use ecs_drift_tests::{Moto, repo_root, run_command, sealed_command, workspace_binary};
+use ecs_drift_tests::{Moto, bundle_of_this_build, repo_root, run_command, sealed_command};
 use serde_json::json;
 
 const VERSION: &str = env!("CARGO_PKG_VERSION");
@@ -142,16 +142,7 @@ fn bumped(minor: bool) -> String {
 
 /// A bundle of this build's programs whose module says it is `version`.
 fn bundle_with_module_version(version: &str) -> (tempfile::TempDir, PathBuf) {
-    let dir = tempfile::tempdir().expect("temporary directory");
-    let out = dir.path().join("ecs-drift");
-    let programs = workspace_binary("live_task_lookup")
-        .parent()
-        .map(Path::to_path_buf)
-        .unwrap_or_default();
-    let mut dist = sealed_command(repo_root().join("scripts/dist"));
-    dist.arg("--programs").arg(&programs).arg(&out);
-    let run = run_command(dist, b"");
-    assert_eq!(run.status, Some(0), "scripts/dist failed: {run:#?}");
+    let (dir, out) = bundle_of_this_build();
     let from = format!("module_version = \"{VERSION}\"");
     for module in program_modules(&out) {
         let versions = module.join("versions.tf");

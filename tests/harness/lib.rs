@@ -58,6 +58,22 @@ pub fn workspace_binary(name: &str) -> PathBuf {
     dir.join(name)
 }
 
+/// A bundle written by `scripts/dist` from this build's programs (`DIR/ecs-drift`, in a temporary
+/// folder that lives as long as the returned guard).
+pub fn bundle_of_this_build() -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().expect("temporary directory");
+    let out = dir.path().join("ecs-drift");
+    let programs = workspace_binary("live_task_lookup")
+        .parent()
+        .map(Path::to_path_buf)
+        .unwrap_or_default();
+    let mut dist = sealed_command(repo_root().join("scripts/dist"));
+    dist.arg("--programs").arg(&programs).arg(&out);
+    let run = run_command(dist, b"");
+    assert_eq!(run.status, Some(0), "scripts/dist failed: {run:#?}");
+    (dir, out)
+}
+
 /// A command for `program` with a sealed AWS environment (see the crate documentation).
 pub fn sealed_command(program: impl AsRef<std::ffi::OsStr>) -> Command {
     let mut command = Command::new(program);
