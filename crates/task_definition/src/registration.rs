@@ -17,7 +17,7 @@ use crate::error::{Error, quoted};
 use crate::json::Map;
 use crate::network_mode::NetworkMode;
 use crate::units::{Unit, size_in_units};
-use crate::validate::{int, objects, string};
+use crate::validate::{int, objects, string, strings};
 
 /// Service quota "Containers per task definition": 10, not adjustable.
 /// (https://docs.aws.amazon.com/AmazonECS/latest/developerguide/service-quotas.html; RegisterTaskDefinition
@@ -57,25 +57,13 @@ pub fn check_task_registration(task: &Map, root: &str) -> Result<(), Error> {
     let network_mode = string(task, "networkMode")
         .and_then(|text| text.parse::<NetworkMode>().ok())
         .unwrap_or_default();
-    let containers: Vec<&Map> = task
-        .get("containerDefinitions")
-        .and_then(Value::as_array)
-        .map(Vec::as_slice)
-        .unwrap_or_default()
-        .iter()
-        .filter_map(Value::as_object)
+    let containers: Vec<&Map> = objects(task, "containerDefinitions")
+        .map(|(_, container)| container)
         .collect();
     let container_root = format!("{root}.containerDefinitions");
     containers_rules(&containers, &container_root, network_mode)?;
     check_size(task, root)?;
-    let compatibilities: Vec<&str> = task
-        .get("requiresCompatibilities")
-        .and_then(Value::as_array)
-        .map(Vec::as_slice)
-        .unwrap_or_default()
-        .iter()
-        .filter_map(Value::as_str)
-        .collect();
+    let compatibilities = strings(task, "requiresCompatibilities");
     check_task_size(task, root, &containers, &container_root, &compatibilities)?;
     if compatibilities.contains(&"FARGATE") {
         check_fargate(task, root, &containers, &container_root)?;

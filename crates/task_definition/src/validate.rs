@@ -129,6 +129,17 @@ pub(crate) fn objects<'a>(map: &'a Map, key: &str) -> impl Iterator<Item = (usiz
         .filter_map(|(index, item)| item.as_object().map(|item| (index, item)))
 }
 
+/// The strings of the list under `key` (other items, or no list, give none).
+pub(crate) fn strings<'a>(map: &'a Map, key: &str) -> Vec<&'a str> {
+    map.get(key)
+        .and_then(Value::as_array)
+        .map(Vec::as_slice)
+        .unwrap_or_default()
+        .iter()
+        .filter_map(Value::as_str)
+        .collect()
+}
+
 fn in_range(path: impl fmt::Display, value: Option<i64>, min: i64, max: i64) -> Result<(), Error> {
     match value {
         Some(value) if !(min..=max).contains(&value) => Err(Error::invalid(
@@ -718,14 +729,7 @@ pub(crate) fn task(task: &Map, root: &str) -> Result<(), Error> {
             ));
         }
     }
-    let compatibilities: Vec<&str> = task
-        .get("requiresCompatibilities")
-        .and_then(Value::as_array)
-        .map(Vec::as_slice)
-        .unwrap_or_default()
-        .iter()
-        .filter_map(Value::as_str)
-        .collect();
+    let compatibilities = strings(task, "requiresCompatibilities");
     for (index, compatibility) in compatibilities.iter().enumerate() {
         one_of(
             format_args!("{root}.requiresCompatibilities[{index}]"),
