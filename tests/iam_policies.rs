@@ -485,6 +485,28 @@ fn next_revision(revision: &Value) -> String {
     ))
 }
 
+/// The first two calls of the GitHub Actions pair, from their source: the render action describes
+/// the live revision with its tags (index.js, run), and the deploy action registers the rendered
+/// revision, those tags copied (index.js, run).
+fn render_and_register(live: &Value, live_tags: &Value) -> [Value; 2] {
+    let mut rendered = live.clone();
+    rendered["tags"] = live_tags.clone();
+    [
+        call(
+            "ecs",
+            "DescribeTaskDefinition",
+            json!({ "taskDefinition": live["taskDefinitionArn"], "include": ["TAGS"] }),
+            Value::Null,
+        ),
+        call(
+            "ecs",
+            "RegisterTaskDefinition",
+            rendered,
+            json!({ "taskDefinition": { "taskDefinitionArn": next_revision(live) } }),
+        ),
+    ]
+}
+
 /// What `live_task_lookup` calls for `example`'s service, recorded.
 fn record_lookup(moto: &Moto, example: &Example) -> Vec<Value> {
     let recorder = Recorder::start(moto);
@@ -830,43 +852,32 @@ fn the_deployer_policy_allows_every_ecs_deploy_path_and_nothing_beyond() -> Outc
     //   and with wait-for-service-stability waitUntilServicesStable (DescribeServices) and a
     //   DescribeServices that verifies the deployment.
     let (live, live_tags) = live_revision(&moto, &example);
-    let mut rendered = live.clone();
-    rendered["tags"] = live_tags;
     let cluster_and_service = json!({ "cluster": example.cluster, "services": [example.service] });
-    let next = next_revision(&live);
+    let update = json!({
+        "cluster": example.cluster,
+        "service": example.service,
+        "taskDefinition": next_revision(&live),
+    });
     let actions_pair = [
-        call(
-            "ecs",
-            "DescribeTaskDefinition",
-            json!({ "taskDefinition": live["taskDefinitionArn"], "include": ["TAGS"] }),
-            Value::Null,
-        ),
-        call(
-            "ecs",
-            "RegisterTaskDefinition",
-            rendered,
-            json!({ "taskDefinition": { "taskDefinitionArn": next } }),
-        ),
-        call(
-            "ecs",
-            "DescribeServices",
-            cluster_and_service.clone(),
-            Value::Null,
-        ),
-        call(
-            "ecs",
-            "UpdateService",
-            json!({ "cluster": example.cluster, "service": example.service, "taskDefinition": next }),
-            Value::Null,
-        ),
-        call(
-            "ecs",
-            "DescribeServices",
-            cluster_and_service.clone(),
-            Value::Null,
-        ),
-        call("ecs", "DescribeServices", cluster_and_service, Value::Null),
-    ];
+        render_and_register(&live, &live_tags).as_slice(),
+        &[
+            call(
+                "ecs",
+                "DescribeServices",
+                cluster_and_service.clone(),
+                Value::Null,
+            ),
+            call("ecs", "UpdateService", update, Value::Null),
+            call(
+                "ecs",
+                "DescribeServices",
+                cluster_and_service.clone(),
+                Value::Null,
+            ),
+            call("ecs", "DescribeServices", cluster_and_service, Value::Null),
+        ],
+    ]
+    .concat();
 
     let lookup_calls = record_lookup(&moto, &example);
 
@@ -983,36 +994,26 @@ fn the_deployer_policy_allows_every_code_deploy_path_and_nothing_beyond() -> Out
     //   action's README, "Permissions", CodeDeploy: its minimal policy), for the action and the
     //   CLI alike; `aws deploy wait deployment-successful` is GetDeployment (botocore's
     //   codedeploy waiters-2.json, DeploymentSuccessful).
-    let mut rendered = live.clone();
-    rendered["tags"] = live_tags;
     let names = json!({ "applicationName": application, "deploymentGroupName": group });
     let action_calls = [
-        call(
-            "ecs",
-            "DescribeTaskDefinition",
-            json!({ "taskDefinition": live["taskDefinitionArn"], "include": ["TAGS"] }),
-            Value::Null,
-        ),
-        call(
-            "ecs",
-            "RegisterTaskDefinition",
-            rendered,
-            json!({ "taskDefinition": { "taskDefinitionArn": next_revision(&live) } }),
-        ),
-        call(
-            "ecs",
-            "DescribeServices",
-            json!({ "cluster": example.cluster, "services": [example.service] }),
-            Value::Null,
-        ),
-        call(
-            "codedeploy",
-            "GetDeploymentGroup",
-            names.clone(),
-            Value::Null,
-        ),
-        call("codedeploy", "CreateDeployment", names, Value::Null),
-    ];
+        render_and_register(&live, &live_tags).as_slice(),
+        &[
+            call(
+                "ecs",
+                "DescribeServices",
+                json!({ "cluster": example.cluster, "services": [example.service] }),
+                Value::Null,
+            ),
+            call(
+                "codedeploy",
+                "GetDeploymentGroup",
+                names.clone(),
+                Value::Null,
+            ),
+            call("codedeploy", "CreateDeployment", names, Value::Null),
+        ],
+    ]
+    .concat();
     let authorized_with_create_deployment = |origin: &str| {
         vec![
             request(

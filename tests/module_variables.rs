@@ -3,7 +3,7 @@
 //! every bad input is checked in seconds, with the message Terraform prints for it. (The examples'
 //! arguments are checked by applying the examples for real, in `terraform_examples.rs`.)
 
-use ecs_drift_tests::terraform::Toolchain;
+use ecs_drift_tests::terraform::{Toolchain, unwrapped};
 use ecs_drift_tests::{Run, run_command};
 use serde_json::{Map, Value, json};
 
@@ -189,7 +189,7 @@ fn the_variable_checks_name_the_allowed_values() {
         let run = plan_variables(toolchain, &values);
         assert_ne!(run.status, Some(0), "{name} accepted: {run:#?}");
         // Terraform wraps long messages; compare with the line breaks taken out.
-        let stderr = run.stderr.split_whitespace().collect::<Vec<_>>().join(" ");
+        let stderr = unwrapped(&run.stderr);
         assert!(
             stderr.contains(message),
             "{name}: {message:?} not in {stderr}"
@@ -321,7 +321,7 @@ fn the_submodules_variable_checks_name_what_is_allowed() {
             Some(0),
             "{submodule} accepted {bad:?}: {run:#?}"
         );
-        let stderr = run.stderr.split_whitespace().collect::<Vec<_>>().join(" ");
+        let stderr = unwrapped(&run.stderr);
         for message in &messages {
             assert!(
                 stderr.contains(message),

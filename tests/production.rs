@@ -7,7 +7,7 @@ use ecs_drift_tests::story::{
     self, AUTOSCALED, Deploy, Failure, REGION, Running, SHIPPED, check, check_clean, check_moves,
     deploy, running, task_definition,
 };
-use ecs_drift_tests::terraform::{Toolchain, Workdir};
+use ecs_drift_tests::terraform::{Toolchain, Workdir, unwrapped};
 use ecs_drift_tests::{Moto, Run};
 use serde_json::json;
 
@@ -35,7 +35,7 @@ fn scale(moto: &Moto, count: u64) {
 /// The apply of a saved plan that a deploy made stale: it fails, with the lookup's one line, and
 /// ECS still runs what it ran `before` (nothing registered, nothing moved).
 fn check_refused(moto: &Moto, run: &Run, before: &Running, step: &str) -> Result<(), Failure> {
-    let stderr = run.stderr.split_whitespace().collect::<Vec<_>>().join(" ");
+    let stderr = unwrapped(&run.stderr);
     check(
         run.status == Some(1)
             && stderr.contains("a deploy shipped since the plan")

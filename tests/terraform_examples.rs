@@ -13,7 +13,7 @@ use ecs_drift_tests::story::{
     REGION, Running, SHIPPED, SIDECAR, check, check_clean, check_moves, deploy, running,
     task_definition,
 };
-use ecs_drift_tests::terraform::{Toolchain, Workdir};
+use ecs_drift_tests::terraform::{Toolchain, Workdir, unwrapped};
 use ecs_drift_tests::{MOTO_ACCOUNT, Moto, repo_root, run_command, venv_bin};
 use serde_json::json;
 
@@ -329,11 +329,6 @@ fn a_rolled_back_service_stays_on_the_revision_it_runs() -> Outcome {
     assert_eq!(now.image("app"), good);
     check_clean(&workdir.plan(), "once the copy is the latest")?;
     Ok(())
-}
-
-/// Terraform's words for a failed plan, with the line breaks it wraps them with taken out.
-fn unwrapped(text: &str) -> String {
-    text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 /// The fargate example applied and then deployed by `ecs deploy`, and what ECS runs after that.

@@ -10,14 +10,9 @@
 //! is known at plan.
 
 use ecs_drift_tests::story::{EC2_BRIDGE, Example, FARGATE, REGION};
-use ecs_drift_tests::terraform::{Toolchain, Workdir};
+use ecs_drift_tests::terraform::{Toolchain, Workdir, unwrapped};
 use ecs_drift_tests::{Moto, run_command, venv_bin};
 use serde_json::{Value, json};
-
-/// Terraform's words with the line breaks it wraps them with taken out.
-fn unwrapped(text: &str) -> String {
-    text.split_whitespace().collect::<Vec<_>>().join(" ")
-}
 
 /// `aws ecs ARGS` against moto, as JSON.
 fn ecs(moto: &Moto, arguments: &[&str]) -> Value {

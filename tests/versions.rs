@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use ecs_drift_tests::story::{FARGATE, Failure, REGION};
-use ecs_drift_tests::terraform::{Toolchain, Workdir};
+use ecs_drift_tests::terraform::{Toolchain, Workdir, unwrapped};
 use ecs_drift_tests::{Moto, bundle_of_this_build, repo_root, run_command, sealed_command};
 use serde_json::json;
 
@@ -176,12 +176,7 @@ fn a_module_of_another_minor_version_fails_the_plan_in_one_line() -> Result<(), 
     let line = format!(
         "live_task_lookup: the ecs-drift module is version {skewed} and this program {VERSION}, another minor version whose query differs: install the programs of release v{skewed} (that release's bundle, bin/), or pin the module's source to ?ref=v{VERSION}"
     );
-    let stderr: String = plan
-        .stderr
-        .lines()
-        .map(|line| line.trim_start_matches('│').trim())
-        .collect::<Vec<_>>()
-        .join(" ");
+    let stderr = unwrapped(&plan.stderr);
     assert!(
         stderr.contains(&line),
         "the plan should fail with {line:?}:\n{}",

@@ -782,3 +782,12 @@ impl Workdir {
             .expect("write an override file");
     }
 }
+
+/// Terraform's words with the line breaks it wraps them with, and the frame of its diagnostics
+/// (`│` at the start of a line), taken out: what a test compares a message with.
+pub fn unwrapped(text: &str) -> String {
+    text.lines()
+        .flat_map(|line| line.trim_start().trim_start_matches('│').split_whitespace())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
