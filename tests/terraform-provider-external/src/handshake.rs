@@ -7,7 +7,13 @@
 //! - With `PLUGIN_CLIENT_CERT` (Terraform's certificate, PEM), the server makes a self-signed
 //!   certificate of its own for `localhost`, serves TLS that trusts only Terraform's, and sends its
 //!   certificate in the handshake line (automatic mutual TLS).
-//! - The handshake is one line on stdout: `1|5|tcp|127.0.0.1:PORT|grpc|<certificate, base64>`.
+//! - It listens on a Unix socket, as go-plugin does everywhere but on old Windows
+//!   (`serverListener_unix`): a fresh path in `PLUGIN_UNIX_SOCKET_DIR`, or else the temporary
+//!   directory, removed when the provider stops. Over TCP a reply could wait ~40 ms for the
+//!   delayed ACK of Nagle's algorithm, which Go's connections turn off and tonic's served from a
+//!   stream of our own do not: every `data "external"` read would be slower than the real
+//!   provider's.
+//! - The handshake is one line on stdout: `1|5|unix|PATH|grpc|<certificate, base64>`.
 //! - Interrupts are ignored: on Ctrl-C Terraform sends Stop and then Shutdown itself.
 
 use std::io::Write;
@@ -35,8 +41,8 @@ pub enum Error {
     NotAPlugin,
     #[error("Terraform speaks plugin protocol versions {0}; this provider speaks only 5")]
     Protocol(String),
-    #[error("cannot listen on 127.0.0.1")]
-    Listen(#[source] std::io::Error),
+    #[error("cannot listen on a Unix socket in {0}")]
+    Listen(String, #[source] std::io::Error),
     #[error("cannot set up TLS")]
     Tls(#[source] crate::tls::Error),
     #[error("cannot write the handshake line")]
@@ -59,10 +65,8 @@ pub async fn serve() -> Result<(), Error> {
     }
     tokio::spawn(async { while tokio::signal::ctrl_c().await.is_ok() {} });
 
-    let listener = tokio::net::TcpListener::bind(("127.0.0.1", 0))
-        .await
-        .map_err(Error::Listen)?;
-    let address = listener.local_addr().map_err(Error::Listen)?;
+    let (socket, listener) = Socket::bind()?;
+    let address = socket.0.display().to_string();
 
     let client_certificate = std::env::var("PLUGIN_CLIENT_CERT").unwrap_or_default();
     let shutdown = tokio::sync::watch::Sender::new(false);
@@ -73,11 +77,11 @@ pub async fn serve() -> Result<(), Error> {
     let stopped = async move {
         let _ = stopped.wait_for(|stopped| *stopped).await;
     };
-    let connections = tokio_stream::wrappers::TcpListenerStream::new(listener);
+    let connections = tokio_stream::wrappers::UnixListenerStream::new(listener);
 
     if client_certificate.is_empty() {
         handshake(&format!(
-            "{CORE_PROTOCOL_VERSION}|{PROTOCOL_VERSION}|tcp|{address}|grpc|"
+            "{CORE_PROTOCOL_VERSION}|{PROTOCOL_VERSION}|unix|{address}|grpc|"
         ))
         .map_err(Error::Handshake)?;
         return router
@@ -105,7 +109,7 @@ pub async fn serve() -> Result<(), Error> {
         }
     });
     handshake(&format!(
-        "{CORE_PROTOCOL_VERSION}|{PROTOCOL_VERSION}|tcp|{address}|grpc|{}",
+        "{CORE_PROTOCOL_VERSION}|{PROTOCOL_VERSION}|unix|{address}|grpc|{}",
         base64::engine::general_purpose::STANDARD_NO_PAD.encode(certificate)
     ))
     .map_err(Error::Handshake)?;
@@ -117,6 +121,38 @@ pub async fn serve() -> Result<(), Error> {
         .await
         .map_err(Error::Serve)
 }
+/// The socket's path, removed when the provider stops serving (go-plugin's `rmListener`).
+struct Socket(std::path::PathBuf);
+
+impl Socket {
+    /// Listens on a fresh path, named as go-plugin's `os.CreateTemp(dir, "plugin")` names it.
+    fn bind() -> Result<(Self, tokio::net::UnixListener), Error> {
+        let directory = std::env::var_os("PLUGIN_UNIX_SOCKET_DIR")
+            .filter(|directory| !directory.is_empty())
+            .map_or_else(std::env::temp_dir, std::path::PathBuf::from);
+        let nanos = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |since| since.subsec_nanos());
+        let mut attempt = 0u32;
+        loop {
+            let path = directory.join(format!("plugin{}{nanos}{attempt}", std::process::id()));
+            match tokio::net::UnixListener::bind(&path) {
+                Ok(listener) => return Ok((Self(path), listener)),
+                Err(error) if error.kind() == std::io::ErrorKind::AddrInUse && attempt < 100 => {
+                    attempt += 1;
+                }
+                Err(error) => return Err(Error::Listen(directory.display().to_string(), error)),
+            }
+        }
+    }
+}
+
+impl Drop for Socket {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.0);
+    }
+}
+
 /// stdout carries the handshake line and nothing else.
 #[allow(clippy::print_stdout)]
 fn handshake(line: &str) -> std::io::Result<()> {

@@ -234,3 +234,55 @@ fn the_stand_in_started_by_hand_says_it_is_a_plugin() {
         "{run:#?}"
     );
 }
+
+/// Started as Terraform starts it, the stand-in listens where go-plugin's providers listen: on a
+/// fresh Unix socket in `PLUGIN_UNIX_SOCKET_DIR` (go-plugin's `serverListener_unix`), named in
+/// the handshake line, not on a TCP port.
+#[test]
+fn the_stand_in_listens_on_a_unix_socket_as_go_plugin_does() {
+    use std::io::BufRead;
+    use std::os::unix::fs::FileTypeExt;
+
+    let directory = tempfile::tempdir().expect("tempdir");
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_terraform-provider-external"))
+        .env_clear()
+        .env(
+            "TF_PLUGIN_MAGIC_COOKIE",
+            "d602bf8f470bc67ca7faa0386276bbdd4330efaf76d1a219cb4d6991ca9872b2",
+        )
+        .env("PLUGIN_PROTOCOL_VERSIONS", "5")
+        .env("PLUGIN_UNIX_SOCKET_DIR", directory.path())
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("start the stand-in");
+    let mut line = String::new();
+    let read = std::io::BufReader::new(child.stdout.take().expect("stdout")).read_line(&mut line);
+    // Looked at while the provider serves; a killed provider leaves its socket behind, as
+    // go-plugin's does.
+    let kind = line
+        .split('|')
+        .nth(3)
+        .and_then(|path| std::fs::metadata(path).ok())
+        .map(|metadata| metadata.file_type());
+    let _ = child.kill();
+    let _ = child.wait();
+    read.expect("the handshake line");
+    let fields: Vec<&str> = line.trim_end().split('|').collect();
+    assert_eq!(fields.len(), 6, "{line:?}");
+    assert_eq!(&fields[..3], ["1", "5", "unix"], "{line:?}");
+    assert_eq!(fields[4], "grpc", "{line:?}");
+    let socket = std::path::Path::new(fields[3]);
+    assert_eq!(socket.parent(), Some(directory.path()), "{line:?}");
+    assert!(
+        socket
+            .file_name()
+            .is_some_and(|name| name.to_string_lossy().starts_with("plugin")),
+        "{line:?}"
+    );
+    assert!(
+        kind.is_some_and(|kind| kind.is_socket()),
+        "{line:?}: no socket there while the provider served"
+    );
+}
