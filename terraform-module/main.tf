@@ -1,68 +1,23 @@
 ################################################################################
-# 1. The task definition: the lookup, the containers, the selector, the revision
+# 1. The task definition: task_definition.tf and policies.tf
 ################################################################################
 
-# Everything but the service, as a module of its own that any service module can take instead
-# (modules/task_definition/README.md). Its guards (region, account, require_live_service) fail the
-# plan before the service is touched.
-module "task_definition" {
-  source = "./modules/task_definition"
-
-  name                               = var.name
-  family                             = var.family
-  cluster                            = var.cluster
-  tags                               = var.tags
-  container_definitions              = var.container_definitions
-  main_container_name                = var.main_container_name
-  bootstrap_container_image          = var.bootstrap_container_image
-  force_bootstrap_container_image    = var.force_bootstrap_container_image
-  live_image_containers              = var.live_image_containers
-  cpu                                = var.cpu
-  memory                             = var.memory
-  network_mode                       = var.network_mode
-  requires_compatibilities           = var.requires_compatibilities
-  task_role_arn                      = var.task_role_arn
-  execution_role_arn                 = var.execution_role_arn
-  volumes                            = var.volumes
-  runtime_platform                   = var.runtime_platform
-  ephemeral_storage_size_in_gib      = var.ephemeral_storage_size_in_gib
-  task_placement_constraints         = var.task_placement_constraints
-  pid_mode                           = var.pid_mode
-  ipc_mode                           = var.ipc_mode
-  proxy_configuration                = var.proxy_configuration
-  deployment_controller              = var.deployment_controller
-  bin_dir                            = var.bin_dir
-  aws                                = var.aws
-  region                             = var.region
-  profile                            = var.profile
-  assume_role_arn                    = var.assume_role_arn
-  assume_role_external_id            = var.assume_role_external_id
-  assume_role_session_name           = var.assume_role_session_name
-  endpoint_url                       = var.endpoint_url
-  lookup_timeout_seconds             = var.lookup_timeout_seconds
-  lookup_max_attempts                = var.lookup_max_attempts
-  require_live_service               = var.require_live_service
-  show_environment_values            = var.show_environment_values
-  code_deploy_application_name       = var.code_deploy_application_name
-  code_deploy_deployment_group_name  = var.code_deploy_deployment_group_name
-  code_deploy_deployment_config_name = var.code_deploy_deployment_config_name
-  deployer_policy_leave_out          = var.deployer_policy_leave_out
-}
+# The lookup, the containers, the selector, the revision, the guards and both policies are
+# modules/task_definition's own files, copied here unchanged, with its variables and outputs
+# (tests/module_contract.rs holds them identical): the root module is modules/task_definition plus
+# the service. It is not a `module` call because a nested module costs every plan, for each
+# service, its variables passed on and validated twice and its outputs evaluated twice
+# (BENCHMARKS.md, "What the module costs a terraform plan").
 
 locals {
-  uses_code_deploy = var.deployment_controller == "CODE_DEPLOY"
-
-  # The cluster may be given by name or ARN (arn:...:cluster/NAME).
-  cluster_name = element(split("/", var.cluster), length(split("/", var.cluster)) - 1)
-
   cluster_error_message = "the service runs in cluster %s, but var.cluster is ${var.cluster}: ECS cannot move a service to another cluster, so Terraform would have to delete it and create it again. To do that on purpose, replace it"
 
   # An autoscaled service keeps the count ECS reports (the autoscaler's): read at plan time, it
   # equals what the refresh read, so the plan shows no change, and the provider sends
   # desired_count to UpdateService only when it changes, so an apply never resets it, not even
   # from a saved plan. desired_count is the count the service is created with.
-  desired_count = (var.ignore_changes_desired_count && module.task_definition.live_desired_count != null
-    ? module.task_definition.live_desired_count
+  desired_count = (var.ignore_changes_desired_count && data.external.lookup.result.desired_count != ""
+    ? tonumber(data.external.lookup.result.desired_count)
   : var.desired_count)
 }
 
@@ -81,7 +36,7 @@ resource "aws_ecs_service" "this" {
 
   name                               = var.name
   cluster                            = var.cluster
-  task_definition                    = module.task_definition.task_definition_arn
+  task_definition                    = local.task_definition_arn
   desired_count                      = local.desired_count
   launch_type                        = length(var.capacity_provider_strategy) > 0 ? null : var.launch_type
   platform_version                   = var.platform_version
@@ -161,7 +116,7 @@ resource "aws_ecs_service" "codedeploy" {
 
   name                               = var.name
   cluster                            = var.cluster
-  task_definition                    = module.task_definition.task_definition_arn
+  task_definition                    = local.task_definition_arn
   desired_count                      = local.desired_count
   launch_type                        = length(var.capacity_provider_strategy) > 0 ? null : var.launch_type
   platform_version                   = var.platform_version
@@ -225,20 +180,4 @@ resource "aws_ecs_service" "codedeploy" {
       error_message = "${format(local.cluster_error_message, self.cluster)} (terraform apply -replace='module.NAME.aws_ecs_service.codedeploy[0]')."
     }
   }
-}
-
-################################################################################
-# Addresses of earlier versions
-################################################################################
-
-# Before modules/task_definition, the root module held the task definition and the record of the
-# last move itself: an upgrade moves them, so it registers nothing and replaces nothing.
-moved {
-  from = aws_ecs_task_definition.this
-  to   = module.task_definition.aws_ecs_task_definition.this
-}
-
-moved {
-  from = terraform_data.revision
-  to   = module.task_definition.terraform_data.revision
 }

@@ -4,47 +4,47 @@
 
 output "task_definition_arn" {
   description = "Full ARN of the task definition the service is to run: the live one when nothing changed, else the revision this apply registers. It changes with every deploy: give it to a service, never to an AppSpec or a root output."
-  value       = module.task_definition.task_definition_arn
+  value       = local.task_definition_arn
 }
 
 output "registered_task_definition_arn" {
   description = "Full ARN of the revision this module registered last. It changes only when Terraform registers a revision (a plan that moves the service), never with a CI deploy, so a root module can re-export it. With CODE_DEPLOY, the one output for the AppSpec: deploy it right after the apply that registered it (examples/codedeploy/apply.sh)."
-  value       = module.task_definition.registered_task_definition_arn
+  value       = terraform_data.revision.output.task_definition_arn
 }
 
 output "task_definition_family" {
   description = "Task definition family."
-  value       = module.task_definition.task_definition_family
+  value       = local.family
 }
 
 output "changed" {
   description = "true when the task definition differs from the live one (or there is none yet) and the service moves to a new revision."
-  value       = module.task_definition.changed
+  value       = local.changed
 }
 
 output "differences" {
   description = "One readable line per difference between the live task definition and the desired one; \"\" when unchanged."
-  value       = module.task_definition.differences
+  value       = data.external.selector.result.differences
 }
 
 output "differences_json" {
   description = "The differences as a JSON array of {path, live, desired}."
-  value       = module.task_definition.differences_json
+  value       = data.external.selector.result.differences_json
 }
 
 output "container_definitions_json" {
   description = "The container definitions registered, as JSON in the form ECS returns them."
-  value       = module.task_definition.container_definitions_json
+  value       = local.container_definitions_json
 }
 
 output "images" {
   description = "Container name to the image it gets."
-  value       = module.task_definition.images
+  value       = jsondecode(data.external.container_definitions.result.images)
 }
 
 output "image_sources" {
   description = "Container name to where its image comes from: live (kept from the running service), bootstrap (first apply or new container), forced (force_bootstrap_container_image) or pinned (not in live_image_containers)."
-  value       = module.task_definition.image_sources
+  value       = jsondecode(data.external.container_definitions.result.image_sources)
 }
 
 ################################################################################
@@ -53,26 +53,26 @@ output "image_sources" {
 
 output "live_task_definition_arn" {
   description = "Full ARN of the task definition the service ran when planned; \"\" before the first apply."
-  value       = module.task_definition.live_task_definition_arn
+  value       = data.external.lookup.result.task_definition_arn
 }
 
 output "live_found" {
   description = "true when the lookup found the service running a task definition."
-  value       = module.task_definition.live_found
+  value       = data.external.lookup.result.found == "true"
 }
 
 output "live_rollout_state" {
   description = "Rollout state of the service's primary deployment when planned (IN_PROGRESS, COMPLETED, FAILED); \"\" when ECS reports none."
-  value       = module.task_definition.live_rollout_state
+  value       = data.external.lookup.result.rollout_state
 }
 
 ################################################################################
-# Service
+# The service
 ################################################################################
 
 output "service_arn" {
-  description = "ARN of the ECS service."
-  value       = module.task_definition.service_arn
+  description = "ARN of the ECS service this task definition is for (known at plan time)."
+  value       = local.service_arn
 }
 
 output "service_name" {
@@ -101,10 +101,10 @@ output "deployment_controller" {
 
 output "deployer_policy_json" {
   description = "IAM policy for the deploy pipeline (ecs deploy, the AWS CLI, the GitHub ECS actions, CodeDeploy), scoped to this service: DescribeServices and (ECS controller) UpdateService on it; RegisterTaskDefinition, and TagResource at registration, on this family; DescribeTaskDefinition (no resource type); ListTasks and DescribeTasks in this cluster and DeregisterTaskDefinition (no resource type) unless deployer_policy_leave_out says otherwise (ECS controller); iam:PassRole on exactly the task and execution roles towards ecs-tasks.amazonaws.com; with CODE_DEPLOY, the CodeDeploy calls on this application, deployment group and deployment configuration."
-  value       = module.task_definition.deployer_policy_json
+  value       = jsonencode(local.deployer_policy)
 }
 
 output "lookup_policy_json" {
   description = "IAM policy for whoever runs `terraform plan` (the live lookup), read-only: DescribeServices on this service, DescribeTaskDefinition (no resource type), and sts:AssumeRole on assume_role_arn when set."
-  value       = module.task_definition.lookup_policy_json
+  value       = jsonencode(local.lookup_policy)
 }

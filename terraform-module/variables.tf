@@ -3,7 +3,7 @@
 ################################################################################
 
 variable "name" {
-  description = "Name of the ECS service. Also the task definition family unless `family` is set."
+  description = "Name of the ECS service that runs this task definition (the root module creates it; with modules/task_definition, a service module of your own does): the lookup asks ECS what it runs. Also the task definition family unless `family` is set."
   type        = string
   nullable    = false
 
@@ -290,7 +290,7 @@ variable "health_check_grace_period_seconds" {
 }
 
 variable "deployment_controller" {
-  description = "Deployment controller: ECS (rolling updates) or CODE_DEPLOY (blue/green by CodeDeploy; the service then ignores task definition and load balancer changes, and registered_task_definition_arn is what the AppSpec deploys)."
+  description = "The service's deployment controller: ECS (rolling updates) or CODE_DEPLOY (blue/green by CodeDeploy: the root module's service then ignores task definition and load balancer changes, and registered_task_definition_arn is what the AppSpec deploys). It decides what deployer_policy_json allows."
   type        = string
   default     = "ECS"
   nullable    = false

@@ -31,8 +31,8 @@ struct Start {
 }
 
 const SERVICE: &str = "module.web.aws_ecs_service.this[0]";
-const TASK_DEFINITION: &str = "module.web.module.task_definition.aws_ecs_task_definition.this";
-const RECORD: &str = "module.web.module.task_definition.terraform_data.revision";
+const TASK_DEFINITION: &str = "module.web.aws_ecs_task_definition.this";
+const RECORD: &str = "module.web.terraform_data.revision";
 
 /// A phase's configuration, and the provider and network both phases share.
 fn fixture(start: &Start, phase: &str) -> [PathBuf; 2] {
@@ -53,7 +53,7 @@ fn example(start: &Start) -> Example {
         follower: "app",
         layout: Layout {
             module: "web",
-            task_definition: "module.web.module.task_definition",
+            task_definition: "module.web",
             service: SERVICE,
         },
     }

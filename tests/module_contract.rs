@@ -471,3 +471,75 @@ fn the_task_definition_registers_every_field_the_selector_compares() {
         );
     }
 }
+
+/// The blocks of `files`: `variable`, `output`, `data`, `resource` and `terraform` by kind and
+/// labels, and each local by name, as their text without comment lines, blank lines and
+/// indentation.
+fn blocks_by_address(files: &[(String, String)]) -> BTreeMap<String, (String, String)> {
+    use hcl_edit::Span;
+
+    let source = |text: &str, span: Option<std::ops::Range<usize>>| -> String {
+        let span = span.expect("parsed with spans");
+        text[span]
+            .lines()
+            .map(str::trim)
+            .filter(|line| !line.is_empty() && !line.starts_with('#'))
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    let mut blocks = BTreeMap::new();
+    for (file, text) in files {
+        let body: Body = text.parse().expect("HCL");
+        for block in body.blocks() {
+            if block.ident.as_str() == "locals" {
+                for attribute in block.body.attributes() {
+                    blocks.insert(
+                        format!("local.{}", attribute.key.as_str()),
+                        (file.clone(), source(text, attribute.value.span())),
+                    );
+                }
+            } else {
+                let labels: Vec<&str> = block.labels.iter().map(label).collect();
+                let address = format!("{} {}", block.ident.as_str(), labels.join("."));
+                blocks.insert(
+                    address.trim_end().to_string(),
+                    (file.clone(), source(text, block.span())),
+                );
+            }
+        }
+    }
+    blocks
+}
+
+/// The root module is `modules/task_definition` plus the service, without a `module` call (a
+/// nested module costs each plan its variables and outputs twice per service, BENCHMARKS.md):
+/// every variable, local, data source, resource and output of `modules/task_definition` is in the
+/// root module unchanged, so a fix made in one cannot be missing from the other. The root reads
+/// `live_desired_count`'s value itself (`local.desired_count`) and does not re-export it.
+#[test]
+fn the_root_module_holds_modules_task_definition_unchanged() {
+    let root = blocks_by_address(&tf_files_of(
+        &ecs_drift_tests::repo_root().join("terraform-module"),
+    ));
+    let inner = blocks_by_address(&task_definition_module_files());
+    assert!(inner.len() > 60, "{:?}", inner.keys());
+    let mut problems = Vec::new();
+    for (address, (file, text)) in &inner {
+        if address == "output live_desired_count" {
+            continue;
+        }
+        match root.get(address) {
+            None => problems.push(format!("{address} (modules/task_definition/{file}) is missing")),
+            Some((root_file, root_text)) if root_text != text => problems.push(format!(
+                "{address} differs: terraform-module/{root_file} has\n{root_text}\nmodules/task_definition/{file} has\n{text}"
+            )),
+            Some(_) => {}
+        }
+    }
+    assert!(
+        problems.is_empty(),
+        "the root module must hold modules/task_definition unchanged (copy its main.tf to \
+         terraform-module/task_definition.tf and its policies.tf, variables and outputs):\n{}",
+        problems.join("\n")
+    );
+}

@@ -263,7 +263,7 @@ resource "aws_codedeploy_deployment_group" "this" {
 # Outputs are compared by every `terraform plan`, so a root output that changes with a deploy (the
 # live ARN, whether or why the service moves) makes `plan -detailed-exitcode` report drift after
 # every CodeDeploy deployment. These change only when Terraform registers a revision; why it does
-# is in the plan that registers it (module.service.module.task_definition.terraform_data.revision).
+# is in the plan that registers it (module.service.terraform_data.revision).
 output "registered_task_definition_arn" {
   description = "The revision Terraform registered last: deploy it with CodeDeploy when the service runs another."
   value       = module.service.registered_task_definition_arn

@@ -135,7 +135,7 @@ module "service" {
 # Outputs are compared by every `terraform plan`, so a root output that changes with a CI deploy
 # (the live ARN, the images, whether or why the service moves) makes `plan -detailed-exitcode`
 # report drift after every deploy. These change only when Terraform changes something; why the
-# service moves is in the plan that moves it (module.service.module.task_definition.terraform_data.revision).
+# service moves is in the plan that moves it (module.service.terraform_data.revision).
 output "service_arn" {
   description = "The service."
   value       = module.service.service_arn

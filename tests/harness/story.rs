@@ -45,7 +45,8 @@ pub struct Example {
 pub struct Layout {
     /// The `module` block that takes the task definition's arguments (an override file sets them).
     pub module: &'static str,
-    /// The address of `modules/task_definition`.
+    /// The module that holds the task definition: `modules/task_definition`, or the root module,
+    /// which holds its resources itself.
     pub task_definition: &'static str,
     /// The address of the service resource.
     pub service: &'static str,
@@ -54,7 +55,7 @@ pub struct Layout {
 /// The whole service from the root module, as `module "service"`.
 pub const ROOT_MODULE: Layout = Layout {
     module: "service",
-    task_definition: "module.service.module.task_definition",
+    task_definition: "module.service",
     service: "module.service.aws_ecs_service.this[0]",
 };
 

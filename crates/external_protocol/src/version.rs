@@ -6,8 +6,8 @@
 use crate::spec::{Kind, QueryKey};
 
 /// The query key the Terraform module sends in every `data "external"` block: its own version
-/// (`local.module_version` in the `versions.tf` of each module under terraform-module/modules/,
-/// which is the workspace's version).
+/// (`local.module_version` in the `versions.tf` of terraform-module/ and of each module under
+/// terraform-module/modules/, which is the workspace's version).
 pub const MODULE_VERSION: QueryKey = QueryKey {
     name: "module_version",
     kind: Kind::String,

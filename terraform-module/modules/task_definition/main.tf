@@ -1,7 +1,8 @@
 # The task definition of an ECS service, for any service resource: the three programs chained
 # (lookup -> container definitions -> selector) and aws_ecs_task_definition. Its output
 # task_definition_arn is what the service must run. The root module (terraform-module/) is this
-# module plus the service.
+# module plus the service: it carries this file as task_definition.tf, with policies.tf, the
+# variables and the outputs, unchanged (tests/module_contract.rs).
 
 ################################################################################
 # The AWS provider's view: the region and account the lookup must agree with
@@ -374,7 +375,7 @@ resource "aws_ecs_task_definition" "this" {
 # definition is (a new revision: `arn` unknown until the apply), so the plan shows the selector's
 # differences next to that replacement:
 #
-#   # module.web.module.task_definition.terraform_data.revision will be replaced due to changes in replace_triggered_by
+#   # module.NAME.terraform_data.revision will be replaced due to changes in replace_triggered_by
 #   ~ input = { ~ differences = ["container app: environment LOG_LEVEL changed"] ... }
 #
 # Between two revisions its input changes with every plan (after an apply the differences are

@@ -3,7 +3,7 @@
 ################################################################################
 
 variable "name" {
-  description = "Name of the ECS service that runs this task definition, created by this module's root or by any other service module: the lookup asks ECS what it runs. Also the task definition family unless `family` is set."
+  description = "Name of the ECS service that runs this task definition (the root module creates it; with modules/task_definition, a service module of your own does): the lookup asks ECS what it runs. Also the task definition family unless `family` is set."
   type        = string
   nullable    = false
 
@@ -220,7 +220,7 @@ variable "proxy_configuration" {
 ################################################################################
 
 variable "deployment_controller" {
-  description = "The service's deployment controller: ECS (rolling updates) or CODE_DEPLOY (blue/green by CodeDeploy: registered_task_definition_arn is what the AppSpec deploys). It decides what deployer_policy_json allows."
+  description = "The service's deployment controller: ECS (rolling updates) or CODE_DEPLOY (blue/green by CodeDeploy: the root module's service then ignores task definition and load balancer changes, and registered_task_definition_arn is what the AppSpec deploys). It decides what deployer_policy_json allows."
   type        = string
   default     = "ECS"
   nullable    = false

@@ -25,6 +25,6 @@ import {
 # The revision the service runs (the pipeline's, found by the module's own lookup) becomes the
 # module's task definition, so nothing is registered and the deployed image stays.
 import {
-  to = module.web.module.task_definition.aws_ecs_task_definition.this
+  to = module.web.aws_ecs_task_definition.this
   id = module.web.live_task_definition_arn
 }
