@@ -203,8 +203,10 @@ AWS_ARGUMENT = """
 
 # The variants, each in its own directory and cluster: the plain resources; the module as a root
 # with many services uses it (`aws` given); the module with `aws` unset (each instance reads the
-# provider's account, partition and region itself).
+# provider's account, partition and region itself). With --before REV, also `before`: the module
+# as commit REV wrote it, `aws` given, planned in the same runs as the others.
 VARIANTS = ("plain", "module", "module-unset")
+BEFORE = None
 
 
 def fail(message):
@@ -281,14 +283,26 @@ def write_configuration(directory, variant):
     if variant == "plain":
         text += PLAIN
     else:
-        given = variant == "module"
+        given = variant in ("module", "before")
+        module = BEFORE if variant == "before" else ROOT / "terraform-module"
         text += MODULE % {
-            "source": os.path.relpath(ROOT / "terraform-module", directory),
+            "source": os.path.relpath(module, directory),
             "variant": variant,
             "root": ROOT_PROVIDER_VIEW if given else "",
             "aws": AWS_ARGUMENT if given else "",
         }
     (directory / "main.tf").write_text(text)
+
+
+def export_module(revision, directory):
+    """terraform-module/ as git revision REVISION wrote it, in DIRECTORY; returns its path."""
+    directory.mkdir(parents=True)
+    archive = subprocess.run(["git", "-C", str(ROOT), "archive", "--format=tar", revision, "terraform-module"],
+                             capture_output=True)
+    if archive.returncode != 0:
+        fail(f"git archive {revision} terraform-module: {archive.stderr.decode(errors='replace').strip()}")
+    subprocess.run(["tar", "-x", "-C", str(directory)], input=archive.stdout, check=True)
+    return directory / "terraform-module"
 
 
 def wrappers(directory, log):
@@ -594,13 +608,18 @@ def main():
     parser.add_argument("--runs", type=int, default=5, help="timed plans of each variant per N (default 5)")
     parser.add_argument("--throttle", default="0.1,0.2,0.3", help="shares of ECS calls throttled in the last step (\"\": none)")
     parser.add_argument("--no-instrument", action="store_true", help="skip the instrumented plans")
+    parser.add_argument("--before", metavar="REV", help="also plan the module as git revision REV wrote it (`before`)")
     parser.add_argument("--out", default=str(ROOT / "target/bench/plan"))
     arguments = parser.parse_args()
     sizes = sorted(int(n) for n in arguments.services.split(","))
     shares = [float(s) for s in arguments.throttle.split(",") if s]
 
     bench = Bench(arguments)
-    results = {"sizes": {}, "load_before": os.getloadavg()}
+    if arguments.before:
+        global VARIANTS, BEFORE
+        VARIANTS = (*VARIANTS, "before")
+        BEFORE = export_module(arguments.before, bench.out / "before-module")
+    results = {"sizes": {}, "load_before": os.getloadavg(), "before": arguments.before}
     try:
         bench.set_up()
         for services in sizes:
@@ -640,7 +659,8 @@ def report(results, sizes):
         plain = statistics.median(entry["times"]["plain"])
         for variant in VARIANTS:
             median, low, high = summary(entry["times"][variant])
-            print(f"| {services} | {variant} | {median:.2f} s ({low:.2f}–{high:.2f}) | {median / plain:.2f}× "
+            label = f"before ({results['before']})" if variant == "before" else variant
+            print(f"| {services} | {label} | {median:.2f} s ({low:.2f}–{high:.2f}) | {median / plain:.2f}× "
                   f"| {entry['calls'][variant]} |")
     loads = [load for services in sizes for load in results["sizes"][services]["loads"]]
     print(f"\nload average (1 min) before the timed plans: {min(loads):.1f} to {max(loads):.1f} on {os.cpu_count()} cores")
