@@ -6,7 +6,8 @@
 //!   every result key read;
 //! - it sends only query keys that program accepts, and every key it requires;
 //! - every `data.external.X.result.Y` the module reads is a key X's program writes;
-//! - the task definition resource registers every task-level field the selector compares.
+//! - the task definition resource registers every task-level field the selector compares;
+//! - the root module holds every block of `modules/task_definition` unchanged.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -247,7 +248,6 @@ fn tf_files_of(dir: &std::path::Path) -> Vec<(String, String)> {
     files
 }
 
-/// The root module's files.
 /// The `.tf` files of `terraform-module/modules/task_definition`, which registers the revision.
 fn task_definition_module_files() -> Vec<(String, String)> {
     tf_files_of(&ecs_drift_tests::repo_root().join("terraform-module/modules/task_definition"))
