@@ -225,39 +225,18 @@ fn violations(files: &[(String, String)], contracts: &BTreeMap<String, Contract>
     problems
 }
 
-/// The `.tf` files of one module directory (not of its subdirectories): name and text.
-fn tf_files_of(dir: &std::path::Path) -> Vec<(String, String)> {
-    let mut files: Vec<(String, String)> = std::fs::read_dir(dir)
-        .unwrap_or_else(|error| panic!("cannot read {}: {error}", dir.display()))
-        .flatten()
-        .map(|entry| entry.path())
-        .filter(|path| path.extension().is_some_and(|extension| extension == "tf"))
-        .map(|path| {
-            let text = std::fs::read_to_string(&path)
-                .unwrap_or_else(|error| panic!("{}: {error}", path.display()));
-            (
-                path.file_name()
-                    .unwrap_or_default()
-                    .to_string_lossy()
-                    .into_owned(),
-                text,
-            )
-        })
-        .collect();
-    files.sort();
-    files
-}
-
 /// The `.tf` files of `terraform-module/modules/task_definition`, which registers the revision.
 fn task_definition_module_files() -> Vec<(String, String)> {
-    tf_files_of(&ecs_drift_tests::repo_root().join("terraform-module/modules/task_definition"))
+    ecs_drift_tests::tf_files(
+        &ecs_drift_tests::repo_root().join("terraform-module/modules/task_definition"),
+    )
 }
 
 /// Every module of `terraform-module/`: the root (`.`) and each `modules/<name>`, with its files.
 /// Each is checked on its own, as Terraform resolves `data.external.X` within one module.
 fn modules() -> Vec<(String, Vec<(String, String)>)> {
     let root = ecs_drift_tests::repo_root().join("terraform-module");
-    let mut modules = vec![(".".to_string(), tf_files_of(&root))];
+    let mut modules = vec![(".".to_string(), ecs_drift_tests::tf_files(&root))];
     let mut submodules: Vec<_> = std::fs::read_dir(root.join("modules"))
         .into_iter()
         .flatten()
@@ -271,7 +250,7 @@ fn modules() -> Vec<(String, Vec<(String, String)>)> {
             "modules/{}",
             dir.file_name().unwrap_or_default().to_string_lossy()
         );
-        modules.push((name, tf_files_of(&dir)));
+        modules.push((name, ecs_drift_tests::tf_files(&dir)));
     }
     modules
 }
@@ -518,7 +497,7 @@ fn blocks_by_address(files: &[(String, String)]) -> BTreeMap<String, (String, St
 /// `live_desired_count`'s value itself (`local.desired_count`) and does not re-export it.
 #[test]
 fn the_root_module_holds_modules_task_definition_unchanged() {
-    let root = blocks_by_address(&tf_files_of(
+    let root = blocks_by_address(&ecs_drift_tests::tf_files(
         &ecs_drift_tests::repo_root().join("terraform-module"),
     ));
     let inner = blocks_by_address(&task_definition_module_files());

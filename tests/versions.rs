@@ -37,20 +37,6 @@ fn program_modules(root: &Path) -> Vec<PathBuf> {
     modules
 }
 
-/// The text of every `.tf` file of `module`.
-fn tf_text(module: &Path) -> String {
-    let mut files: Vec<PathBuf> = std::fs::read_dir(module)
-        .expect("module directory")
-        .map(|entry| entry.expect("entry").path())
-        .filter(|path| path.extension().is_some_and(|extension| extension == "tf"))
-        .collect();
-    files.sort();
-    files
-        .iter()
-        .map(|path| std::fs::read_to_string(path).expect("read .tf"))
-        .collect()
-}
-
 #[test]
 fn every_module_and_the_ci_example_carry_the_workspace_version() {
     let modules = program_modules(&repo_root());
@@ -64,7 +50,10 @@ fn every_module_and_the_ci_example_carry_the_workspace_version() {
             module.display()
         );
         // Every data "external" block sends it.
-        let main = tf_text(module);
+        let main: String = ecs_drift_tests::tf_files(module)
+            .into_iter()
+            .map(|(_, text)| text)
+            .collect();
         let blocks = main
             .lines()
             .filter(|line| line.starts_with("data \"external\" "))

@@ -46,6 +46,29 @@ pub fn repo_root() -> PathBuf {
         .unwrap_or_default()
 }
 
+/// The `.tf` files of one module directory (not of its subdirectories): name and text.
+pub fn tf_files(dir: &Path) -> Vec<(String, String)> {
+    let mut files: Vec<(String, String)> = std::fs::read_dir(dir)
+        .unwrap_or_else(|error| panic!("cannot read {}: {error}", dir.display()))
+        .flatten()
+        .map(|entry| entry.path())
+        .filter(|path| path.extension().is_some_and(|extension| extension == "tf"))
+        .map(|path| {
+            let text = std::fs::read_to_string(&path)
+                .unwrap_or_else(|error| panic!("{}: {error}", path.display()));
+            (
+                path.file_name()
+                    .unwrap_or_default()
+                    .to_string_lossy()
+                    .into_owned(),
+                text,
+            )
+        })
+        .collect();
+    files.sort();
+    files
+}
+
 /// A binary of the workspace, built by the same `cargo test` run (cargo builds every member's
 /// binaries before it runs any test).
 pub fn workspace_binary(name: &str) -> PathBuf {
