@@ -66,6 +66,11 @@ output "live_rollout_state" {
   value       = data.external.lookup.result.rollout_state
 }
 
+output "live_desired_count" {
+  description = "The service's desired count when planned (an autoscaler's changes included); null before the first apply. A service of the caller's (create_service = false) that leaves its count to an autoscaler after creation sets desired_count from it."
+  value       = data.external.lookup.result.desired_count == "" ? null : tonumber(data.external.lookup.result.desired_count)
+}
+
 ################################################################################
 # The service
 ################################################################################
@@ -76,12 +81,12 @@ output "service_arn" {
 }
 
 output "service_name" {
-  description = "Name of the ECS service."
+  description = "Name of the ECS service this module created; null when create_service = false."
   value       = one(concat(aws_ecs_service.this[*].name, aws_ecs_service.codedeploy[*].name))
 }
 
 output "service_id" {
-  description = "ID of the ECS service resource (its ARN)."
+  description = "ID of the ECS service resource this module created (its ARN); null when create_service = false."
   value       = one(concat(aws_ecs_service.this[*].id, aws_ecs_service.codedeploy[*].id))
 }
 

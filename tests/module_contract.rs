@@ -6,8 +6,7 @@
 //!   every result key read;
 //! - it sends only query keys that program accepts, and every key it requires;
 //! - every `data.external.X.result.Y` the module reads is a key X's program writes;
-//! - the task definition resource registers every task-level field the selector compares;
-//! - the root module holds every block of `modules/task_definition` unchanged.
+//! - the task definition resource registers every task-level field the selector compares.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -225,11 +224,12 @@ fn violations(files: &[(String, String)], contracts: &BTreeMap<String, Contract>
     problems
 }
 
-/// The `.tf` files of `terraform-module/modules/task_definition`, which registers the revision.
-fn task_definition_module_files() -> Vec<(String, String)> {
-    ecs_drift_tests::tf_files(
-        &ecs_drift_tests::repo_root().join("terraform-module/modules/task_definition"),
+/// `terraform-module/task_definition.tf`, the task-definition chain, which registers the revision.
+fn task_definition_tf() -> String {
+    std::fs::read_to_string(
+        ecs_drift_tests::repo_root().join("terraform-module/task_definition.tf"),
     )
+    .expect("terraform-module/task_definition.tf")
 }
 
 /// Every module of `terraform-module/`: the root (`.`) and each `modules/<name>`, with its files.
@@ -406,7 +406,7 @@ data "external" "selector" {
     );
 }
 
-/// The keys of `local.task_fields` in main.tf: the task-level fields the selector compares.
+/// The keys of `local.task_fields` in task_definition.tf: the task-level fields the selector compares.
 fn task_fields(main: &Body) -> BTreeSet<String> {
     main.get_blocks("locals")
         .filter_map(|block| block.body.get_attribute("task_fields"))
@@ -425,12 +425,8 @@ fn task_fields(main: &Body) -> BTreeSet<String> {
 /// but not compared would never move the service.
 #[test]
 fn the_task_definition_registers_every_field_the_selector_compares() {
-    let text = task_definition_module_files()
-        .into_iter()
-        .find(|(name, _)| name == "main.tf")
-        .map(|(_, text)| text)
-        .expect("terraform-module/modules/task_definition/main.tf");
-    let main: Body = text.parse().expect("main.tf is HCL");
+    let text = task_definition_tf();
+    let main: Body = text.parse().expect("task_definition.tf is HCL");
     let fields = task_fields(&main);
     assert!(fields.len() >= 10, "task_fields not found: {fields:?}");
     let resource = &text[text
@@ -449,76 +445,4 @@ fn the_task_definition_registers_every_field_the_selector_compares() {
             "the resource does not register {field} ({read})"
         );
     }
-}
-
-/// The blocks of `files`: `variable`, `output`, `data`, `resource` and `terraform` by kind and
-/// labels, and each local by name, as their text without comment lines, blank lines and
-/// indentation.
-fn blocks_by_address(files: &[(String, String)]) -> BTreeMap<String, (String, String)> {
-    use hcl_edit::Span;
-
-    let source = |text: &str, span: Option<std::ops::Range<usize>>| -> String {
-        let span = span.expect("parsed with spans");
-        text[span]
-            .lines()
-            .map(str::trim)
-            .filter(|line| !line.is_empty() && !line.starts_with('#'))
-            .collect::<Vec<_>>()
-            .join("\n")
-    };
-    let mut blocks = BTreeMap::new();
-    for (file, text) in files {
-        let body: Body = text.parse().expect("HCL");
-        for block in body.blocks() {
-            if block.ident.as_str() == "locals" {
-                for attribute in block.body.attributes() {
-                    blocks.insert(
-                        format!("local.{}", attribute.key.as_str()),
-                        (file.clone(), source(text, attribute.value.span())),
-                    );
-                }
-            } else {
-                let labels: Vec<&str> = block.labels.iter().map(label).collect();
-                let address = format!("{} {}", block.ident.as_str(), labels.join("."));
-                blocks.insert(
-                    address.trim_end().to_string(),
-                    (file.clone(), source(text, block.span())),
-                );
-            }
-        }
-    }
-    blocks
-}
-
-/// The root module is `modules/task_definition` plus the service, without a `module` call (a
-/// nested module costs each plan its variables and outputs twice per service, BENCHMARKS.md):
-/// every variable, local, data source, resource and output of `modules/task_definition` is in the
-/// root module unchanged, so a fix made in one cannot be missing from the other. The root reads
-/// `live_desired_count`'s value itself (`local.desired_count`) and does not re-export it.
-#[test]
-fn the_root_module_holds_modules_task_definition_unchanged() {
-    let root = blocks_by_address(&ecs_drift_tests::tf_files(
-        &ecs_drift_tests::repo_root().join("terraform-module"),
-    ));
-    let inner = blocks_by_address(&task_definition_module_files());
-    assert!(inner.len() > 60, "{:?}", inner.keys());
-    let mut problems = Vec::new();
-    for (address, (file, text)) in &inner {
-        if address == "output live_desired_count" {
-            continue;
-        }
-        match root.get(address) {
-            None => problems.push(format!("{address} (modules/task_definition/{file}) is missing")),
-            Some((root_file, root_text)) if root_text != text => problems.push(format!(
-                "{address} differs: terraform-module/{root_file} has\n{root_text}\nmodules/task_definition/{file} has\n{text}"
-            )),
-            Some(_) => {}
-        }
-    }
-    assert!(
-        problems.is_empty(),
-        "the root module must hold modules/task_definition unchanged (copy its main.tf to \
-         terraform-module/task_definition.tf and its policies.tf, variables and outputs):\n{}",
-        problems.join("\n")
-    );
 }
