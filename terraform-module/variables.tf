@@ -429,11 +429,6 @@ variable "lookup_timeout_seconds" {
   type        = number
   default     = 20
   nullable    = false
-
-  validation {
-    condition     = var.lookup_timeout_seconds >= 1 && floor(var.lookup_timeout_seconds) == var.lookup_timeout_seconds
-    error_message = "lookup_timeout_seconds must be a whole number of seconds, 1 or more."
-  }
 }
 
 variable "lookup_max_attempts" {
@@ -441,11 +436,6 @@ variable "lookup_max_attempts" {
   type        = number
   default     = 8
   nullable    = false
-
-  validation {
-    condition     = var.lookup_max_attempts >= 1 && var.lookup_max_attempts <= 10 && floor(var.lookup_max_attempts) == var.lookup_max_attempts
-    error_message = "lookup_max_attempts must be a whole number from 1 to 10."
-  }
 }
 
 variable "require_live_service" {

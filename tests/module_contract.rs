@@ -446,3 +446,158 @@ fn the_task_definition_registers_every_field_the_selector_compares() {
         );
     }
 }
+
+/// An expression's source text on one line: the lines trimmed, runs of spaces folded, and a comma
+/// between two attributes of an object type or value that stood on lines of their own.
+fn one_line(text: &str) -> String {
+    let mut out = String::new();
+    for line in text.lines().map(str::trim).filter(|line| !line.is_empty()) {
+        let line = line.split_whitespace().collect::<Vec<_>>().join(" ");
+        if !out.is_empty() {
+            let opens = out.ends_with(['{', '(', '[']);
+            let closes = line.starts_with(['}', ')', ']']);
+            out.push_str(if opens || closes || out.ends_with(',') {
+                " "
+            } else {
+                ", "
+            });
+        }
+        out.push_str(&line);
+    }
+    out
+}
+
+/// A string attribute's literal value, for descriptions.
+fn literal(body: &Body, key: &str) -> String {
+    match body.get_attribute(key).map(|attribute| &attribute.value) {
+        Some(Expression::String(text)) => text.as_str().to_string(),
+        Some(other) => other.to_string().trim().to_string(),
+        None => String::new(),
+    }
+}
+
+/// `text` in a Markdown table cell.
+fn cell(text: &str) -> String {
+    text.replace('|', "\\|").replace('\n', " ")
+}
+
+/// The Inputs and Outputs tables of a module's README, generated from its `.tf` files: each
+/// variable with its description, type, default and whether it is required, each output with its
+/// description, in the order the files declare them.
+fn readme_tables(files: &[(String, String)]) -> (String, String) {
+    use hcl_edit::Span;
+
+    let source = |text: &str, body: &Body, key: &str| -> Option<String> {
+        let span = body.get_attribute(key)?.value.span()?;
+        Some(one_line(&text[span]))
+    };
+    let mut inputs = String::from(
+        "| Name | Description | Type | Default | Required |\n|------|-------------|------|---------|:--------:|\n",
+    );
+    let mut outputs = String::from("| Name | Description |\n|------|-------------|\n");
+    for (_, text) in files {
+        let body: Body = text.parse().expect("HCL");
+        for block in body.blocks() {
+            let name = block.labels.first().map(label).unwrap_or_default();
+            match block.ident.as_str() {
+                "variable" => {
+                    let default = source(text, &block.body, "default");
+                    inputs.push_str(&format!(
+                        "| `{name}` | {} | `{}` | {} | {} |\n",
+                        cell(&literal(&block.body, "description")),
+                        cell(&source(text, &block.body, "type").unwrap_or("any".into())),
+                        default
+                            .as_ref()
+                            .map_or("n/a".to_string(), |value| format!("`{}`", cell(value))),
+                        if default.is_some() { "no" } else { "yes" },
+                    ));
+                }
+                "output" => outputs.push_str(&format!(
+                    "| `{name}` | {} |\n",
+                    cell(&literal(&block.body, "description"))
+                )),
+                _ => {}
+            }
+        }
+    }
+    (inputs, outputs)
+}
+
+/// `readme` with the first table after the heading `heading` replaced by `table`; `None` when
+/// there is no such table.
+fn with_table(readme: &str, heading: &str, table: &str) -> Option<String> {
+    let at = readme.find(&format!("\n{heading}\n"))? + 1;
+    let start = at + readme[at..].find("\n|")? + 1;
+    let end = readme[start..]
+        .find("\n\n")
+        .map_or(readme.len(), |offset| start + offset + 1);
+    Some(format!("{}{table}{}", &readme[..start], &readme[end..]))
+}
+
+/// Every module's README lists each of its variables and outputs as its `.tf` files declare them:
+/// the tables under "## Inputs" and "## Outputs" are generated from the files, so none can miss
+/// one or describe it otherwise. `UPDATE_MODULE_READMES=1 cargo test -p ecs_drift_tests --test
+/// module_contract` writes them.
+#[test]
+fn every_module_readme_lists_its_inputs_and_outputs_as_the_tf_files_declare_them() {
+    let update = std::env::var_os("UPDATE_MODULE_READMES").is_some_and(|value| value == "1");
+    let root = ecs_drift_tests::repo_root().join("terraform-module");
+    let mut stale = Vec::new();
+    for (name, files) in modules() {
+        let path = root.join(&name).join("README.md");
+        let readme = std::fs::read_to_string(&path).expect("every module has a README.md");
+        let (inputs, outputs) = readme_tables(&files);
+        assert!(inputs.lines().count() > 3 && outputs.lines().count() > 3);
+        let generated = with_table(&readme, "## Inputs", &inputs)
+            .and_then(|readme| with_table(&readme, "## Outputs", &outputs))
+            .unwrap_or_else(|| {
+                panic!("{name}/README.md needs a table under ## Inputs and ## Outputs")
+            });
+        if generated != readme {
+            if update {
+                std::fs::write(&path, &generated).expect("write the README");
+            } else {
+                stale.push(format!("terraform-module/{name}/README.md"));
+            }
+        }
+    }
+    assert!(
+        stale.is_empty(),
+        "the Inputs or Outputs table differs from the .tf files in {}: run \
+         UPDATE_MODULE_READMES=1 cargo test -p ecs_drift_tests --test module_contract, and review \
+         the change",
+        stale.join(", ")
+    );
+}
+
+/// The table check itself: a table that misses a variable, or describes one otherwise, differs.
+#[test]
+fn the_readme_check_catches_a_missing_or_changed_row() {
+    let files = vec![(
+        "variables.tf".to_string(),
+        "variable \"a\" {\n  description = \"First.\"\n  type = object({\n    x = string\n    y = optional(number, 1)\n  })\n}\n\nvariable \"b\" {\n  description = \"Second.\"\n  type        = bool\n  default     = false\n}\n\noutput \"c\" {\n  description = \"Third.\"\n  value       = var.b\n}\n".to_string(),
+    )];
+    let (inputs, outputs) = readme_tables(&files);
+    assert_eq!(
+        inputs,
+        "| Name | Description | Type | Default | Required |\n|------|-------------|------|---------|:--------:|\n\
+         | `a` | First. | `object({ x = string, y = optional(number, 1) })` | n/a | yes |\n\
+         | `b` | Second. | `bool` | `false` | no |\n"
+    );
+    assert_eq!(
+        outputs,
+        "| Name | Description |\n|------|-------------|\n| `c` | Third. |\n"
+    );
+    let readme =
+        format!("# m\n\n## Inputs\n\nText.\n\n{inputs}\nAfter.\n\n## Outputs\n\n{outputs}");
+    let missing = inputs.replace("| `b` | Second. | `bool` | `false` | no |\n", "");
+    let changed = inputs.replace("Second.", "Other.");
+    for table in [missing, changed] {
+        let stale = with_table(&readme, "## Inputs", &table).expect("the table");
+        assert_ne!(stale, readme);
+        assert_eq!(
+            with_table(&stale, "## Inputs", &inputs).as_deref(),
+            Some(readme.as_str())
+        );
+    }
+}
