@@ -50,7 +50,9 @@ locals {
 # selector and the guard. The service, its roles and its security group are the service
 # module's.
 module "task_definition" {
-  source = "../../../terraform-module/modules/task_definition"
+  source = "../../../terraform-module"
+
+  create_service = false
 
   name    = local.name
   cluster = data.aws_ecs_cluster.this.arn

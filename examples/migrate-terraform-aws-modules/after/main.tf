@@ -51,7 +51,9 @@ locals {
 # The task definition: the live lookup, the container definitions with the live image, the
 # selector and the guard. The service is the service module's.
 module "task_definition" {
-  source = "../../../terraform-module/modules/task_definition"
+  source = "../../../terraform-module"
+
+  create_service = false
 
   name    = local.name
   cluster = data.aws_ecs_cluster.this.arn
