@@ -254,6 +254,10 @@ struct KeptModule {
     fixture: &'static str,
     /// The service's address before the move and after it.
     service: (&'static str, &'static str),
+    /// How the pipeline ships the image before the move. `ecs deploy` deregisters the revision
+    /// it replaces; the AWS CLI pipeline leaves it ACTIVE, so that the move must forget the
+    /// service module's task definition rather than deregister it.
+    ship: Deploy,
 }
 
 /// The service both examples run.
@@ -429,9 +433,11 @@ fn keep_the_service_module(kept: KeptModule) -> Outcome {
     let workdir = Workdir::fixture_at(toolchain, &moto, &[before.path().to_path_buf()], &at)
         .map_err(Failure)?;
     ecs_drift_tests::story::applied(&workdir.apply(), "the service module's apply")?;
-    deploy(&moto, Deploy::EcsDeploy, &example, "app", SHIPPED)?;
+    let first = format!("{}:1", example.service);
+    deploy(&moto, kept.ship, &example, "app", SHIPPED)?;
     let deployed = running(&moto, &example);
     assert_eq!(deployed.image("app"), SHIPPED, "{deployed:?}");
+    let (first_status, _) = task_definition(&moto, &first);
 
     // The switch, with the recipe's blocks (after/migration.tf).
     let after = copy_phase(&kept, "after");
@@ -455,6 +461,11 @@ fn keep_the_service_module(kept: KeptModule) -> Outcome {
         task_definition(&moto, example.service).1,
         deployed.revision,
         "a revision was registered"
+    );
+    assert_eq!(
+        task_definition(&moto, &first).0,
+        first_status,
+        "the service module's revision {first} was deregistered"
     );
     check_clean(&workdir.plan(), "the plan after the move")?;
 
@@ -506,12 +517,15 @@ fn a_terraform_aws_modules_service_keeps_its_module_and_hands_over_the_task_defi
             "module.service.aws_ecs_service.this[0]",
             "module.service.aws_ecs_service.this[0]",
         ),
+        ship: Deploy::EcsDeploy,
     })
 }
 
 /// cloudposse/ecs-alb-service-task 0.78.0 with its defaults, then given ecs-drift's
 /// `task_definition`: the service moved to the resource that deploys it, the module's task
-/// definition forgotten, the live revision imported; the roles stay in the module.
+/// definition forgotten, the live revision imported; the roles stay in the module. The image is
+/// shipped by the AWS CLI pipeline, which leaves the module's revision ACTIVE: the move keeps it
+/// so.
 #[test]
 fn a_cloudposse_service_keeps_its_module_and_hands_over_the_task_definition() -> Outcome {
     keep_the_service_module(KeptModule {
@@ -522,5 +536,6 @@ fn a_cloudposse_service_keeps_its_module_and_hands_over_the_task_definition() ->
             "module.service.aws_ecs_service.ignore_changes_task_definition[0]",
             "module.service.aws_ecs_service.default[0]",
         ),
+        ship: Deploy::AwsCli,
     })
 }
