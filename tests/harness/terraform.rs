@@ -605,8 +605,20 @@ impl Workdir {
         moto: &Moto,
         sources: &[PathBuf],
     ) -> Result<Self, String> {
+        Self::fixture_at(toolchain, moto, sources, "work")
+    }
+
+    /// [`Workdir::fixture`] run from `<dir>/<at>` (`examples/NAME/before`), the module still at
+    /// `<dir>/terraform-module`: a configuration that names the module by a relative path from
+    /// that depth, as an example of `examples/` does.
+    pub fn fixture_at(
+        toolchain: &'static Toolchain,
+        moto: &Moto,
+        sources: &[PathBuf],
+        at: &str,
+    ) -> Result<Self, String> {
         let dir = tempfile::tempdir().expect("temporary directory");
-        let path = dir.path().join("work");
+        let path = dir.path().join(at);
         copy_sources(sources, &path);
         std::os::unix::fs::symlink(
             repo_root().join("terraform-module"),
