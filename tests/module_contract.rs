@@ -289,6 +289,10 @@ fn every_module_speaks_each_programs_contract() {
         "container_definitions",
         "images",
         "region",
+        "environment",
+        "docker_labels",
+        "environment_sources",
+        "docker_label_sources",
     ] {
         assert!(
             reads.0.iter().any(|(_, read)| read == key),
@@ -495,11 +499,29 @@ fn blocks_by_address(files: &[(String, String)]) -> BTreeMap<String, (String, St
 /// every variable, local, data source, resource and output of `modules/task_definition` is in the
 /// root module unchanged, so a fix made in one cannot be missing from the other. The root reads
 /// `live_desired_count`'s value itself (`local.desired_count`) and does not re-export it.
+const ROOT_ONLY_QUERY_KEYS: [&str; 6] = [
+    "live_environment",
+    "live_docker_labels",
+    "live_environment_values",
+    "live_docker_label_values",
+    "environment_sources",
+    "docker_label_sources",
+];
+
 #[test]
 fn the_root_module_holds_modules_task_definition_unchanged() {
-    let root = blocks_by_address(&ecs_drift_tests::tf_files(
+    let mut root = blocks_by_address(&ecs_drift_tests::tf_files(
         &ecs_drift_tests::repo_root().join("terraform-module"),
     ));
+    // The query keys of the values a deploy pipeline owns (live_environment, live_docker_labels)
+    // are the root module's only: modules/task_definition does not carry them.
+    for (_, text) in root.values_mut() {
+        *text = text
+            .lines()
+            .filter(|line| !ROOT_ONLY_QUERY_KEYS.contains(&line.split(' ').next().unwrap_or("")))
+            .collect::<Vec<_>>()
+            .join("\n");
+    }
     let inner = blocks_by_address(&task_definition_module_files());
     assert!(inner.len() > 60, "{:?}", inner.keys());
     let mut problems = Vec::new();
