@@ -108,13 +108,13 @@ pub fn read_named(
 ) -> Result<Named, Error> {
     let key = field.names_key();
     let named: BTreeMap<String, Vec<String>> = query.json(key)?.unwrap_or_default();
-    let known: Vec<&str> = containers.iter().filter_map(container_name).collect();
     let mut checked = Named::new();
     for (container, names) in named {
         let Some(definition) = containers
             .iter()
             .find(|definition| container_name(definition) == Some(container.as_str()))
         else {
+            let known: Vec<&str> = containers.iter().filter_map(container_name).collect();
             let hint = match suggest(&container, known.iter().copied()) {
                 Some(closest) => format!("did you mean `{closest}`?"),
                 None => format!("containers: {}", known.join(", ")),
@@ -131,6 +131,7 @@ pub fn read_named(
                  to live_image_containers or leave it out of {key}"
             )));
         }
+        let secrets = secret_names(definition);
         for name in &names {
             let valid = match field {
                 Field::Environment => is_environment_name(name),
@@ -142,7 +143,7 @@ pub fn read_named(
                     field.what()
                 )));
             }
-            if field == Field::Environment && is_secret(definition, name) {
+            if field == Field::Environment && secrets.contains(name.as_str()) {
                 return Err(Error::LiveValues(format!(
                     "{key}[{container:?}] names {name:?}, which container `{container}` sets in \
                      secrets: a secret comes from Secrets Manager or Parameter Store, not from a \
@@ -155,15 +156,15 @@ pub fn read_named(
     Ok(checked)
 }
 
-fn is_secret(container: &Map, name: &str) -> bool {
+/// The names a container takes from `secrets`.
+fn secret_names(container: &Map) -> BTreeSet<&str> {
     container
         .get("secrets")
         .and_then(Value::as_array)
-        .is_some_and(|secrets| {
-            secrets
-                .iter()
-                .any(|secret| secret.get("name").and_then(Value::as_str) == Some(name))
-        })
+        .into_iter()
+        .flatten()
+        .filter_map(|secret| secret.get("name").and_then(Value::as_str))
+        .collect()
 }
 
 /// The live values of `field` (live_task_lookup's `environment` or `docker_labels`).
@@ -172,7 +173,8 @@ pub fn read_values(query: &Query, field: Field) -> Result<Values, Error> {
 }
 
 /// Sets the named keys of `field` in `container` to the live value where there is one (unless
-/// `forced`), and returns where each came from.
+/// `forced`), and returns where each came from. One pass over the container's list: a task
+/// definition may hold hundreds of variables.
 pub fn apply(
     container: &mut Map,
     field: Field,
@@ -180,65 +182,81 @@ pub fn apply(
     live: Option<&BTreeMap<String, String>>,
     forced: bool,
 ) -> BTreeMap<String, &'static str> {
-    let mut sources = BTreeMap::new();
-    for name in names {
-        let live_value = live.and_then(|values| values.get(name)).filter(|_| !forced);
-        let source = match live_value {
-            Some(value) => {
-                set(container, field, name, value);
-                ValueSource::Live
-            }
-            None if !has(container, field, name) => ValueSource::Absent,
-            None if forced => ValueSource::Forced,
-            None => ValueSource::Bootstrap,
-        };
-        sources.insert(name.clone(), source.as_str());
-    }
-    sources
-}
-
-fn has(container: &Map, field: Field, name: &str) -> bool {
-    match field {
-        Field::Environment => container
-            .get("environment")
-            .and_then(Value::as_array)
-            .is_some_and(|entries| {
-                entries
-                    .iter()
-                    .any(|entry| entry.get("name").and_then(Value::as_str) == Some(name))
-            }),
-        Field::DockerLabels => container
-            .get("dockerLabels")
-            .and_then(Value::as_object)
-            .is_some_and(|labels| labels.contains_key(name)),
-    }
-}
-
-fn set(container: &mut Map, field: Field, name: &str, value: &str) {
+    let live = live.filter(|_| !forced);
+    let live_value = |name: &str| live.and_then(|values| values.get(name));
+    // The named keys Terraform writes a value for.
+    let mut configured = BTreeSet::new();
     match field {
         Field::Environment => {
-            let entries = container
-                .entry("environment")
-                .or_insert_with(|| Value::Array(Vec::new()));
-            if !entries.is_array() {
-                *entries = Value::Array(Vec::new());
+            if let Some(Value::Array(entries)) = container.get_mut("environment") {
+                for entry in entries.iter_mut() {
+                    let Some(name) = entry.get("name").and_then(Value::as_str) else {
+                        continue;
+                    };
+                    let Some(name) = names.get(name) else {
+                        continue;
+                    };
+                    configured.insert(name.as_str());
+                    if let (Some(value), Value::Object(entry)) = (live_value(name), entry) {
+                        entry.insert("value".into(), Value::String(value.clone()));
+                    }
+                }
             }
-            let Value::Array(entries) = entries else {
-                return;
-            };
-            entries.retain(|entry| entry.get("name").and_then(Value::as_str) != Some(name));
-            entries.push(serde_json::json!({ "name": name, "value": value }));
+            let added: Vec<Value> = names
+                .iter()
+                .filter(|name| !configured.contains(name.as_str()))
+                .filter_map(|name| {
+                    let value = live_value(name)?;
+                    Some(serde_json::json!({ "name": name, "value": value }))
+                })
+                .collect();
+            if !added.is_empty() {
+                let entries = container
+                    .entry("environment")
+                    .or_insert_with(|| Value::Array(Vec::new()));
+                if let Value::Array(entries) = entries {
+                    entries.extend(added);
+                }
+            }
         }
         Field::DockerLabels => {
-            let labels = container
-                .entry("dockerLabels")
-                .or_insert_with(|| Value::Object(Map::new()));
-            if !labels.is_object() {
-                *labels = Value::Object(Map::new());
+            if let Some(Value::Object(labels)) = container.get("dockerLabels") {
+                configured.extend(
+                    names
+                        .iter()
+                        .filter(|name| labels.contains_key(name.as_str()))
+                        .map(String::as_str),
+                );
             }
-            if let Value::Object(labels) = labels {
-                labels.insert(name.to_string(), Value::String(value.to_string()));
+            let live_labels: Vec<(&String, &String)> = names
+                .iter()
+                .filter_map(|name| Some((name, live_value(name)?)))
+                .collect();
+            if !live_labels.is_empty() {
+                let labels = container
+                    .entry("dockerLabels")
+                    .or_insert_with(|| Value::Object(Map::new()));
+                if let Value::Object(labels) = labels {
+                    for (name, value) in live_labels {
+                        labels.insert(name.clone(), Value::String(value.clone()));
+                    }
+                }
             }
         }
     }
+    names
+        .iter()
+        .map(|name| {
+            let source = if live_value(name).is_some() {
+                ValueSource::Live
+            } else if !configured.contains(name.as_str()) {
+                ValueSource::Absent
+            } else if forced {
+                ValueSource::Forced
+            } else {
+                ValueSource::Bootstrap
+            };
+            (name.clone(), source.as_str())
+        })
+        .collect()
 }
