@@ -12,12 +12,15 @@
 //!    without them, unchanged);
 //! 3. a Terraform-side change applies a revision with the shipped image, the shipped
 //!    `DD_VERSION` and label, and the change; the plan after it exits 0.
+//!
+//! Then a key named for a container that does not exist, and one for a pinned container, each
+//! fail the plan with the program's one line.
 
 use ecs_drift_tests::story::{
     self, Change, FARGATE, Failure, REGION, SHIPPED, check, check_clean, check_moves,
     planned_differences, running,
 };
-use ecs_drift_tests::terraform::{Toolchain, Workdir};
+use ecs_drift_tests::terraform::{Toolchain, Workdir, unwrapped};
 use ecs_drift_tests::{Moto, repo_root, run_command, venv_bin};
 use serde_json::{Value, json};
 
@@ -227,5 +230,29 @@ fn the_release_a_pipeline_stamps_follows_each_deploy() -> Outcome {
         },
     )
     .map_err(|Failure(error)| Failure(format!("the AWS CLI recipe: {error}")))?;
+
+    // What Terraform cannot check stops the plan with the program's one line.
+    for (arguments, line) in [
+        (
+            "live_environment = { ap = [\"DD_VERSION\"] }",
+            "container_definition: live_environment names container `ap`, which is not a container of container_definitions; did you mean `app`?",
+        ),
+        (
+            "live_image_containers = []",
+            "container_definition: live_environment names container `app`, whose image is pinned (not in live_image_containers)",
+        ),
+    ] {
+        // Named to come after live_override.tf: of two override files, the later one wins.
+        workdir.override_file(
+            "zz_bad",
+            &format!("module \"service\" {{\n  {arguments}\n}}\n"),
+        );
+        let plan = workdir.plan();
+        check(
+            plan.exit_code == Some(1) && unwrapped(&plan.stderr).contains(&unwrapped(line)),
+            arguments,
+            || format!("the plan should fail with {line:?}: {plan:#?}"),
+        )?;
+    }
     Ok(())
 }
