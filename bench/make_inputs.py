@@ -3,6 +3,9 @@
 and 20 secrets each, about as large as ECS's 64 KiB task definition quota allows) as the queries of
 container_definition and task_definition_selector.
 
+Every container names 8 environment variables and 2 Docker labels as the pipeline's
+(live_environment, live_docker_labels), each with a live value to keep.
+
 The selector's live copy has every container's environment reversed and ECS's defaults filled in,
 the worst ordinary case for the comparison."""
 
@@ -13,6 +16,8 @@ import sys
 CONTAINERS = 10
 ENVIRONMENT = 80
 SECRETS = 20
+FOLLOWED = 8
+LABELS = ["com.datadoghq.tags.version", "org.opencontainers.image.revision"]
 ACCOUNT = "123456789012"
 
 
@@ -35,6 +40,7 @@ def container(index):
             }
             for n in range(SECRETS)
         ],
+        "dockerLabels": {key: "bootstrap" for key in LABELS},
         "command": ["serve", "--port", str(8000 + index)],
         "healthCheck": {"command": ["CMD-SHELL", "curl -f http://localhost/ || exit 1"]},
         "logConfiguration": {
@@ -48,12 +54,21 @@ def main(out):
     out = pathlib.Path(out)
     out.mkdir(parents=True, exist_ok=True)
     containers = [container(i) for i in range(CONTAINERS)]
+    followed = [f"VARIABLE_{n:03d}" for n in range(FOLLOWED)]
     (out / "container_definition.json").write_text(
         json.dumps(
             {
                 "container_definitions": json.dumps(containers),
                 "live_images": json.dumps({c["name"]: c["image"] + "-live" for c in containers}),
                 "network_mode": "awsvpc",
+                "live_environment": json.dumps({c["name"]: followed for c in containers}),
+                "live_docker_labels": json.dumps({c["name"]: LABELS for c in containers}),
+                "live_environment_values": json.dumps(
+                    {c["name"]: {n: "live" for n in followed} for c in containers}
+                ),
+                "live_docker_label_values": json.dumps(
+                    {c["name"]: {k: "live" for k in LABELS} for c in containers}
+                ),
             }
         )
     )
@@ -83,6 +98,12 @@ def main(out):
                 "desired_task_definition": json.dumps(desired),
                 "live_task_definition": json.dumps(live),
                 "live_task_definition_arn": live["taskDefinitionArn"],
+                "environment_sources": json.dumps(
+                    {c["name"]: {n: "live" for n in followed} for c in containers}
+                ),
+                "docker_label_sources": json.dumps(
+                    {c["name"]: {k: "live" for k in LABELS} for c in containers}
+                ),
             }
         )
     )

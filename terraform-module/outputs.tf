@@ -88,3 +88,17 @@ output "lookup_policy_json" {
   description = "IAM policy for whoever runs `terraform plan` (the live lookup), read-only: DescribeServices on this service, DescribeTaskDefinition (no resource type), and sts:AssumeRole on assume_role_arn when set."
   value       = jsonencode(local.lookup_policy)
 }
+
+################################################################################
+# What else a deploy pipeline owns
+################################################################################
+
+output "environment_sources" {
+  description = "Container name to { NAME = source } for each name in live_environment: live (the value the service runs), bootstrap (the configured value: first apply, new container, or a name the live container lacks), forced (force_bootstrap_container_image) or absent (unset on both sides)."
+  value       = jsondecode(data.external.container_definitions.result.environment_sources)
+}
+
+output "docker_label_sources" {
+  description = "Container name to { key = source } for each key in live_docker_labels, as environment_sources."
+  value       = jsondecode(data.external.container_definitions.result.docker_label_sources)
+}

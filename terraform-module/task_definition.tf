@@ -72,6 +72,9 @@ data "external" "lookup" {
     timeout_seconds          = tostring(var.lookup_timeout_seconds)
     max_attempts             = tostring(var.lookup_max_attempts)
     module_version           = local.module_version
+    # Only the values of these keys leave the lookup in its `environment` and `docker_labels`.
+    live_environment   = jsonencode(var.live_environment)
+    live_docker_labels = jsonencode(var.live_docker_labels)
   }
 }
 
@@ -104,6 +107,11 @@ data "external" "container_definitions" {
     force_bootstrap_image = tostring(var.force_bootstrap_container_image)
     network_mode          = var.network_mode
     module_version        = local.module_version
+    # What else the pipeline owns: kept at the live value, as the image is.
+    live_environment         = jsonencode(var.live_environment)
+    live_docker_labels       = jsonencode(var.live_docker_labels)
+    live_environment_values  = data.external.lookup.result.environment
+    live_docker_label_values = data.external.lookup.result.docker_labels
   }
 }
 
@@ -169,6 +177,9 @@ data "external" "selector" {
     live_task_definition_arn = data.external.lookup.result.task_definition_arn
     show_environment_values  = tostring(var.show_environment_values)
     module_version           = local.module_version
+    # The keys that kept the live value, named in the differences when the service moves.
+    environment_sources  = data.external.container_definitions.result.environment_sources
+    docker_label_sources = data.external.container_definitions.result.docker_label_sources
   }
 }
 

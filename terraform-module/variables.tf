@@ -501,3 +501,35 @@ variable "deployer_policy_leave_out" {
     error_message = "deployer_policy_leave_out may contain only: deregister, task_reads."
   }
 }
+
+################################################################################
+# What else a deploy pipeline owns (appended: see live_image_containers)
+################################################################################
+
+variable "live_environment" {
+  description = "Per container, the environment variable names a deploy pipeline sets (a release version: `{ app = [\"DD_VERSION\", \"GIT_SHA\"] }`). For each, the value the service runs is kept, as the live image is; the value in `container_definitions` is the bootstrap value (first apply, a variable the live container lacks, `force_bootstrap_container_image`). Every other variable is Terraform's. Only a container that follows deployments (`live_image_containers`) may name variables, and not ones it sets in `secrets`."
+  type        = map(list(string))
+  default     = {}
+  nullable    = false
+
+  # POSIX.1-2017, Base Definitions, 8.1: names of letters, digits and underscores, not starting
+  # with a digit (https://pubs.opengroup.org/onlinepubs/9699919799/basedefs/V1_chap08.html).
+  validation {
+    condition     = alltrue([for names in values(var.live_environment) : alltrue([for name in names : can(regex("^[A-Za-z_][A-Za-z0-9_]*$", name))]) && length(distinct(names)) == length(names)])
+    error_message = "live_environment names each environment variable once, by a valid name: letters, digits and _, not starting with a digit (such as DD_VERSION)."
+  }
+}
+
+variable "live_docker_labels" {
+  description = "Per container, the Docker label keys a deploy pipeline sets (`{ app = [\"com.datadoghq.tags.version\"] }`), kept at the value the service runs as `live_environment` keeps variables. Every other label is Terraform's."
+  type        = map(list(string))
+  default     = {}
+  nullable    = false
+
+  # Docker's key format recommendations (https://docs.docker.com/engine/manage-resources/labels/),
+  # with `_` and `/` that tools' keys use.
+  validation {
+    condition     = alltrue([for keys in values(var.live_docker_labels) : alltrue([for key in keys : can(regex("^[A-Za-z0-9]([A-Za-z0-9._/-]*[A-Za-z0-9])?$", key))]) && length(distinct(keys)) == length(keys)])
+    error_message = "live_docker_labels names each label once, by a valid key: letters, digits, '.', '-', '_' and '/', starting and ending with a letter or digit (such as com.datadoghq.tags.version)."
+  }
+}

@@ -289,6 +289,10 @@ fn every_module_speaks_each_programs_contract() {
         "container_definitions",
         "images",
         "region",
+        "environment",
+        "docker_labels",
+        "environment_sources",
+        "docker_label_sources",
     ] {
         assert!(
             reads.0.iter().any(|(_, read)| read == key),

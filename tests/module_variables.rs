@@ -83,6 +83,14 @@ fn valid_arguments_pass_the_checks() {
     );
     given.insert("code_deploy_application_name".to_string(), json!("web"));
     given.insert(
+        "live_environment".to_string(),
+        json!({ "app": ["DD_VERSION", "GIT_SHA", "_lower1"] }),
+    );
+    given.insert(
+        "live_docker_labels".to_string(),
+        json!({ "app": ["com.datadoghq.tags.version", "a", "com.example/build_id"] }),
+    );
+    given.insert(
         "code_deploy_deployment_group_name".to_string(),
         json!("web"),
     );
@@ -177,6 +185,40 @@ fn the_variable_checks_name_the_allowed_values() {
             "code_deploy_deployment_config_name must be a CodeDeploy deployment configuration name of 1 to 100 characters, such as CodeDeployDefault.ECSAllAtOnce.",
         ),
     ];
+    let live_environment = "live_environment names each environment variable once, by a valid name: letters, digits and _, not starting with a digit (such as DD_VERSION).";
+    let live_docker_labels = "live_docker_labels names each label once, by a valid key: letters, digits, '.', '-', '_' and '/', starting and ending with a letter or digit (such as com.datadoghq.tags.version).";
+    let cases = cases.into_iter().chain([
+        (
+            "live_environment",
+            json!({ "app": ["DD VERSION"] }),
+            live_environment,
+        ),
+        (
+            "live_environment",
+            json!({ "app": ["1ST"] }),
+            live_environment,
+        ),
+        (
+            "live_environment",
+            json!({ "app": ["DD_VERSION", "DD_VERSION"] }),
+            live_environment,
+        ),
+        (
+            "live_docker_labels",
+            json!({ "app": ["com.datadoghq.tags.version="] }),
+            live_docker_labels,
+        ),
+        (
+            "live_docker_labels",
+            json!({ "app": ["-version"] }),
+            live_docker_labels,
+        ),
+        (
+            "live_environment",
+            json!(["DD_VERSION"]),
+            "map of list of string required",
+        ),
+    ]);
     let base = valid_arguments();
     for (name, value, message) in cases {
         let mut values = base.clone();
@@ -216,6 +258,8 @@ fn submodule_cases() -> Vec<(&'static str, Vec<Value>, Value, Vec<&'static str>)
                     "endpoint_url": "http://127.0.0.1:5000",
                     "timeout_seconds": 5,
                     "max_attempts": 10,
+                    "live_environment": { "app": ["DD_VERSION"] },
+                    "live_docker_labels": { "app": ["com.datadoghq.tags.version"] },
                 }),
             ],
             json!({
@@ -244,6 +288,10 @@ fn submodule_cases() -> Vec<(&'static str, Vec<Value>, Value, Vec<&'static str>)
                     "live_image_containers": ["app"],
                     "force_bootstrap_image": true,
                     "network_mode": "bridge",
+                    "live_environment": { "app": ["DD_VERSION"] },
+                    "live_docker_labels": { "app": ["com.datadoghq.tags.version"] },
+                    "live_environment_values": { "app": { "DD_VERSION": "1.2.3" } },
+                    "live_docker_label_values": { "app": { "com.datadoghq.tags.version": "1.2.3" } },
                 }),
             ],
             json!({
@@ -270,6 +318,8 @@ fn submodule_cases() -> Vec<(&'static str, Vec<Value>, Value, Vec<&'static str>)
                         "containerDefinitions": [{ "name": "app", "image": "nginx:1.27" }] },
                     "live_task_definition_arn": "arn:aws:ecs:eu-west-1:123456789012:task-definition/web:7",
                     "show_environment_values": true,
+                    "environment_sources": { "app": { "DD_VERSION": "live" } },
+                    "docker_label_sources": { "app": { "com.datadoghq.tags.version": "live" } },
                 }),
             ],
             json!({

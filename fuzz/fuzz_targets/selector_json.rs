@@ -1,12 +1,15 @@
 //! `task_definition_selector` on structure-aware JSON: a valid task definition and what ECS
-//! returns for it, each mutated. The process contract holds, and the decision agrees with the
-//! differences: "unchanged" (the live ARN kept) only when there is none.
+//! returns for it, each mutated, with the sources of the values that followed the service. The
+//! process contract holds, and the decision agrees with the differences: "unchanged" (the live ARN
+//! kept) only when there is none; the keys that kept the live value are named only when the
+//! service moves.
 
 #![no_main]
 
 use ecs_drift_fuzz::{definition, ecs, mutate, query, run_program};
 use libfuzzer_sys::arbitrary::{Result, Unstructured};
 use libfuzzer_sys::fuzz_target;
+use serde_json::json;
 
 const ARN: &str = "arn:aws:ecs:eu-west-1:123456789012:task-definition/web:7";
 
@@ -21,7 +24,11 @@ fn case(input: &mut Unstructured) -> Result<()> {
     if input.arbitrary()? {
         mutate(&mut live, input)?;
     }
+    let source = *input.choose(&["live", "bootstrap", "forced", "absent"])?;
+    let sources = json!({ "app": { "DD_VERSION": source } }).to_string();
     let pairs = [
+        ("environment_sources", sources.clone()),
+        ("docker_label_sources", sources),
         ("desired_task_definition", desired.to_string()),
         ("live_task_definition", live.to_string()),
         ("live_task_definition_arn", ARN.to_string()),
@@ -46,6 +53,10 @@ fn case(input: &mut Unstructured) -> Result<()> {
         Some("true") => {
             assert_eq!(result["task_definition_arn"].as_str(), Some(""));
             assert!(!differences.is_empty());
+            assert_eq!(
+                differences.contains("DD_VERSION keeps the live value"),
+                source == "live"
+            );
         }
         other => panic!("changed is {other:?}"),
     }

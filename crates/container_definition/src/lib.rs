@@ -11,6 +11,9 @@ use std::collections::{BTreeMap, BTreeSet};
 use external_protocol::{Kind, Output, Program, Query, QueryKey, ResultKey, suggest};
 use task_definition::{Map, NetworkMode};
 
+pub mod live_values;
+use live_values::Field;
+
 pub static PROGRAM: Program = Program {
     name: "container_definition",
     version: env!("CARGO_PKG_VERSION"),
@@ -27,7 +30,13 @@ pub static PROGRAM: Program = Program {
                   A container keeps its live image when it is listed in `live_image_containers` \
                   (default: every container) and the service runs it. It uses its configured image on \
                   the first apply, when it is new, when it is not listed (a sidecar pinned by \
-                  Terraform), or when `force_bootstrap_image` is \"true\".",
+                  Terraform), or when `force_bootstrap_image` is \"true\".\n\n\
+                  The environment variables and Docker labels a deploy pipeline sets (a release \
+                  version such as DD_VERSION) follow the service the same way when named in \
+                  `live_environment` and `live_docker_labels`: for a named key the value the service \
+                  runs wins, and the configured value is the bootstrap value (first apply, new \
+                  container, a key the live container lacks, or `force_bootstrap_image`). Every \
+                  other key is Terraform's. Only a container that follows deployments may name keys.",
     query: &[
         QueryKey {
             name: "container_definitions",
@@ -72,6 +81,45 @@ pub static PROGRAM: Program = Program {
             help: "The task's network mode: bridge, host, awsvpc or none. It decides which host \
                    ports are valid and what ECS fills in.",
         },
+        QueryKey {
+            name: "live_environment",
+            kind: Kind::Json,
+            required: false,
+            default: Some("{}"),
+            help: "JSON object container name -> array of the environment variable names the \
+                   deploy pipeline owns (e.g. {\"app\": [\"DD_VERSION\"]}): each keeps the value \
+                   the service runs. A container that is not in container_definitions or does not \
+                   follow deployments, a name that is not a valid environment variable name \
+                   (letters, digits, _; not starting with a digit) and a name the container sets in \
+                   `secrets` are errors.",
+        },
+        QueryKey {
+            name: "live_docker_labels",
+            kind: Kind::Json,
+            required: false,
+            default: Some("{}"),
+            help: "JSON object container name -> array of the Docker label keys the deploy \
+                   pipeline owns (e.g. {\"app\": [\"com.datadoghq.tags.version\"]}); checked as \
+                   live_environment is. A valid key has letters, digits, '.', '-', '_' and '/', and \
+                   starts and ends with a letter or digit.",
+        },
+        QueryKey {
+            name: "live_environment_values",
+            kind: Kind::Json,
+            required: false,
+            default: Some("{}"),
+            help: "JSON object container name -> {NAME: value}: the values the service runs of the \
+                   names in live_environment (live_task_lookup's `environment`); {} on the first \
+                   apply.",
+        },
+        QueryKey {
+            name: "live_docker_label_values",
+            kind: Kind::Json,
+            required: false,
+            default: Some("{}"),
+            help: "JSON object container name -> {key: value}: the live values of the keys in \
+                   live_docker_labels (live_task_lookup's `docker_labels`); {} on the first apply.",
+        },
     ],
     result: &[
         ResultKey {
@@ -89,6 +137,19 @@ pub static PROGRAM: Program = Program {
                    service), \"bootstrap\" (configured image: first apply or new container), \
                    \"forced\" (configured image by force_bootstrap_image) or \"pinned\" (configured \
                    image: the container does not follow deployments).",
+        },
+        ResultKey {
+            name: "environment_sources",
+            help: "JSON object container name -> {NAME: source} for each name in live_environment: \
+                   \"live\" (the value the service runs), \"bootstrap\" (the configured value: \
+                   first apply, new container, or a name the live container lacks), \"forced\" (the \
+                   configured value by force_bootstrap_image) or \"absent\" (no value on either \
+                   side: the variable stays unset).",
+        },
+        ResultKey {
+            name: "docker_label_sources",
+            help: "JSON object container name -> {key: source} for each key in \
+                   live_docker_labels, as environment_sources.",
         },
     ],
     example: "echo '{\"container_definitions\": \"[{\\\"name\\\":\\\"app\\\",\\\"image\\\":\\\"nginx:stable\\\"}]\",\n       \
@@ -110,6 +171,8 @@ pub enum Error {
     UnknownFollower { name: String, hint: String },
     #[error("live_images[{name:?}] must be a non-empty image, got {value}")]
     BadLiveImage { name: String, value: String },
+    #[error("{0}")]
+    LiveValues(String),
 }
 
 /// Where a container's image comes from.
@@ -141,6 +204,11 @@ pub struct Request {
     pub followers: Option<BTreeSet<String>>,
     pub force_bootstrap_image: bool,
     pub network_mode: NetworkMode,
+    /// The environment variables and Docker labels that follow the service, per container.
+    pub live_environment: live_values::Named,
+    pub live_docker_labels: live_values::Named,
+    pub live_environment_values: live_values::Values,
+    pub live_docker_label_values: live_values::Values,
 }
 
 impl Request {
@@ -185,7 +253,20 @@ impl Request {
                 Some(names.into_iter().collect())
             }
         };
+        let follows = |name: &str| {
+            followers
+                .as_ref()
+                .is_none_or(|followers: &BTreeSet<String>| followers.contains(name))
+        };
+        let live_environment =
+            live_values::read_named(query, Field::Environment, &containers, &follows)?;
+        let live_docker_labels =
+            live_values::read_named(query, Field::DockerLabels, &containers, &follows)?;
         Ok(Self {
+            live_environment_values: live_values::read_values(query, Field::Environment)?,
+            live_docker_label_values: live_values::read_values(query, Field::DockerLabels)?,
+            live_environment,
+            live_docker_labels,
             containers,
             live_images,
             followers,
@@ -237,18 +318,43 @@ pub fn run(query: &Query) -> Result<Output, Error> {
     let mut request = Request::from_query(query)?;
     let mut images = BTreeMap::new();
     let mut sources = BTreeMap::new();
+    let mut environment_sources = BTreeMap::new();
+    let mut docker_label_sources = BTreeMap::new();
     let mut containers = std::mem::take(&mut request.containers);
     for container in &mut containers {
-        let name = container_name(container).unwrap_or_default();
+        let name = container_name(container).unwrap_or_default().to_string();
         let configured = container
             .get("image")
             .and_then(serde_json::Value::as_str)
             .unwrap_or_default();
-        let (source, image) = request.choose_image(name, configured);
+        let (source, image) = request.choose_image(&name, configured);
         let image = image.to_string();
         images.insert(name.to_string(), image.clone());
         sources.insert(name.to_string(), source.as_str());
         container.insert("image".into(), image.into());
+        let forced = request.force_bootstrap_image;
+        for (field, named, values, out) in [
+            (
+                Field::Environment,
+                &request.live_environment,
+                &request.live_environment_values,
+                &mut environment_sources,
+            ),
+            (
+                Field::DockerLabels,
+                &request.live_docker_labels,
+                &request.live_docker_label_values,
+                &mut docker_label_sources,
+            ),
+        ] {
+            if let Some(names) = named.get(&name) {
+                let live = values.get(&name);
+                out.insert(
+                    name.clone(),
+                    live_values::apply(container, field, names, live, forced),
+                );
+            }
+        }
     }
     let containers = task_definition::into_register_form(containers, request.network_mode);
     let mut output = Output::new();
@@ -257,6 +363,8 @@ pub fn run(query: &Query) -> Result<Output, Error> {
     external_protocol::discard(containers);
     output
         .insert_json("images", &images)
-        .insert_json("image_sources", &sources);
+        .insert_json("image_sources", &sources)
+        .insert_json("environment_sources", &environment_sources)
+        .insert_json("docker_label_sources", &docker_label_sources);
     Ok(output)
 }

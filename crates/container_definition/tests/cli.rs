@@ -268,6 +268,10 @@ fn version_and_schema() {
             "live_image_containers",
             "force_bootstrap_image",
             "network_mode",
+            "live_environment",
+            "live_docker_labels",
+            "live_environment_values",
+            "live_docker_label_values",
             "module_version"
         ]
     );
@@ -321,5 +325,218 @@ fn containers_ecs_would_refuse_fail_with_one_line() {
             "bridge",
         ),
     )
+    .assert_success();
+}
+
+// ---------------------------------------------------------------------------------------------
+// live_environment and live_docker_labels: the values a deploy pipeline owns.
+
+fn app_with_release() -> Value {
+    json!([
+        { "name": "app", "image": "nginx:stable",
+          "environment": { "DD_VERSION": "bootstrap", "LOG_LEVEL": "info" },
+          "dockerLabels": { "com.datadoghq.tags.version": "bootstrap", "team": "web" },
+          "secrets": [{ "name": "DB_PASSWORD", "valueFrom": "arn:aws:ssm:eu-west-1:123456789012:parameter/db" }] },
+        { "name": "envoy", "image": "envoyproxy/envoy:v1.31", "essential": false }
+    ])
+}
+
+fn environment_of(container: &Value) -> Value {
+    container["environment"].clone()
+}
+
+#[test]
+fn a_named_key_keeps_the_value_the_service_runs() {
+    let result = run_query(json!({
+        "container_definitions": app_with_release(),
+        "live_images": { "app": "nginx:1.2.3" },
+        "live_environment": { "app": ["DD_VERSION", "GIT_SHA", "LOG_LEVEL"] },
+        "live_docker_labels": { "app": ["com.datadoghq.tags.version", "com.example/build"] },
+        // The lookup passes on the named keys only; LOG_LEVEL runs with Terraform's value here
+        // because the live container lacks it.
+        "live_environment_values": { "app": { "DD_VERSION": "1.2.3", "GIT_SHA": "abc123" } },
+        "live_docker_label_values": { "app": { "com.datadoghq.tags.version": "1.2.3" } },
+    }))
+    .assert_success();
+    let app = &decoded(&result, "container_definitions")[0];
+    assert_eq!(app["image"], "nginx:1.2.3");
+    assert_eq!(
+        environment_of(app),
+        json!([
+            { "name": "DD_VERSION", "value": "1.2.3" },
+            { "name": "GIT_SHA", "value": "abc123" },
+            { "name": "LOG_LEVEL", "value": "info" },
+        ])
+    );
+    assert_eq!(
+        app["dockerLabels"],
+        json!({ "com.datadoghq.tags.version": "1.2.3", "team": "web" })
+    );
+    assert_eq!(
+        decoded(&result, "environment_sources"),
+        json!({ "app": { "DD_VERSION": "live", "GIT_SHA": "live", "LOG_LEVEL": "bootstrap" } })
+    );
+    assert_eq!(
+        decoded(&result, "docker_label_sources"),
+        json!({ "app": { "com.datadoghq.tags.version": "live", "com.example/build": "absent" } })
+    );
+}
+
+#[test]
+fn the_configured_value_is_the_bootstrap_value() {
+    let named = json!({ "app": ["DD_VERSION"] });
+    // First apply: nothing live.
+    let first = run_query(json!({
+        "container_definitions": app_with_release(),
+        "live_environment": named,
+    }))
+    .assert_success();
+    assert_eq!(
+        environment_of(&decoded(&first, "container_definitions")[0])[0],
+        json!({ "name": "DD_VERSION", "value": "bootstrap" })
+    );
+    assert_eq!(
+        decoded(&first, "environment_sources"),
+        json!({ "app": { "DD_VERSION": "bootstrap" } })
+    );
+    // force_bootstrap_image: Terraform's values win over the live ones, as its image does.
+    let forced = run_query(json!({
+        "container_definitions": app_with_release(),
+        "live_images": { "app": "nginx:1.2.3" },
+        "live_environment": { "app": ["DD_VERSION", "GIT_SHA"] },
+        "live_environment_values": { "app": { "DD_VERSION": "1.2.3", "GIT_SHA": "abc" } },
+        "force_bootstrap_image": "true",
+    }))
+    .assert_success();
+    let app = &decoded(&forced, "container_definitions")[0];
+    assert_eq!(app["image"], "nginx:stable");
+    assert_eq!(
+        environment_of(app),
+        json!([{ "name": "DD_VERSION", "value": "bootstrap" }, { "name": "LOG_LEVEL", "value": "info" }])
+    );
+    assert_eq!(
+        decoded(&forced, "environment_sources"),
+        json!({ "app": { "DD_VERSION": "forced", "GIT_SHA": "absent" } })
+    );
+}
+
+#[test]
+fn without_named_keys_every_value_stays_terraforms() {
+    // Live values of keys nobody named are not used, and no sources are reported.
+    let result = run_query(json!({
+        "container_definitions": app_with_release(),
+        "live_environment_values": { "app": { "DD_VERSION": "1.2.3" } },
+        "live_docker_label_values": { "app": { "com.datadoghq.tags.version": "1.2.3" } },
+    }))
+    .assert_success();
+    let app = &decoded(&result, "container_definitions")[0];
+    assert_eq!(environment_of(app)[0]["value"], "bootstrap");
+    assert_eq!(
+        app["dockerLabels"]["com.datadoghq.tags.version"],
+        "bootstrap"
+    );
+    assert_eq!(decoded(&result, "environment_sources"), json!({}));
+    assert_eq!(decoded(&result, "docker_label_sources"), json!({}));
+}
+
+#[test]
+fn its_own_output_with_the_same_live_values_comes_back_unchanged() {
+    let query = |containers: Value| {
+        json!({
+            "container_definitions": containers,
+            "live_images": { "app": "nginx:1.2.3" },
+            "live_environment": { "app": ["DD_VERSION"] },
+            "live_docker_labels": { "app": ["com.datadoghq.tags.version"] },
+            "live_environment_values": { "app": { "DD_VERSION": "1.2.3" } },
+            "live_docker_label_values": { "app": { "com.datadoghq.tags.version": "1.2.3" } },
+        })
+    };
+    let once = run_query(query(app_with_release())).assert_success();
+    let twice = run_query(query(decoded(&once, "container_definitions"))).assert_success();
+    assert_eq!(
+        once["container_definitions"],
+        twice["container_definitions"]
+    );
+}
+
+/// Every bad live_environment / live_docker_labels: exit 1, one line, nothing on stdout.
+#[test]
+fn rejects_bad_live_keys_with_one_line() {
+    let query = |extra: Value| {
+        let mut query = json!({
+            "container_definitions": app_with_release(),
+            "live_image_containers": ["app"],
+        });
+        for (key, value) in extra.as_object().expect("object") {
+            query[key] = value.clone();
+        }
+        query
+    };
+    let cases = [
+        (
+            json!({ "live_environment": { "ap": ["DD_VERSION"] } }),
+            "live_environment names container `ap`, which is not a container of container_definitions; did you mean `app`?",
+        ),
+        (
+            json!({ "live_docker_labels": { "worker": ["version"] } }),
+            "live_docker_labels names container `worker`, which is not a container of container_definitions",
+        ),
+        (
+            json!({ "live_environment": { "app": ["DD VERSION"] } }),
+            "live_environment[\"app\"] names \"DD VERSION\", which is not a valid environment variable name",
+        ),
+        (
+            json!({ "live_environment": { "app": ["1ST"] } }),
+            "live_environment[\"app\"] names \"1ST\", which is not a valid environment variable name",
+        ),
+        (
+            json!({ "live_environment": { "app": [""] } }),
+            "live_environment[\"app\"] names \"\", which is not a valid environment variable name",
+        ),
+        (
+            json!({ "live_docker_labels": { "app": ["com.datadoghq.tags.version="] } }),
+            "live_docker_labels[\"app\"] names \"com.datadoghq.tags.version=\", which is not a valid Docker label key",
+        ),
+        (
+            json!({ "live_docker_labels": { "app": [".version"] } }),
+            "which is not a valid Docker label key",
+        ),
+        (
+            json!({ "live_environment": { "app": ["DB_PASSWORD"] } }),
+            "live_environment[\"app\"] names \"DB_PASSWORD\", which container `app` sets in secrets",
+        ),
+        (
+            json!({ "live_environment": { "envoy": ["DD_VERSION"] } }),
+            "live_environment names container `envoy`, whose image is pinned (not in live_image_containers)",
+        ),
+        (
+            json!({ "live_docker_labels": { "envoy": ["version"] } }),
+            "live_docker_labels names container `envoy`, whose image is pinned",
+        ),
+        (
+            json!({ "live_environment": ["DD_VERSION"] }),
+            "query key `live_environment` is JSON of the wrong shape",
+        ),
+        (
+            json!({ "live_environment": { "app": "DD_VERSION" } }),
+            "query key `live_environment` is JSON of the wrong shape",
+        ),
+        (
+            json!({ "live_environment_values": { "app": { "DD_VERSION": 1 } } }),
+            "query key `live_environment_values` is JSON of the wrong shape",
+        ),
+        (
+            json!({ "live_docker_label_values": { "app": ["1.2.3"] } }),
+            "query key `live_docker_label_values` is JSON of the wrong shape",
+        ),
+    ];
+    for (extra, needle) in cases {
+        run_query(query(extra)).assert_error(PROGRAM, needle);
+    }
+    // The valid neighbours pass.
+    run_query(query(json!({
+        "live_environment": { "app": ["DD_VERSION", "_x", "lower_case1"] },
+        "live_docker_labels": { "app": ["com.datadoghq.tags.version", "a", "com.example/build_id"] },
+    })))
     .assert_success();
 }

@@ -11,6 +11,7 @@
 
 pub mod aws;
 mod error;
+pub mod live_values;
 pub mod lookup;
 mod settings;
 
@@ -147,6 +148,24 @@ with every other key empty (images \"{}\", region as given). The module's apply-
 disabled this way when the plan registers nothing: a count could not depend on the plan's \
 decision, which Terraform may know only during the apply.",
         },
+        QueryKey {
+            name: "live_environment",
+            kind: Kind::Json,
+            required: false,
+            default: Some("{}"),
+            help: "JSON object container name -> array of environment variable names, e.g. \
+{\"app\": [\"DD_VERSION\"]}: the variables a deploy pipeline owns, whose live values the result's \
+`environment` passes on. No other environment value is written there.",
+        },
+        QueryKey {
+            name: "live_docker_labels",
+            kind: Kind::Json,
+            required: false,
+            default: Some("{}"),
+            help: "JSON object container name -> array of Docker label keys, e.g. \
+{\"app\": [\"com.datadoghq.tags.version\"]}: the labels a deploy pipeline owns, whose live values the \
+result's `docker_labels` passes on.",
+        },
     ],
     result: &[
         ResultKey {
@@ -203,6 +222,16 @@ reports none (task-set services, older services).",
             name: "account_id",
             help: "The account the service (or the ARN given) belongs to; empty when no ARN tells.",
         },
+        ResultKey {
+            name: "environment",
+            help: "JSON object: container name -> {NAME: value} for the names in live_environment that \
+the live container sets; a name it lacks, and every name not asked for, is left out. \"{}\" when not found.",
+        },
+        ResultKey {
+            name: "docker_labels",
+            help: "JSON object: container name -> {key: value} for the keys in live_docker_labels that the \
+live container sets, as environment. \"{}\" when not found.",
+        },
     ],
     example: "echo '{\"cluster\": \"prod\", \"service\": \"web\", \"region\": \"eu-west-1\"}' | live_task_lookup",
 };
@@ -210,9 +239,12 @@ reports none (task-set services, older services).",
 /// The program: validate, connect, look up, write the result.
 pub fn run(query: &Query) -> Result<Output, Error> {
     let settings = Settings::from_query(query)?;
+    let named = live_values::NamedKeys::from_query(query)?;
     if !settings.enabled {
         let nothing = Live::not_found("", String::new(), String::new());
-        return Ok(nothing.to_output(settings.region.as_deref().unwrap_or_default()));
+        let mut output = nothing.to_output(settings.region.as_deref().unwrap_or_default());
+        named.write(None, &mut output);
+        return Ok(output);
     }
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
@@ -220,7 +252,7 @@ pub fn run(query: &Query) -> Result<Output, Error> {
         .map_err(Error::Runtime)?;
     runtime.block_on(async {
         let timeout = settings.timeout;
-        match tokio::time::timeout(timeout, lookup_with_settings(&settings)).await {
+        match tokio::time::timeout(timeout, lookup_with_settings(&settings, &named)).await {
             Ok(result) => result,
             Err(_elapsed) => Err(Error::Timeout {
                 what: "the lookup".to_string(),
@@ -231,7 +263,10 @@ pub fn run(query: &Query) -> Result<Output, Error> {
     })
 }
 
-async fn lookup_with_settings(settings: &Settings) -> Result<Output, Error> {
+async fn lookup_with_settings(
+    settings: &Settings,
+    named: &live_values::NamedKeys,
+) -> Result<Output, Error> {
     let connection = aws::connect(settings).await?;
     let live = lookup(&connection.client, &connection.context).await?;
     if let Some(expected) = &settings.expect_task_definition_arn
@@ -248,7 +283,9 @@ async fn lookup_with_settings(settings: &Settings) -> Result<Output, Error> {
             },
         });
     }
-    Ok(live.to_output(&connection.context.region))
+    let mut output = live.to_output(&connection.context.region);
+    named.write(live.task_definition.as_ref(), &mut output);
+    Ok(output)
 }
 
 #[cfg(test)]

@@ -58,6 +58,24 @@ pub static PROGRAM: Program = Program {
             help: "\"true\" shows environment values in the differences; by default only their \
                    names are shown.",
         },
+        QueryKey {
+            name: "environment_sources",
+            kind: Kind::Json,
+            required: false,
+            default: Some("{}"),
+            help: "JSON object container name -> {NAME: source} (container_definition's \
+                   `environment_sources`). When the service moves, each variable whose source is \
+                   \"live\" gets a line in the differences saying it kept the live value (its \
+                   name only, never the value).",
+        },
+        QueryKey {
+            name: "docker_label_sources",
+            kind: Kind::Json,
+            required: false,
+            default: Some("{}"),
+            help: "JSON object container name -> {key: source} (container_definition's \
+                   `docker_label_sources`), explained as environment_sources.",
+        },
     ],
     result: &[
         ResultKey {
@@ -71,7 +89,10 @@ pub static PROGRAM: Program = Program {
         ResultKey {
             name: "differences",
             help: "One readable line per difference, e.g. `task: cpu 256 -> 512`; on the first apply \
-                   one line saying there is no live task definition; \"\" when unchanged.",
+                   one line saying there is no live task definition; \"\" when unchanged. When the \
+                   service moves, one more line per environment variable or Docker label that kept \
+                   the live value (environment_sources, docker_label_sources), e.g. `container app: \
+                   environment DD_VERSION keeps the live value (live_environment)`.",
         },
         ResultKey {
             name: "differences_json",
@@ -140,6 +161,33 @@ pub struct Decision {
     /// `None` on the first apply.
     pub live_arn: Option<String>,
     pub differences: Vec<Difference>,
+    /// The environment variables and Docker labels that kept the live value, as lines.
+    pub kept_live: Vec<String>,
+}
+
+/// Container name -> key -> where its value came from.
+type Sources = std::collections::BTreeMap<String, std::collections::BTreeMap<String, String>>;
+
+/// One line per key of `environment_sources` and `docker_label_sources` whose value is the live
+/// one: `container app: environment DD_VERSION keeps the live value (live_environment)`.
+fn kept_live(query: &Query) -> Result<Vec<String>, Error> {
+    let mut lines = Vec::new();
+    for (key, what, input) in [
+        ("environment_sources", "environment", "live_environment"),
+        ("docker_label_sources", "docker label", "live_docker_labels"),
+    ] {
+        let sources: Sources = query.json(key)?.unwrap_or_default();
+        for (container, keys) in sources {
+            for (name, source) in keys {
+                if source == "live" {
+                    lines.push(format!(
+                        "container {container}: {what} {name} keeps the live value ({input})"
+                    ));
+                }
+            }
+        }
+    }
+    Ok(lines)
 }
 
 impl Decision {
@@ -162,6 +210,7 @@ pub fn decide(query: &Query) -> Result<Decision, Error> {
     // live definition was accepted by ECS already.
     task_definition::check_task_registration(&desired, "desired_task_definition")?;
     let show_environment_values = query.boolean("show_environment_values")?;
+    let kept_live = kept_live(query)?;
     let live: Option<serde_json::Value> = query.json("live_task_definition")?;
     let arn = query.optional_string("live_task_definition_arn");
     let (live, arn) = match (live, arn) {
@@ -169,6 +218,7 @@ pub fn decide(query: &Query) -> Result<Decision, Error> {
             return Ok(Decision {
                 live_arn: None,
                 differences: Vec::new(),
+                kept_live,
             });
         }
         (Some(_), None) => return Err(Error::MissingArn),
@@ -191,6 +241,7 @@ pub fn decide(query: &Query) -> Result<Decision, Error> {
     Ok(Decision {
         live_arn: Some(arn.to_string()),
         differences,
+        kept_live,
     })
 }
 
@@ -208,11 +259,15 @@ pub fn run(query: &Query) -> Result<Output, Error> {
                 .insert_json("differences_json", &first);
         }
         (Some(arn), changed) => {
-            let lines: Vec<String> = decision
+            let mut lines: Vec<String> = decision
                 .differences
                 .iter()
                 .map(ToString::to_string)
                 .collect();
+            // What moves carries the pipeline's values: said only when something moves.
+            if changed {
+                lines.extend(decision.kept_live.iter().cloned());
+            }
             let json: Vec<serde_json::Value> = decision
                 .differences
                 .iter()

@@ -392,3 +392,108 @@ fn a_live_definition_is_never_refused_by_the_registration_rules() {
     assert!(differences.contains("logDriver"), "{differences}");
     assert!(differences.contains("extra8"), "{differences}");
 }
+
+// ---------------------------------------------------------------------------------------------
+// environment_sources, docker_label_sources: the keys that kept the live value.
+
+fn with_release(value: &str) -> Value {
+    let mut definition = desired();
+    let app = &mut definition["containerDefinitions"][0];
+    app["environment"]
+        .as_array_mut()
+        .expect("environment")
+        .push(json!({ "name": "DD_VERSION", "value": value }));
+    app["dockerLabels"] = json!({ "com.datadoghq.tags.version": value });
+    definition
+}
+
+const SOURCES: [(&str, &str); 2] = [
+    (
+        "environment_sources",
+        r#"{"app":{"DD_VERSION":"live","GIT_SHA":"absent"}}"#,
+    ),
+    (
+        "docker_label_sources",
+        r#"{"app":{"com.datadoghq.tags.version":"live","team":"bootstrap"}}"#,
+    ),
+];
+
+#[test]
+fn a_move_says_which_keys_kept_the_live_value_and_never_their_values() {
+    let live = with_release("1.2.3");
+    let mut desired = with_release("1.2.3");
+    desired["memory"] = json!("2048");
+    for show in ["false", "true"] {
+        let mut extra = SOURCES.to_vec();
+        extra.push(("show_environment_values", show));
+        let result = select(&desired, Some(&live), &extra).assert_success();
+        assert_eq!(result["changed"], "true");
+        assert_eq!(
+            result["differences"]
+                .as_str()
+                .expect("string")
+                .lines()
+                .collect::<Vec<_>>(),
+            [
+                "task: memory 1024 -> 2048",
+                "container app: environment DD_VERSION keeps the live value (live_environment)",
+                "container app: docker label com.datadoghq.tags.version keeps the live value (live_docker_labels)",
+            ]
+        );
+        assert!(
+            !result["differences"]
+                .as_str()
+                .expect("string")
+                .contains("1.2.3")
+        );
+        // The JSON form lists differences only.
+        let json: Value =
+            serde_json::from_str(result["differences_json"].as_str().expect("string"))
+                .expect("JSON");
+        assert_eq!(json.as_array().map(Vec::len), Some(1), "{json}");
+    }
+}
+
+#[test]
+fn nothing_moving_says_nothing_about_kept_values() {
+    let live = with_release("1.2.3");
+    let result = select(&with_release("1.2.3"), Some(&live), &SOURCES).assert_success();
+    assert_eq!(result["changed"], "false");
+    assert_eq!(result["differences"], "");
+    assert_eq!(result["task_definition_arn"], LIVE_ARN);
+}
+
+#[test]
+fn a_value_that_did_not_follow_is_a_difference_redacted_as_any() {
+    // Without the key named, a deploy's DD_VERSION is a difference like any other.
+    let result = select(&with_release("0.0.0"), Some(&with_release("1.2.3")), &[]).assert_success();
+    assert_eq!(result["changed"], "true");
+    let differences = result["differences"].as_str().expect("string");
+    assert!(
+        differences
+            .lines()
+            .any(|line| line == "container app: environment DD_VERSION changed"),
+        "{differences}"
+    );
+    // Docker labels are not secret-like and are shown, as before.
+    assert!(
+        differences.contains("com.datadoghq.tags.version"),
+        "{differences}"
+    );
+    assert!(
+        !differences.contains("keeps the live value"),
+        "{differences}"
+    );
+}
+
+#[test]
+fn rejects_sources_of_the_wrong_shape_with_one_line() {
+    for (key, value) in [
+        ("environment_sources", r#"["DD_VERSION"]"#),
+        ("docker_label_sources", r#"{"app":"live"}"#),
+        ("environment_sources", "{"),
+    ] {
+        select(&desired(), Some(&desired()), &[(key, value)])
+            .assert_error(PROGRAM, &format!("query key `{key}`"));
+    }
+}

@@ -20,5 +20,10 @@ data "external" "this" {
     force_bootstrap_image = tostring(var.force_bootstrap_image)
     network_mode          = var.network_mode
     module_version        = local.module_version
+    # What else the pipeline owns: kept at the live value, as the image is.
+    live_environment         = jsonencode(var.live_environment)
+    live_docker_labels       = jsonencode(var.live_docker_labels)
+    live_environment_values  = jsonencode(var.live_environment_values)
+    live_docker_label_values = jsonencode(var.live_docker_label_values)
   }
 }

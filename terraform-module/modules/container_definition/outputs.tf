@@ -17,3 +17,13 @@ output "image_sources" {
   description = "Container name to where its image comes from (an object of strings): live (kept from the running service), bootstrap (first apply or new container), forced (force_bootstrap_image) or pinned (not in live_image_containers)."
   value       = jsondecode(data.external.this.result.image_sources)
 }
+
+output "environment_sources" {
+  description = "Container name to { NAME = source } for each name in live_environment: live (the value the service runs), bootstrap (the configured value: first apply, new container, or a name the live container lacks), forced (force_bootstrap_image) or absent (unset on both sides)."
+  value       = jsondecode(data.external.this.result.environment_sources)
+}
+
+output "docker_label_sources" {
+  description = "Container name to { key = source } for each key in live_docker_labels, as environment_sources."
+  value       = jsondecode(data.external.this.result.docker_label_sources)
+}

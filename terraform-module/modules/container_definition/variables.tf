@@ -52,3 +52,31 @@ variable "network_mode" {
     error_message = "network_mode must be one of: awsvpc, bridge, host, none."
   }
 }
+
+variable "live_environment" {
+  description = "Per container, the environment variable names a deploy pipeline sets (`{ app = [\"DD_VERSION\"] }`): each keeps the value the service runs, the configured one being the bootstrap value. Only a container that follows deployments may name variables, and not ones it sets in `secrets`."
+  type        = map(list(string))
+  default     = {}
+  nullable    = false
+}
+
+variable "live_docker_labels" {
+  description = "Per container, the Docker label keys a deploy pipeline sets (`{ app = [\"com.datadoghq.tags.version\"] }`), kept as live_environment keeps variables."
+  type        = map(list(string))
+  default     = {}
+  nullable    = false
+}
+
+variable "live_environment_values" {
+  description = "Container name to { NAME = value } the service runs: the live_task_lookup submodule's `environment`. {} on the first apply."
+  type        = map(map(string))
+  default     = {}
+  nullable    = false
+}
+
+variable "live_docker_label_values" {
+  description = "Container name to { key = value } the service runs: the live_task_lookup submodule's `docker_labels`. {} on the first apply."
+  type        = map(map(string))
+  default     = {}
+  nullable    = false
+}

@@ -26,5 +26,7 @@ data "external" "this" {
     expect_task_definition_arn = var.expect_task_definition_arn
     read_during_apply          = var.read_during_apply
     module_version             = local.module_version
+    live_environment           = jsonencode(var.live_environment)
+    live_docker_labels         = jsonencode(var.live_docker_labels)
   }
 }

@@ -61,3 +61,13 @@ output "account_id" {
   description = "The account the service belongs to, as its ARN says; \"\" when no ARN tells (no service found, names given)."
   value       = data.external.this.result.account_id
 }
+
+output "environment" {
+  description = "Container name to { NAME = value } for the names in live_environment the live container sets; {} when nothing was found. The container_definition submodule's `live_environment_values`."
+  value       = jsondecode(data.external.this.result.environment)
+}
+
+output "docker_labels" {
+  description = "Container name to { key = value } for the keys in live_docker_labels the live container sets; {} when nothing was found. The container_definition submodule's `live_docker_label_values`."
+  value       = jsondecode(data.external.this.result.docker_labels)
+}

@@ -119,3 +119,17 @@ variable "read_during_apply" {
   default     = ""
   nullable    = false
 }
+
+variable "live_environment" {
+  description = "Per container, the environment variable names whose live values `environment` passes on (`{ app = [\"DD_VERSION\"] }`). No other environment value is passed on there."
+  type        = map(list(string))
+  default     = {}
+  nullable    = false
+}
+
+variable "live_docker_labels" {
+  description = "Per container, the Docker label keys whose live values `docker_labels` passes on (`{ app = [\"com.datadoghq.tags.version\"] }`)."
+  type        = map(list(string))
+  default     = {}
+  nullable    = false
+}

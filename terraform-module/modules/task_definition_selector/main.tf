@@ -19,5 +19,7 @@ data "external" "this" {
     live_task_definition_arn = var.live_task_definition_arn
     show_environment_values  = tostring(var.show_environment_values)
     module_version           = local.module_version
+    environment_sources      = jsonencode(var.environment_sources)
+    docker_label_sources     = jsonencode(var.docker_label_sources)
   }
 }

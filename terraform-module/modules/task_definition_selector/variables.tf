@@ -45,3 +45,17 @@ variable "show_environment_values" {
   default     = false
   nullable    = false
 }
+
+variable "environment_sources" {
+  description = "The container_definition submodule's `environment_sources`: when the service moves, each variable kept at the live value gets a line in `differences` (its name, never its value)."
+  type        = map(map(string))
+  default     = {}
+  nullable    = false
+}
+
+variable "docker_label_sources" {
+  description = "The container_definition submodule's `docker_label_sources`, explained as environment_sources."
+  type        = map(map(string))
+  default     = {}
+  nullable    = false
+}
