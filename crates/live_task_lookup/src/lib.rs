@@ -13,6 +13,7 @@ pub mod aws;
 mod error;
 pub mod lookup;
 mod settings;
+pub mod trust;
 
 use external_protocol::{Kind, Output, Program, Query, QueryKey, ResultKey};
 
