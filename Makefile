@@ -32,7 +32,7 @@ bench: venv build
 	bench/run
 
 # The vendoring bundle in dist/ecs-drift: the module, the programs of linux-x86_64 and linux-arm64
-# (static), and of darwin-x86_64 and darwin-arm64 when SDKROOT names a macOS SDK, cross-built with
+# (static) and of darwin-x86_64 and darwin-arm64 (no macOS SDK needed), cross-built with
 # cargo-zigbuild, their launchers and SHA256SUMS (scripts/dist --help). Releases: scripts/release.
 dist: venv
 	scripts/dist

@@ -56,7 +56,7 @@ terraform {
   required_providers {
     aws = {
       source  = "hashicorp/aws"
-      version = ">= 5.37"
+      version = ">= 5.51.1"
     }%(external)s
   }
 }
@@ -249,7 +249,7 @@ AWS_ARGUMENT = """
   aws = {
     account_id = data.aws_caller_identity.current.account_id
     partition  = data.aws_partition.current.partition
-    region     = data.aws_region.current.name
+    region     = data.aws_region.current.id
   }
 """
 

@@ -10,8 +10,9 @@
 
 # Read here only when the root module does not give them (var.aws): data sources in a module are
 # read once per instance and plan, and aws_caller_identity is an sts:GetCallerIdentity call each
-# time. `name` is the region's attribute on every AWS provider from 5.37 on; 6.x adds `region` and
-# keeps `name` (deprecated), so `name` is the one that works on the whole supported range.
+# time. `id` is the region's name on 5.x and 6.x alike, without a warning: 6.0 deprecated `name`
+# (every plan that reads it warns) and added `region`, which 5.x lacks
+# (terraform-provider-aws, internal/service/meta/region_data_source.go).
 data "aws_region" "current" {
   count = var.aws == null ? 1 : 0
 }
@@ -37,7 +38,7 @@ locals {
   aws = var.aws != null ? var.aws : {
     account_id = one(data.aws_caller_identity.current[*].account_id)
     partition  = one(data.aws_partition.current[*].partition)
-    region     = one(data.aws_region.current[*].name)
+    region     = one(data.aws_region.current[*].id)
   }
 
   # Known at plan time, unlike the service resource's own ARN on the first apply.

@@ -369,7 +369,7 @@ variable "bin_dir" {
 }
 
 variable "aws" {
-  description = "The AWS provider's account, partition and region, read once in the root module from the provider configuration this module uses: `{ account_id = data.aws_caller_identity.current.account_id, partition = data.aws_partition.current.partition, region = data.aws_region.current.name }`. The guard compares the lookup's region and account with them. Null: every instance reads them itself, which costs one sts:GetCallerIdentity call per instance and plan."
+  description = "The AWS provider's account, partition and region, read once in the root module from the provider configuration this module uses: `{ account_id = data.aws_caller_identity.current.account_id, partition = data.aws_partition.current.partition, region = data.aws_region.current.id }`. The guard compares the lookup's region and account with them. Null: every instance reads them itself, which costs one sts:GetCallerIdentity call per instance and plan."
   type = object({
     account_id = string
     partition  = string

@@ -1,20 +1,27 @@
 terraform {
-  # 1.5: check blocks and import blocks; preconditions need 1.2.
-  required_version = ">= 1.5"
+  # 1.4: terraform_data (the registered revision, task_definition.tf) is the newest language
+  # feature the module uses; optional object attributes with defaults need 1.3, preconditions and
+  # replace_triggered_by 1.2, nullable variables 1.1.
+  required_version = ">= 1.4"
 
   required_providers {
     aws = {
       source = "hashicorp/aws"
-      # 5.37.0 added aws_ecs_task_definition.track_latest, which the clean plan after a CI deploy
-      # relies on (see README.md).
-      version = ">= 5.37"
+      # 5.51.1: aws_ecs_task_definition's volume.configure_at_launch, which the task definition
+      # sets (as null without such a volume), came with pull request 37019, released in 5.51.1
+      # (the provider's CHANGELOG.md); an older provider rejects the argument on every plan.
+      # Every other argument and attribute the module uses is older: track_latest 5.37.0,
+      # skip_destroy 3.72.0, data.aws_region's id (the region's name on 5.x and 6.x alike).
+      version = ">= 5.51.1"
     }
     external = {
       source = "hashicorp/external"
       # 2.3.x: the query is sent as given; unset values are passed as "" (never null), which every
       # program reads as absent, so 2.3.0 (drops ""), 2.3.1 (null as "") and 2.3.2+ (drops null)
-      # all send the same query.
-      version = ">= 2.3"
+      # all send the same query. Below 3.0: a major version may change what a program is sent
+      # (the provider's issue 209 proposes passing null query values on as JSON null, which the
+      # programs refuse as a wrong type).
+      version = ">= 2.3, < 3.0"
     }
   }
 }

@@ -199,24 +199,6 @@ fn scripts_dist_refuses_bad_arguments() {
         assert!(run.stderr.starts_with(needle), "{arguments:?}: {run:#?}");
     }
     assert!(!Path::new("/tmp/ecs-drift-never-written").exists());
-
-    // darwin without a macOS SDK: the lookup cannot link, and the line says why and what to do.
-    let mut darwin = sealed_command(&dist);
-    darwin
-        .args([
-            "--platforms",
-            "linux-x86_64,darwin-arm64",
-            "/tmp/ecs-drift-never-written",
-        ])
-        .env_remove("SDKROOT");
-    let run = run_command(darwin, b"");
-    assert_eq!(run.status, Some(2), "{run:#?}");
-    assert_eq!(run.stderr.lines().count(), 1, "{run:#?}");
-    assert!(
-        run.stderr.starts_with("dist: --platforms: darwin-arm64 needs SDKROOT: the lookup links Apple's Security and CoreFoundation frameworks"),
-        "{run:#?}"
-    );
-    assert!(!Path::new("/tmp/ecs-drift-never-written").exists());
 }
 
 /// The drift story, from a repository that vendors a copy of the bundle.
@@ -250,7 +232,7 @@ fn the_story_runs_from_a_copy_of_the_bundle() -> Result<(), Box<dyn std::error::
 // LTO, which changes nothing of what is checked here and builds in a fraction of the time;
 // `make dist` builds the release profile, and all four platforms.
 
-/// The platforms `make test` builds (the darwin ones belong to `make dist`).
+/// The platforms `make test` builds and runs (the darwin ones are built and checked below).
 const STATIC_PLATFORMS: [&str; 2] = ["linux-x86_64", "linux-arm64"];
 
 /// The Rust targets the static builds need.
@@ -537,4 +519,213 @@ fn the_launcher_runs_the_static_build_of_this_machine() {
         format!("task_definition_selector {}\n", env!("CARGO_PKG_VERSION")),
         "{run:#?}"
     );
+}
+
+// ---------------------------------------------------------------------------------------------
+// The darwin builds: cross-built by `scripts/dist` without a macOS SDK (the frameworks' text stubs
+// in scripts/macos-frameworks/), and checked here as a Mac's loader would see them. They cannot
+// run here.
+
+const DARWIN_PLATFORMS: [&str; 2] = ["darwin-x86_64", "darwin-arm64"];
+const DARWIN_TARGETS: [&str; 2] = ["x86_64-apple-darwin", "aarch64-apple-darwin"];
+
+/// What every Mac has: libSystem; libiconv and the libcharset it brings, which Rust's standard
+/// library links on Apple platforms (the libc crate); and the two frameworks the lookup reads the
+/// keychains' trust settings through (rustls-native-certs, security-framework).
+const LIB_SYSTEM: &str = "/usr/lib/libSystem.B.dylib";
+const LIBS_OF_RUST: [&str; 2] = ["/usr/lib/libcharset.1.dylib", "/usr/lib/libiconv.2.dylib"];
+const SECURITY: &str = "/System/Library/Frameworks/Security.framework/Versions/A/Security";
+const CORE_FOUNDATION: &str =
+    "/System/Library/Frameworks/CoreFoundation.framework/Versions/A/CoreFoundation";
+
+fn darwin_bundle() -> Option<&'static Path> {
+    static BUNDLE: std::sync::OnceLock<Option<(tempfile::TempDir, PathBuf)>> =
+        std::sync::OnceLock::new();
+    let built = BUNDLE.get_or_init(|| {
+        let installed = std::process::Command::new("rustup")
+            .args(["target", "list", "--installed"])
+            .output()
+            .map(|output| String::from_utf8_lossy(&output.stdout).into_owned())
+            .unwrap_or_default();
+        let missing: Vec<&str> = DARWIN_TARGETS
+            .into_iter()
+            .filter(|target| !installed.lines().any(|line| line == *target))
+            .collect();
+        if !missing.is_empty() {
+            let message = format!(
+                "the darwin builds need `rustup target add {}` (.ci/run does)",
+                missing.join(" ")
+            );
+            assert!(!ecs_drift_tests::terraform::in_ci(), "{message}");
+            let _ = writeln!(
+                std::io::stderr(),
+                "skipped (CI=true makes this a failure): {message}"
+            );
+            return None;
+        }
+        let dir = tempfile::tempdir().expect("temporary directory");
+        let out = dir.path().join("ecs-drift");
+        let mut dist = sealed_command(repo_root().join("scripts/dist"));
+        dist.args([
+            "--platforms",
+            &DARWIN_PLATFORMS.join(","),
+            "--profile",
+            "dist-test",
+        ])
+        .arg(&out)
+        .env_remove("SDKROOT");
+        let run = run_command(dist, b"");
+        assert_eq!(
+            run.status,
+            Some(0),
+            "scripts/dist could not cross-build the darwin programs: {run:#?}"
+        );
+        Some((dir, out))
+    });
+    built.as_ref().map(|(_, out)| out.as_path())
+}
+
+/// What a Mach-O program says of itself: its CPU, the libraries it loads (LC_LOAD_DYLIB and the
+/// like) and, when it has one (LC_CODE_SIGNATURE), whether its signature is ad hoc and every page
+/// hash in its code directory matches the file.
+#[derive(Debug)]
+struct MachO {
+    cpu: object::macho::CpuType,
+    dylibs: Vec<String>,
+    signature: Option<Signature>,
+}
+
+#[derive(Debug, PartialEq)]
+struct Signature {
+    ad_hoc: bool,
+    pages_match: bool,
+}
+
+fn read_macho(path: &Path) -> MachO {
+    use object::macho;
+    use object::macho::MachHeader64;
+    use object::read::macho::{LoadCommandVariant, MachHeader};
+    let data = std::fs::read(path).expect("read the program");
+    let header = MachHeader64::<object::Endianness>::parse(&*data, 0)
+        .unwrap_or_else(|error| panic!("{} is no 64-bit Mach-O file: {error}", path.display()));
+    let endian = header.endian().expect("endianness");
+    let mut commands = header
+        .load_commands(endian, &*data, 0)
+        .expect("load commands");
+    let mut program = MachO {
+        cpu: header.cputype(endian),
+        dylibs: Vec::new(),
+        signature: None,
+    };
+    while let Some(command) = commands.next().expect("a load command") {
+        match command.variant().expect("a known load command") {
+            LoadCommandVariant::Dylib(dylib) if command.cmd() != macho::LC_ID_DYLIB => {
+                let name = command
+                    .string(endian, dylib.dylib.name)
+                    .expect("the library's name");
+                program
+                    .dylibs
+                    .push(String::from_utf8_lossy(name).into_owned());
+            }
+            LoadCommandVariant::LinkeditData(linkedit)
+                if command.cmd() == macho::LC_CODE_SIGNATURE =>
+            {
+                let offset = linkedit.dataoff.get(endian) as usize;
+                let size = linkedit.datasize.get(endian) as usize;
+                program.signature = Some(read_signature(&data, offset, size));
+            }
+            _ => {}
+        }
+    }
+    program
+}
+
+/// The embedded signature: a SuperBlob of blobs, big endian, whose CodeDirectory (slot 0) holds the
+/// flags (CS_ADHOC = 2) and one hash per page of the file up to its code limit (Apple's
+/// xnu, osfmk/kern/cs_blobs.h: CSMAGIC_EMBEDDED_SIGNATURE 0xfade0cc0, CSMAGIC_CODEDIRECTORY
+/// 0xfade0c02, CS_HASHTYPE_SHA256 2).
+fn read_signature(data: &[u8], offset: usize, size: usize) -> Signature {
+    use sha2::Digest;
+    let blob = &data[offset..offset + size];
+    let u32_at = |bytes: &[u8], at: usize| {
+        u32::from_be_bytes(bytes[at..at + 4].try_into().expect("four bytes"))
+    };
+    assert_eq!(
+        u32_at(blob, 0),
+        0xfade_0cc0,
+        "an embedded signature SuperBlob"
+    );
+    let count = u32_at(blob, 8) as usize;
+    let directory = (0..count)
+        .find(|index| u32_at(blob, 12 + index * 8) == 0)
+        .map(|index| &blob[u32_at(blob, 16 + index * 8) as usize..])
+        .expect("a CodeDirectory in slot 0");
+    assert_eq!(u32_at(directory, 0), 0xfade_0c02, "a CodeDirectory");
+    let flags = u32_at(directory, 12);
+    let hash_offset = u32_at(directory, 16) as usize;
+    let code_slots = u32_at(directory, 28) as usize;
+    let code_limit = u32_at(directory, 32) as usize;
+    let (hash_size, hash_type, page_size) = (
+        directory[36] as usize,
+        directory[37],
+        1usize << directory[39],
+    );
+    assert_eq!((hash_size, hash_type), (32, 2), "SHA-256 page hashes");
+    let pages_match = code_slots == code_limit.div_ceil(page_size)
+        && (0..code_slots).all(|slot| {
+            let page = &data[slot * page_size..((slot + 1) * page_size).min(code_limit)];
+            let stored = &directory[hash_offset + slot * 32..hash_offset + (slot + 1) * 32];
+            sha2::Sha256::digest(page).as_slice() == stored
+        });
+    Signature {
+        ad_hoc: flags & 0x2 != 0,
+        pages_match,
+    }
+}
+
+/// Each darwin program is a Mach-O file for its CPU that loads only what every Mac has, and the
+/// arm64 ones carry the ad-hoc signature Apple silicon needs to run them, its page hashes those
+/// of the file as written.
+#[test]
+fn the_darwin_programs_load_only_what_every_mac_has_and_arm64_is_signed() {
+    let Some(bundle) = darwin_bundle() else {
+        return;
+    };
+    for platform in DARWIN_PLATFORMS {
+        for program in PROGRAMS {
+            let path = bundle.join("bin").join(platform).join(program);
+            let macho = read_macho(&path);
+            let cpu = match platform {
+                "darwin-arm64" => object::macho::CPU_TYPE_ARM64,
+                _ => object::macho::CPU_TYPE_X86_64,
+            };
+            assert_eq!(macho.cpu, cpu, "{platform}/{program}: {macho:?}");
+            let frameworks: &[&str] = match program {
+                "live_task_lookup" => &[CORE_FOUNDATION, SECURITY],
+                _ => &[],
+            };
+            let dylibs: Vec<&str> = macho.dylibs.iter().map(String::as_str).collect();
+            for needed in frameworks.iter().chain([&LIB_SYSTEM]) {
+                assert!(dylibs.contains(needed), "{platform}/{program}: {macho:?}");
+            }
+            for dylib in &dylibs {
+                assert!(
+                    frameworks.contains(dylib)
+                        || *dylib == LIB_SYSTEM
+                        || LIBS_OF_RUST.contains(dylib),
+                    "{platform}/{program} loads {dylib}, which not every Mac has: {macho:?}"
+                );
+            }
+            if platform == "darwin-arm64" {
+                assert_eq!(
+                    macho.signature,
+                    Some(Signature {
+                        ad_hoc: true,
+                        pages_match: true
+                    }),
+                    "{platform}/{program}"
+                );
+            }
+        }
+    }
 }

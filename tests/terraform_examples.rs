@@ -423,7 +423,7 @@ fn the_guard_reads_the_provider_from_the_aws_argument() -> Outcome {
         format!(
             "module \"service\" {{\n  aws = {{\n    account_id = {account}\n    \
              partition  = data.aws_partition.current.partition\n    \
-             region     = data.aws_region.current.name\n  }}\n}}\n"
+             region     = data.aws_region.current.id\n  }}\n}}\n"
         )
     };
     workdir.override_file("aws", &given("data.aws_caller_identity.current.account_id"));

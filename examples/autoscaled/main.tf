@@ -9,11 +9,11 @@ terraform {
   required_providers {
     aws = {
       source  = "hashicorp/aws"
-      version = ">= 5.37"
+      version = ">= 5.51.1"
     }
     external = {
       source  = "hashicorp/external"
-      version = ">= 2.3"
+      version = ">= 2.3, < 3.0"
     }
   }
 }
@@ -143,7 +143,8 @@ module "service" {
     assign_public_ip = true
   }
 
-  # After the first apply, stop the plan if the lookup ever finds no service.
+  # false while the service does not exist yet: the first apply registers the bootstrap images.
+  # After it, set true, and a plan whose lookup finds no service stops instead.
   require_live_service = false
 }
 

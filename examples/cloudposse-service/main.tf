@@ -12,12 +12,12 @@ terraform {
   required_providers {
     aws = {
       source = "hashicorp/aws"
-      # cloudposse/ecs-alb-service-task 0.78.0 requires 5.85 (versions.tf); ecs-drift 5.37.
+      # cloudposse/ecs-alb-service-task 0.78.0 requires 5.85 (versions.tf); ecs-drift 5.51.1.
       version = ">= 5.85"
     }
     external = {
       source  = "hashicorp/external"
-      version = ">= 2.3"
+      version = ">= 2.3, < 3.0"
     }
   }
 }

@@ -8,11 +8,11 @@ terraform {
   required_providers {
     aws = {
       source  = "hashicorp/aws"
-      version = ">= 5.37"
+      version = ">= 5.51.1"
     }
     external = {
       source  = "hashicorp/external"
-      version = ">= 2.3"
+      version = ">= 2.3, < 3.0"
     }
   }
 }

@@ -8,11 +8,11 @@ terraform {
   required_providers {
     aws = {
       source  = "hashicorp/aws"
-      version = ">= 5.37"
+      version = ">= 5.51.1"
     }
     external = {
       source  = "hashicorp/external"
-      version = ">= 2.3"
+      version = ">= 2.3, < 3.0"
     }
   }
 }
@@ -22,7 +22,8 @@ provider "aws" {
 }
 
 # The provider's region, for the lookup: Terraform's provider settings do not reach an external
-# program, and a lookup in another region finds no service. (`name`: see terraform-module/main.tf.)
+# program, and a lookup in another region finds no service. (`id` rather than `name`: see
+# terraform-module/task_definition.tf.)
 data "aws_region" "current" {}
 
 module "service" {
@@ -30,7 +31,7 @@ module "service" {
 
   cluster = "ecs-drift-example"
   service = "ecs-drift-lookup"
-  region  = data.aws_region.current.name
+  region  = data.aws_region.current.id
 }
 
 # These change when a deploy does, and only then: two plans with no deploy between them both exit 0

@@ -8,7 +8,7 @@
 
 terraform {
   # terraform-aws-modules/ecs 7.5.0 requires Terraform 1.5.7 and the AWS provider 6.34
-  # (modules/service/versions.tf); ecs-drift's task definition needs 1.5 and 5.37.
+  # (modules/service/versions.tf); ecs-drift's task definition needs 1.4 and 5.51.1.
   required_version = ">= 1.5.7"
 
   required_providers {
@@ -18,7 +18,7 @@ terraform {
     }
     external = {
       source  = "hashicorp/external"
-      version = ">= 2.3"
+      version = ">= 2.3, < 3.0"
     }
   }
 }

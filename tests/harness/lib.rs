@@ -1,8 +1,8 @@
 //! The test harness shared by every crate's process tests and the end-to-end tests.
 //!
-//! Every program a test starts runs with the caller's `AWS_*` variables removed, instance metadata
-//! disabled, dummy credentials and a loopback endpoint, so nothing a test does can reach beyond
-//! 127.0.0.1 or read the developer's own AWS configuration.
+//! Every program a test starts runs with the caller's `AWS_*` and proxy variables removed,
+//! instance metadata disabled, dummy credentials and a loopback endpoint, so nothing a test does
+//! can reach beyond 127.0.0.1 or read the developer's own AWS configuration.
 //!
 //! - Programs: [`sealed_command`], [`run`], [`run_command`], [`Run::assert_success`],
 //!   [`Run::assert_error`], [`workspace_binary`].
@@ -104,6 +104,13 @@ pub fn sealed_command(program: impl AsRef<std::ffi::OsStr>) -> Command {
         if key.to_string_lossy().starts_with("AWS_") {
             command.env_remove(&key);
         }
+    }
+    // The caller's proxy settings too (the SDKs, the AWS CLI and ecs-deploy all read them): a test
+    // that wants a proxy sets its own, on 127.0.0.1.
+    for proxy in ["HTTPS_PROXY", "HTTP_PROXY", "ALL_PROXY", "NO_PROXY"] {
+        command
+            .env_remove(proxy)
+            .env_remove(proxy.to_ascii_lowercase());
     }
     command
         .env("AWS_EC2_METADATA_DISABLED", "true")

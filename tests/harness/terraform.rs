@@ -110,7 +110,7 @@ pub fn find_aws_mirror() -> Option<PathBuf> {
 
 /// What to install, in one line, when Terraform or the AWS provider is missing.
 pub const INSTALL_HINT: &str = "install Terraform 1.5 or later on PATH (https://developer.hashicorp.com/terraform/install) \
-     and the AWS provider 5.37 or later in a filesystem mirror (ECS_DRIFT_TF_PROVIDER_MIRROR=DIR, \
+     and the AWS provider 5.51.1 or later in a filesystem mirror (ECS_DRIFT_TF_PROVIDER_MIRROR=DIR, \
      DIR/registry.terraform.io/hashicorp/aws/VERSION/PLATFORM/), or set \
      ECS_DRIFT_TF_PROVIDER_MIRROR=registry where registry.terraform.io can be reached";
 

@@ -15,6 +15,7 @@ use aws_sdk_ecs::error::{ProvideErrorMetadata, SdkError};
 
 use crate::error::Error;
 use crate::settings::{Settings, check_region};
+use crate::trust::{self, Roots};
 
 /// The longest a TCP (and TLS) connection may take to open. Well above any healthy round trip to
 /// an AWS endpoint, and short enough that a refused or filtered endpoint fails fast.
@@ -85,8 +86,12 @@ pub async fn connect(settings: &Settings) -> Result<Connection, Error> {
     let environment: Vec<(String, String)> = std::env::vars_os()
         .filter_map(|(name, value)| Some((name.into_string().ok()?, value.into_string().ok()?)))
         .collect();
-    if only_plain_http(settings.endpoint_url.as_deref(), &environment) {
-        loader = loader.http_client(client_without_trust_roots());
+    // The SDK's default client trusts the platform's roots; a CA bundle adds to them, and plain
+    // HTTP needs none (trust.rs).
+    if let Some(bundle) = trust::ca_bundle(settings.profile.as_deref()).await? {
+        loader = loader.http_client(trust::http_client(&Roots::PlatformAnd(bundle)));
+    } else if only_plain_http(settings.endpoint_url.as_deref(), &environment) {
+        loader = loader.http_client(trust::http_client(&Roots::None));
     }
     if let Some(region) = &settings.region {
         loader = loader.region(Region::new(region.clone()));
@@ -184,23 +189,6 @@ pub(crate) fn only_plain_http(
                     || name == "AWS_CONTAINER_CREDENTIALS_FULL_URI")
                 || plain(value)
         })
-}
-
-/// The SDK's own HTTP client, but without the system's trust roots. Loading them reads and
-/// parses every certificate under /etc/ssl/certs, which costs more than the lookup itself against
-/// a local endpoint; plain HTTP never uses them.
-fn client_without_trust_roots() -> aws_sdk_ecs::config::SharedHttpClient {
-    use aws_smithy_http_client::tls;
-    let context = tls::TlsContext::builder()
-        .with_trust_store(tls::TrustStore::empty())
-        .build();
-    let builder = aws_smithy_http_client::Builder::new().tls_provider(tls::Provider::Rustls(
-        tls::rustls_provider::CryptoMode::AwsLc,
-    ));
-    match context {
-        Ok(context) => builder.tls_context(context).build_https(),
-        Err(_) => builder.build_https(),
-    }
 }
 
 /// Where the calls go, for messages: the query's `endpoint_url`, or the name (never the value) of
@@ -319,6 +307,12 @@ where
         endpoint: context.endpoint.clone(),
         seconds: context.timeout_seconds,
     };
+    if trust::is_untrusted_certificate(&error) {
+        return Error::UntrustedCertificate {
+            action,
+            endpoint: context.endpoint.clone(),
+        };
+    }
     match &error {
         SdkError::TimeoutError(_) => return timeout(),
         SdkError::DispatchFailure(failure) if failure.is_timeout() => return timeout(),

@@ -102,6 +102,19 @@ pub enum Error {
     },
 
     #[error(
+        "the TLS certificate of {endpoint} is not trusted for {action}; behind a TLS-inspecting proxy, set AWS_CA_BUNDLE (or `ca_bundle` in the profile) to a PEM file of the proxy's CA"
+    )]
+    UntrustedCertificate {
+        action: &'static str,
+        endpoint: String,
+    },
+
+    #[error(
+        "the file {origin} names {problem}; point it at a PEM file of the certificate authorities to trust"
+    )]
+    CaBundle { origin: String, problem: String },
+
+    #[error(
         "{what} got no answer from {endpoint} within {seconds} s; check the network and `endpoint_url`, or raise `timeout_seconds`"
     )]
     Timeout {

@@ -14,6 +14,7 @@ mod error;
 pub mod live_values;
 pub mod lookup;
 mod settings;
+pub mod trust;
 
 use external_protocol::{Kind, Output, Program, Query, QueryKey, ResultKey};
 
