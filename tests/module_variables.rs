@@ -147,6 +147,16 @@ fn the_variable_checks_name_the_allowed_values() {
             "lookup_max_attempts must be a whole number from 1 to 10.",
         ),
         (
+            "deployment_in_progress",
+            json!("ignore"),
+            "deployment_in_progress must be \"fail\" or \"wait\".",
+        ),
+        (
+            "deployment_wait_timeout_seconds",
+            json!(0),
+            "deployment_wait_timeout_seconds must be a whole number of seconds from 1 to 86400.",
+        ),
+        (
             "aws",
             json!({ "account_id": "12345", "partition": "aws", "region": "eu-west-1" }),
             "aws must be null or { account_id = the 12-digit account ID, partition, region } of the AWS provider, none of them empty.",
@@ -218,6 +228,8 @@ fn submodule_cases() -> Vec<(&'static str, Vec<Value>, Value, Vec<&'static str>)
                     "endpoint_url": "http://127.0.0.1:5000",
                     "timeout_seconds": 5,
                     "max_attempts": 10,
+                    "deployment_in_progress": "wait",
+                    "wait_timeout_seconds": 600,
                 }),
             ],
             json!({
@@ -229,6 +241,8 @@ fn submodule_cases() -> Vec<(&'static str, Vec<Value>, Value, Vec<&'static str>)
                 "endpoint_url": "127.0.0.1:5000",
                 "timeout_seconds": 2.5,
                 "max_attempts": 0,
+                "deployment_in_progress": "ignore",
+                "wait_timeout_seconds": 86401,
             }),
             vec![
                 "cluster must be the cluster's name (1 to 255 letters, digits, hyphens or underscores) or its ARN.",
@@ -238,6 +252,8 @@ fn submodule_cases() -> Vec<(&'static str, Vec<Value>, Value, Vec<&'static str>)
                 "assume_role_session_name must be \"\" or 2 to 64 letters, digits or characters among _+=,.@-.",
                 "endpoint_url must be \"\" or a URL starting with http:// or https://.",
                 "timeout_seconds must be a whole number of seconds, 1 or more.",
+                "deployment_in_progress must be \"report\", \"fail\" or \"wait\".",
+                "wait_timeout_seconds must be a whole number of seconds from 1 to 86400.",
                 "max_attempts must be a whole number from 1 to 10.",
             ],
         ),
