@@ -19,6 +19,9 @@ locals {
   # The value of the ecs:cluster condition key: the cluster's ARN.
   cluster_arn = "${local.ecs_arn_prefix}:cluster/${local.cluster_name}"
 
+  # Every deployment of this service, past and future.
+  service_deployments_arn = "${local.ecs_arn_prefix}:service-deployment/${local.cluster_name}/${var.name}/*"
+
   # Every revision of this family, past and future (task-definition/FAMILY:REVISION).
   family_revisions_arn = "${local.ecs_arn_prefix}:task-definition/${local.family}:*"
 
@@ -90,6 +93,27 @@ locals {
           Condition = { ArnEquals = { "ecs:cluster" = local.cluster_arn } }
         },
       ] : [],
+      # The service-deployment calls of deploy tools that follow ECS's own record of a deployment
+      # (ecspresso's `--wait-until=deployed`: ListServiceDeployments, DescribeServiceDeployments,
+      # ecspresso issue 850) and of pipelines that drive lifecycle hooks (ContinueServiceDeployment,
+      # StopServiceDeployment). ListServiceDeployments takes the service resource type; the other
+      # three take the service and the service-deployment
+      # (service-deployment/CLUSTER/SERVICE/ID), both allowed for this service only. Service
+      # deployments are the ECS controller's; a CODE_DEPLOY service gets neither statement.
+      local.uses_code_deploy ? [] : [
+        {
+          Sid      = "ReadThisServiceDeployments"
+          Effect   = "Allow"
+          Action   = ["ecs:ListServiceDeployments", "ecs:DescribeServiceDeployments"]
+          Resource = [local.service_arn, local.service_deployments_arn]
+        },
+        {
+          Sid      = "ContinueOrStopThisServiceDeployments"
+          Effect   = "Allow"
+          Action   = ["ecs:ContinueServiceDeployment", "ecs:StopServiceDeployment"]
+          Resource = [local.service_arn, local.service_deployments_arn]
+        },
+      ],
       # DeregisterTaskDefinition takes no resource type: allowing it allows it for every family.
       local.deregister ? [
         {

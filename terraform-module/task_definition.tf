@@ -79,6 +79,35 @@ data "external" "lookup" {
   }
 }
 
+# The deployment guard. A plan that moves the service (a new revision) while its deployment has
+# not settled would build on a revision that may still be rolled back, and start a deployment that
+# supersedes the pipeline's. The lookup above reports the deployment (deployment_settled); when
+# the plan moves the service and the deployment has not settled, this second lookup fails the plan
+# with one line ("fail"), or waits for the deployment to settle ("wait") and fails unless the
+# service then still runs what the plan was computed from. Disabled otherwise: no call, and a plan
+# that moves nothing passes whatever the state. README.md, "Deployments in progress".
+data "external" "deployment_guard" {
+  program = ["${local.bin_prefix}live_task_lookup"]
+
+  query = {
+    cluster                    = var.cluster
+    service                    = var.name
+    region                     = local.lookup_region
+    profile                    = var.profile
+    assume_role_arn            = var.assume_role_arn
+    assume_role_external_id    = var.assume_role_external_id
+    assume_role_session_name   = var.assume_role_session_name
+    endpoint_url               = var.endpoint_url
+    timeout_seconds            = tostring(var.lookup_timeout_seconds)
+    max_attempts               = tostring(var.lookup_max_attempts)
+    enabled                    = tostring(local.changed && data.external.lookup.result.deployment_settled == "false")
+    deployment_in_progress     = var.deployment_in_progress
+    wait_timeout_seconds       = tostring(var.deployment_wait_timeout_seconds)
+    expect_task_definition_arn = data.external.lookup.result.task_definition_arn
+    module_version             = local.module_version
+  }
+}
+
 ################################################################################
 # 2. What should the containers be? (the live image kept where it follows deployments)
 ################################################################################
@@ -236,6 +265,8 @@ data "external" "apply_time_lookup" {
     max_attempts               = tostring(var.lookup_max_attempts)
     enabled                    = tostring(local.changed && data.external.lookup.result.found == "true")
     expect_task_definition_arn = data.external.lookup.result.task_definition_arn
+    deployment_in_progress     = "fail"
+    expect_deployment_id       = data.external.lookup.result.deployment_id
     read_during_apply          = local.changed ? timestamp() : ""
     module_version             = local.module_version
   }

@@ -533,3 +533,31 @@ variable "live_docker_labels" {
     error_message = "live_docker_labels names each label once, by a valid key: letters, digits, '.', '-', '_' and '/', starting and ending with a letter or digit (such as com.datadoghq.tags.version)."
   }
 }
+
+################################################################################
+# Deployments in progress
+################################################################################
+
+variable "deployment_in_progress" {
+  description = "What a plan that moves the service (a new revision) does while the service's deployment has not settled (a rolling deployment IN_PROGRESS, a blue/green, linear or canary one in its bake time or held by a lifecycle hook, a CodeDeploy deployment with an ACTIVE task set): \"fail\" fails the plan with one line naming the deployment, its state and since when; \"wait\" waits for it to settle, at most deployment_wait_timeout_seconds, then plans on. A plan that moves nothing is not affected. README.md, \"Deployments in progress\"."
+  type        = string
+  default     = "fail"
+  nullable    = false
+
+  validation {
+    condition     = contains(["fail", "wait"], var.deployment_in_progress)
+    error_message = "deployment_in_progress must be \"fail\" or \"wait\"."
+  }
+}
+
+variable "deployment_wait_timeout_seconds" {
+  description = "With deployment_in_progress = \"wait\": the longest a plan waits for the deployment to settle, in seconds (at most 86400); past it, the plan fails with a line naming the deployment it waited for."
+  type        = number
+  default     = 900
+  nullable    = false
+
+  validation {
+    condition     = var.deployment_wait_timeout_seconds >= 1 && var.deployment_wait_timeout_seconds <= 86400 && floor(var.deployment_wait_timeout_seconds) == var.deployment_wait_timeout_seconds
+    error_message = "deployment_wait_timeout_seconds must be a whole number of seconds from 1 to 86400."
+  }
+}

@@ -523,6 +523,36 @@ fn record_lookup(moto: &Moto, example: &Example) -> Vec<Value> {
     calls
 }
 
+/// The service-deployment calls of `service` in `cluster`, as IAM authorizes them (Service
+/// Authorization Reference for ECS: ListServiceDeployments on the service; DescribeServiceDeployments,
+/// ContinueServiceDeployment and StopServiceDeployment on the service and on the
+/// service-deployment, `service-deployment/CLUSTER/SERVICE/ID`): ecspresso's
+/// `--wait-until=deployed` (ecspresso issue 850) and pipelines that drive lifecycle hooks.
+fn service_deployment_requests(origin: &str, cluster: &str, service: &str) -> Vec<Request> {
+    let here = json!({ "ecs:cluster": ecs_arn(&format!("cluster/{cluster}")) });
+    let service_arn = ecs_arn(&format!("service/{cluster}/{service}"));
+    let deployment_arn = ecs_arn(&format!(
+        "service-deployment/{cluster}/{service}/ecs-svc-1234567890"
+    ));
+    let mut requests = vec![request(
+        origin,
+        "ecs:ListServiceDeployments",
+        &service_arn,
+        here.clone(),
+    )];
+    for action in [
+        "ecs:DescribeServiceDeployments",
+        "ecs:ContinueServiceDeployment",
+        "ecs:StopServiceDeployment",
+    ] {
+        requests.push(request(origin, action, &service_arn, here.clone()));
+        let mut on_deployment = here.clone();
+        on_deployment["ecs:service"] = json!(service_arn);
+        requests.push(request(origin, action, &deployment_arn, on_deployment));
+    }
+    requests
+}
+
 /// Requests every policy of `example` must deny (issue point 2, the part shared by both
 /// controllers): another service or cluster, creating or deleting services, running tasks,
 /// passing other roles or these roles elsewhere, IAM writes, tagging outside a registration or
@@ -894,7 +924,27 @@ fn the_deployer_policy_allows_every_ecs_deploy_path_and_nothing_beyond() -> Outc
         "a revision with tags is registered"
     );
     assert_allowed(&node, "deployer_policy_json", &deployer, &deploy_requests);
+    assert_allowed(
+        &node,
+        "deployer_policy_json",
+        &deployer,
+        &service_deployment_requests(
+            "ecspresso --wait-until=deployed, lifecycle hooks",
+            example.cluster,
+            example.service,
+        ),
+    );
     let mut beyond = beyond_this_service(&example, &family, &roles);
+    for (cluster, service) in [
+        (example.cluster, "another-service"),
+        ("another-cluster", example.service),
+    ] {
+        beyond.extend(service_deployment_requests(
+            "another service's deployments",
+            cluster,
+            service,
+        ));
+    }
     beyond.push(request(
         "no CodeDeploy on an ECS service",
         "codedeploy:CreateDeployment",
@@ -1075,6 +1125,12 @@ fn the_deployer_policy_allows_every_code_deploy_path_and_nothing_beyond() -> Out
             json!({ "ecs:cluster": ecs_arn(&format!("cluster/{}", example.cluster)) }),
         ),
     ]);
+    // Service deployments are the ECS controller's.
+    beyond.extend(service_deployment_requests(
+        "no service deployments on a CODE_DEPLOY service",
+        example.cluster,
+        example.service,
+    ));
     assert_denied(&node, "deployer_policy_json", &deployer, &beyond);
 
     let lookup_calls = record_lookup(&moto, &example);

@@ -150,6 +150,16 @@ fn the_variable_checks_name_the_allowed_values() {
             "may only have the keys: name, host, dockerVolumeConfiguration, efsVolumeConfiguration, configuredAtLaunch.",
         ),
         (
+            "deployment_in_progress",
+            json!("ignore"),
+            "deployment_in_progress must be \"fail\" or \"wait\".",
+        ),
+        (
+            "deployment_wait_timeout_seconds",
+            json!(0),
+            "deployment_wait_timeout_seconds must be a whole number of seconds from 1 to 86400.",
+        ),
+        (
             "aws",
             json!({ "account_id": "12345", "partition": "aws", "region": "eu-west-1" }),
             "aws must be null or { account_id = the 12-digit account ID, partition, region } of the AWS provider, none of them empty.",
@@ -260,6 +270,8 @@ fn submodule_cases() -> Vec<(&'static str, Vec<Value>, Value, Vec<&'static str>)
                     "max_attempts": 10,
                     "live_environment": { "app": ["DD_VERSION"] },
                     "live_docker_labels": { "app": ["com.datadoghq.tags.version"] },
+                    "deployment_in_progress": "wait",
+                    "wait_timeout_seconds": 600,
                 }),
             ],
             json!({
@@ -267,12 +279,16 @@ fn submodule_cases() -> Vec<(&'static str, Vec<Value>, Value, Vec<&'static str>)
                 "service": "prod/web",
                 "assume_role_arn": "arn:aws:iam::123456789012:user/bob",
                 "assume_role_session_name": "a",
+                "deployment_in_progress": "ignore",
+                "wait_timeout_seconds": 86401,
             }),
             vec![
                 "cluster must be the cluster's name (1 to 255 letters, digits, hyphens or underscores) or its ARN.",
                 "service must be the service's name (1 to 255 letters, digits, hyphens or underscores) or its ARN.",
                 "assume_role_arn must be \"\" or a role ARN (arn:PARTITION:iam::ACCOUNT:role/NAME).",
                 "assume_role_session_name must be \"\" or 2 to 64 letters, digits or characters among _+=,.@-.",
+                "deployment_in_progress must be \"report\", \"fail\" or \"wait\".",
+                "wait_timeout_seconds must be a whole number of seconds from 1 to 86400.",
             ],
         ),
         (

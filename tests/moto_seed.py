@@ -30,10 +30,24 @@ Actions
   register-copy   {"task_definition", "container", "image"}: registers a copy of task_definition with
                   container's image swapped, as a pipeline does before it starts a CodeDeploy
                   deployment; prints {"task_definition_arn"}.
+  deployments     {"transition"}: how the ECS deployments started from now on complete, with moto's
+                  state manager (tests/moto_server.py, correction 4): {"progression": "immediate"}
+                  (the default), {"progression": "manual", "times": N} (held for N describes) or
+                  {"progression": "time", "seconds": N}.
+  strategy        {"cluster", "service", "strategy", "bake_time_minutes"}: sets the service's
+                  deploymentConfiguration.strategy (ROLLING, BLUE_GREEN, LINEAR, CANARY) and bake
+                  time with UpdateService (the rest of its deploymentConfiguration kept), which
+                  the AWS provider 5.100 cannot.
+  replacement-task-set {"cluster", "service", "task_definition"}: what a CodeDeploy deployment
+                  starts with: a task set running task_definition ACTIVE beside the PRIMARY one;
+                  prints {"task_set_arn"}.
+  finish-task-set {"cluster", "service", "task_set_arn"}: what it ends with: that task set made
+                  PRIMARY and the original one deleted.
 """
 
 import json
 import sys
+import urllib.request
 
 import boto3
 from botocore.config import Config
@@ -172,6 +186,40 @@ def describe_service(ecs, parameters):
     }
 
 
+def deployments(endpoint, parameters):
+    request = urllib.request.Request(
+        f"{endpoint}/moto-api/state-manager/set-transition",
+        data=json.dumps({"model_name": "ecs::deployment", "transition": parameters["transition"]}).encode(),
+        method="POST",
+    )
+    with urllib.request.urlopen(request) as answer:
+        answer.read()
+    return {}
+
+
+def replacement_task_set(ecs, parameters):
+    service = ecs.describe_services(cluster=parameters["cluster"], services=[parameters["service"]])["services"][0]
+    arguments = dict(
+        cluster=parameters["cluster"],
+        service=parameters["service"],
+        taskDefinition=parameters["task_definition"],
+        launchType="FARGATE",
+        loadBalancers=service.get("loadBalancers", []),
+    )
+    if service.get("networkConfiguration"):
+        arguments["networkConfiguration"] = service["networkConfiguration"]
+    return {"task_set_arn": ecs.create_task_set(**arguments)["taskSet"]["taskSetArn"]}
+
+
+def finish_task_set(ecs, parameters):
+    cluster, name, arn = parameters["cluster"], parameters["service"], parameters["task_set_arn"]
+    ecs.update_service_primary_task_set(cluster=cluster, service=name, primaryTaskSet=arn)
+    for task_set in ecs.describe_services(cluster=cluster, services=[name])["services"][0].get("taskSets", []):
+        if task_set["taskSetArn"] != arn:
+            ecs.delete_task_set(cluster=cluster, service=name, taskSet=task_set["taskSetArn"])
+    return {}
+
+
 def main():
     endpoint, action, parameters = sys.argv[1], sys.argv[2], json.loads(sys.argv[3])
     ecs, ec2 = clients(endpoint, parameters.get("region", REGION))
@@ -187,6 +235,20 @@ def main():
         result = describe_service(ecs, parameters)
     elif action == "register-copy":
         result = register_copy(ecs, parameters)
+    elif action == "deployments":
+        result = deployments(endpoint, parameters)
+    elif action == "strategy":
+        described = ecs.describe_services(cluster=parameters["cluster"], services=[parameters["service"]])
+        configuration = described["services"][0].get("deploymentConfiguration") or {}
+        configuration.update(strategy=parameters["strategy"], bakeTimeInMinutes=parameters["bake_time_minutes"])
+        ecs.update_service(
+            cluster=parameters["cluster"], service=parameters["service"], deploymentConfiguration=configuration
+        )
+        result = {}
+    elif action == "replacement-task-set":
+        result = replacement_task_set(ecs, parameters)
+    elif action == "finish-task-set":
+        result = finish_task_set(ecs, parameters)
     elif action == "create-cluster":
         result = {"cluster_arn": ecs.create_cluster(clusterName=parameters["cluster"])["cluster"]["clusterArn"]}
     elif action == "scale":

@@ -14,9 +14,11 @@ Corrections, each to the behaviour the AWS API reference documents:
    service. This parameter is required for task definitions that use the awsvpc network mode to
    receive their own elastic network interface" -- absent otherwise.
    https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_Service.html
-2. CreateService keeps `availabilityZoneRebalancing` and `healthCheckGracePeriodSeconds`; moto
-   5.2.5 drops both (UpdateService keeps them), so the first plan after a create shows the
-   service changing (the CODE_DEPLOY example sets a grace period). Both are members of the
+2. CreateService keeps `availabilityZoneRebalancing`, `healthCheckGracePeriodSeconds` and
+   `deploymentConfiguration`; moto 5.2.5 drops all three (UpdateService keeps them), so the first
+   plan after a create shows the service changing (the CODE_DEPLOY example sets a grace period),
+   and a later UpdateService of the strategy alone (tests/moto_seed.py `strategy`) would lose the
+   percentages and the circuit breaker Terraform set. All three are members of the
    Service that DescribeServices returns; "For create service requests, when no value is
    specified for AvailabilityZoneRebalancing, Amazon ECS defaults the value to ENABLED."
    https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_CreateService.html
@@ -30,6 +32,23 @@ Corrections, each to the behaviour the AWS API reference documents:
    https://docs.aws.amazon.com/autoscaling/application/APIReference/API_ListTagsForResource.html
    https://docs.aws.amazon.com/autoscaling/application/APIReference/API_TagResource.html
    https://docs.aws.amazon.com/autoscaling/application/APIReference/API_UntagResource.html
+
+4. A deployment takes time. UpdateService with another task definition (or forceNewDeployment)
+   starts a deployment: a new PRIMARY deployment IN_PROGRESS, the one it replaces ACTIVE beside
+   it until the new one reaches a steady state and COMPLETED; moto 5.2.5 only swaps the service's
+   `taskDefinition` and keeps one deployment, and leaves a created service's deployment
+   IN_PROGRESS for good (it runs no task). "When a service deployment is started, it begins in an
+   IN_PROGRESS state. When the service reaches a steady state, the deployment transitions to a
+   COMPLETED state"; ACTIVE: "A service deployment that still has running tasks, but are in the
+   process of being replaced with a new PRIMARY deployment". A blue/green, linear or canary
+   deployment (`deploymentConfiguration.strategy`, set with UpdateService) is the same two
+   deployments until its bake time ends. When it completes is moto's own state manager's
+   (`/moto-api/state-manager/set-transition`, model `ecs::deployment`, transitions IN_PROGRESS ->
+   COMPLETED): immediate by default, as before, so only a test that asks holds a deployment
+   ("manual") or lets it take some seconds ("time").
+   https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_Deployment.html
+   https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_UpdateService.html
+   https://docs.getmoto.org/en/latest/docs/configuration/state_transition/index.html
 
 And AWS managed policies (AmazonECSTaskExecutionRolePolicy, AWSCodeDeployRoleForECS, ...), which
 exist in every account, exist in moto only with MOTO_IAM_LOAD_MANAGED_POLICIES=true.
@@ -68,6 +87,9 @@ def _create_service_keeping_what_it_is_given(self):
         self._get_param("cluster", "default"), self._get_param("serviceName")
     )
     service.availability_zone_rebalancing = self._get_param("availabilityZoneRebalancing") or "ENABLED"
+    deployment_configuration = self._get_param("deploymentConfiguration")
+    if deployment_configuration:
+        service.deployment_configuration = deployment_configuration
     grace_period = self._get_int_param("healthCheckGracePeriodSeconds")
     if grace_period is not None:
         service.health_check_grace_period_seconds = grace_period
@@ -109,6 +131,98 @@ autoscaling_responses.ApplicationAutoScalingResponse.register_scalable_target = 
 autoscaling_responses.ApplicationAutoScalingResponse.list_tags_for_resource = _list_tags_for_resource
 autoscaling_responses.ApplicationAutoScalingResponse.tag_resource = _tag_resource
 autoscaling_responses.ApplicationAutoScalingResponse.untag_resource = _untag_resource
+
+# 4. Deployments that take time.
+from datetime import datetime, timezone  # noqa: E402
+
+from moto.moto_api import state_manager  # noqa: E402
+from moto.moto_api._internal.managed_state_model import ManagedState  # noqa: E402
+
+DEPLOYMENT_MODEL = "ecs::deployment"
+state_manager.register_default_transition(DEPLOYMENT_MODEL, transition={"progression": "immediate"})
+
+
+class _Rollout(ManagedState):
+    def __init__(self):
+        super().__init__(DEPLOYMENT_MODEL, [("IN_PROGRESS", "COMPLETED")])
+
+
+def _settle(service):
+    """Completes the PRIMARY deployment when its rollout has: the ACTIVE ones it replaced are gone."""
+    rollouts = getattr(service, "_rollouts", {})
+    for deployment in service.deployments or []:
+        rollout = rollouts.get(deployment["id"])
+        if rollout is None or deployment["status"] != "PRIMARY" or deployment["rolloutState"] != "IN_PROGRESS":
+            continue
+        rollout.advance()
+        if rollout.status == "COMPLETED":
+            deployment["rolloutState"] = "COMPLETED"
+            deployment["rolloutStateReason"] = f"ECS deployment {deployment['id']} completed."
+            deployment["updatedAt"] = datetime.now(timezone.utc)
+            deployment["runningCount"] = deployment["desiredCount"]
+            deployment["pendingCount"] = 0
+            service.deployments = [d for d in service.deployments if d["status"] == "PRIMARY"]
+
+
+def _service_init_with_rollout(self, *args, **kwargs):
+    _service_init_without_empty_network(self, *args, **kwargs)
+    self._rollouts = {}
+    for deployment in self.deployments:
+        deployment["rolloutState"] = "IN_PROGRESS"
+        self._rollouts[deployment["id"]] = _Rollout()
+    _settle(self)
+
+
+ecs_models.Service.__init__ = _service_init_with_rollout
+
+_update_service = ecs_models.EC2ContainerServiceBackend.update_service
+
+
+def _update_service_starting_a_deployment(self, service_properties):
+    properties = dict(service_properties)
+    force = properties.pop("force_new_deployment", False)
+    service = self._get_service(properties.get("cluster", "default"), properties["service"].split("/")[-1])
+    before, asked = service.task_definition, properties.get("task_definition")
+    service = _update_service(self, properties)
+    starts = force or (asked and service.task_definition != before)
+    if starts and service.deployment_controller["type"] == "ECS" and service.deployments:
+        for deployment in service.deployments:
+            if deployment["status"] == "PRIMARY":
+                deployment["status"] = "ACTIVE"
+        now = datetime.now(timezone.utc)
+        deployment_id = f"ecs-svc/{ecs_models.mock_random.randint(0, 32**12)}"
+        replaced = service.deployments[0]
+        service.deployments.insert(0, dict(
+            replaced,
+            id=deployment_id,
+            status="PRIMARY",
+            taskDefinition=service.task_definition,
+            desiredCount=service.desired_count,
+            runningCount=0,
+            pendingCount=service.desired_count,
+            createdAt=now,
+            updatedAt=now,
+            rolloutState="IN_PROGRESS",
+            rolloutStateReason=f"ECS deployment {deployment_id} in progress.",
+        ))
+        service._rollouts[deployment_id] = _Rollout()
+    _settle(service)
+    return service
+
+
+ecs_models.EC2ContainerServiceBackend.update_service = _update_service_starting_a_deployment
+
+_describe_services = ecs_models.EC2ContainerServiceBackend.describe_services
+
+
+def _describe_services_settling(self, cluster_str, service_names_or_arns):
+    services, failures = _describe_services(self, cluster_str, service_names_or_arns)
+    for service in services:
+        _settle(service)
+    return services, failures
+
+
+ecs_models.EC2ContainerServiceBackend.describe_services = _describe_services_settling
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -158,6 +158,40 @@ pub enum Error {
         running: String,
     },
 
+    #[error(
+        "query key `deployment_in_progress` must be \"report\", \"fail\" or \"wait\", got {value:?}; fix `deployment_in_progress`"
+    )]
+    InvalidDeploymentMode { value: String },
+
+    #[error(
+        "service {service} in cluster {cluster} has not settled: {deployment}; moving it now would build on a revision that may still be rolled back and supersede that deployment. Let it complete (aws ecs wait services-stable --cluster {cluster} --services {service}) and run terraform plan again, or set deployment_in_progress = \"wait\" (nothing was registered or moved)"
+    )]
+    DeploymentInProgress {
+        service: String,
+        cluster: String,
+        deployment: String,
+    },
+
+    #[error(
+        "waited {seconds} s for the deployment of service {service} in cluster {cluster} to complete, and it has not: {deployment}; run terraform plan again once it completes, or raise deployment_wait_timeout_seconds (nothing was registered or moved)"
+    )]
+    DeploymentWaitTimedOut {
+        service: String,
+        cluster: String,
+        seconds: u64,
+        deployment: String,
+    },
+
+    #[error(
+        "service {service} in cluster {cluster} started deployment {running} after the plan was made (the plan saw {expected}): applying the plan would build on what that deployment replaced; run terraform plan again (nothing was registered or moved)"
+    )]
+    DeploymentSincePlan {
+        service: String,
+        cluster: String,
+        expected: String,
+        running: String,
+    },
+
     #[error("failed to start the async runtime")]
     Runtime(#[source] std::io::Error),
 }

@@ -10,6 +10,7 @@
 //! the client passed in, so tests drive it with `aws-smithy-mocks`.
 
 pub mod aws;
+pub mod deployment;
 mod error;
 pub mod live_values;
 pub mod lookup;
@@ -42,7 +43,11 @@ AWS_ENDPOINT_URL_ECS are honoured. The needed IAM actions are ecs:DescribeServic
 ecs:DescribeTaskDefinition (plus sts:AssumeRole on assume_role_arn when set).\n\n\
 Time is bounded: the whole lookup takes at most timeout_seconds; connecting at most 3 s; each \
 attempt its share, timeout_seconds / max_attempts (at least 2 s). Throttling, 5xx answers and \
-connection failures are retried with exponential backoff and jitter, up to max_attempts per call.",
+connection failures are retried with exponential backoff and jitter, up to max_attempts per call.\n\n\
+The result also says whether the service's deployment has settled (deployment_settled, read from the \
+same DescribeServices answer: the PRIMARY deployment's rollout state and the ACTIVE deployments, or the \
+task sets); deployment_in_progress = \"fail\" or \"wait\" makes a deployment that has not settled an error, \
+or something to wait for (DescribeServices and DescribeTaskDefinition again every 5 s).",
     query: &[
         QueryKey {
             name: "cluster",
@@ -140,6 +145,34 @@ when one of its query values is known only then: the module passes timestamp() h
 registers a revision.",
         },
         QueryKey {
+            name: "deployment_in_progress",
+            kind: Kind::String,
+            required: false,
+            default: Some("report"),
+            help: "What to do when the service's deployment has not settled (deployment_settled = \"false\"): \
+\"report\" says so in the result; \"fail\" fails with one line naming the deployment, its state and since \
+when; \"wait\" describes the service again every 5 s until it settles and then answers, or fails after \
+wait_timeout_seconds with a line naming what it waited for. The module asks \"fail\" or \"wait\" only when the \
+plan moves the service.",
+        },
+        QueryKey {
+            name: "wait_timeout_seconds",
+            kind: Kind::PositiveInteger,
+            required: false,
+            default: Some("900"),
+            help: "With deployment_in_progress = \"wait\": the longest wait for the deployment to settle, on top \
+of timeout_seconds. At most 86400.",
+        },
+        QueryKey {
+            name: "expect_deployment_id",
+            kind: Kind::String,
+            required: false,
+            default: None,
+            help: "The deployment_id the plan saw. When set, the lookup fails unless it is still the service's: \
+a deployment started since the plan (with the same revision or another). The module sets it in its \
+apply-time lookup.",
+        },
+        QueryKey {
             name: "enabled",
             kind: Kind::Boolean,
             required: false,
@@ -216,6 +249,31 @@ when not found.",
 reports none (task-set services, older services).",
         },
         ResultKey {
+            name: "deployment_settled",
+            help: "\"true\" when the service's deployment has settled: for the ECS controller (every strategy: \
+ROLLING, BLUE_GREEN, LINEAR, CANARY) the PRIMARY deployment is not IN_PROGRESS and no other deployment is \
+ACTIVE; for CODE_DEPLOY and EXTERNAL the PRIMARY task set is the only one and is not STABILIZING. \
+\"false\" otherwise; empty when not found.",
+        },
+        ResultKey {
+            name: "deployment_id",
+            help: "The PRIMARY deployment's ID (ECS controller), or the newest task set's; empty when none.",
+        },
+        ResultKey {
+            name: "deployment_state",
+            help: "Its rollout state (IN_PROGRESS, COMPLETED, FAILED), or the task set's status.",
+        },
+        ResultKey {
+            name: "deployment_since",
+            help: "When it entered that state, RFC 3339, as far as ECS tells (createdAt while IN_PROGRESS, else \
+updatedAt); empty when there is no deployment.",
+        },
+        ResultKey {
+            name: "deployment_strategy",
+            help: "ROLLING, BLUE_GREEN, LINEAR or CANARY (the ECS controller's deploymentConfiguration.strategy, \
+ROLLING when unset), or CODE_DEPLOY or EXTERNAL.",
+        },
+        ResultKey {
             name: "region",
             help: "The region that was asked.",
         },
@@ -241,6 +299,7 @@ live container sets, as environment. \"{}\" when not found.",
 pub fn run(query: &Query) -> Result<Output, Error> {
     let settings = Settings::from_query(query)?;
     let named = live_values::NamedKeys::from_query(query)?;
+    let deployment_settings = deployment::DeploymentSettings::from_query(query)?;
     if !settings.enabled {
         let nothing = Live::not_found("", String::new(), String::new());
         let mut output = nothing.to_output(settings.region.as_deref().unwrap_or_default());
@@ -253,7 +312,13 @@ pub fn run(query: &Query) -> Result<Output, Error> {
         .map_err(Error::Runtime)?;
     runtime.block_on(async {
         let timeout = settings.timeout;
-        match tokio::time::timeout(timeout, lookup_with_settings(&settings, &named)).await {
+        let total = timeout + deployment_settings.extra_time();
+        match tokio::time::timeout(
+            total,
+            lookup_with_settings(&settings, &named, &deployment_settings),
+        )
+        .await
+        {
             Ok(result) => result,
             Err(_elapsed) => Err(Error::Timeout {
                 what: "the lookup".to_string(),
@@ -267,9 +332,17 @@ pub fn run(query: &Query) -> Result<Output, Error> {
 async fn lookup_with_settings(
     settings: &Settings,
     named: &live_values::NamedKeys,
+    deployment_settings: &deployment::DeploymentSettings,
 ) -> Result<Output, Error> {
     let connection = aws::connect(settings).await?;
     let live = lookup(&connection.client, &connection.context).await?;
+    let live = deployment::settle(
+        &connection.client,
+        &connection.context,
+        deployment_settings,
+        live,
+    )
+    .await?;
     if let Some(expected) = &settings.expect_task_definition_arn
         && *expected != live.task_definition_arn
     {
@@ -284,6 +357,7 @@ async fn lookup_with_settings(
             },
         });
     }
+    deployment::check_expected(&connection.context, deployment_settings, &live)?;
     let mut output = live.to_output(&connection.context.region);
     named.write(live.task_definition.as_ref(), &mut output);
     Ok(output)

@@ -10,6 +10,7 @@ use aws_sdk_ecs::types::{DeploymentControllerType, Service};
 use external_protocol::Output;
 
 use crate::aws::{Context, call_error};
+use crate::deployment::Deployment;
 use crate::error::Error;
 use crate::settings::account_of;
 
@@ -49,6 +50,8 @@ pub struct Live {
     pub deployment_controller: String,
     pub rollout_state: String,
     pub account_id: String,
+    /// The state of the service's deployment; `None` when not found.
+    pub deployment: Option<Deployment>,
 }
 
 impl Live {
@@ -70,6 +73,7 @@ impl Live {
             deployment_controller,
             rollout_state: String::new(),
             account_id,
+            deployment: None,
         }
     }
 
@@ -96,6 +100,7 @@ impl Live {
             Some(definition) => out.insert_json("task_definition", definition),
             None => out.insert("task_definition", ""),
         };
+        crate::deployment::insert(&mut out, self.deployment.as_ref());
         out
     }
 }
@@ -237,6 +242,7 @@ pub async fn lookup(client: &aws_sdk_ecs::Client, context: &Context) -> Result<L
         deployment_controller: controller,
         rollout_state,
         account_id: account,
+        deployment: Some(crate::deployment::of(service)),
     })
 }
 
@@ -250,8 +256,12 @@ fn controller_of(service: &Service) -> String {
 
 /// The task definition the service runs: for the EXTERNAL and CODE_DEPLOY controllers the PRIMARY
 /// task set's when there is one (ECS API reference, TaskSet: the PRIMARY task set serves
-/// production traffic), else the service's own.
+/// production traffic), else the service's own. During a deployment, the replacement task set's
+/// (`crate::deployment::target_task_set`), as the ECS controller's service names its target.
 fn running_task_definition(service: &Service) -> Option<&str> {
+    if let Some(target) = crate::deployment::target_task_set(service) {
+        return Some(target);
+    }
     let uses_task_sets = matches!(
         service
             .deployment_controller()

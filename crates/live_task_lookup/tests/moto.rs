@@ -91,7 +91,9 @@ fn found_service_reports_revision_images_and_task_definition() {
         json!({"app": APP_IMAGE, "sidecar": SIDECAR_IMAGE})
     );
     assert_eq!(result["deployment_controller"], "ECS");
-    assert_eq!(result["rollout_state"], "IN_PROGRESS");
+    assert_eq!(result["rollout_state"], "COMPLETED");
+    assert_eq!(result["deployment_settled"], "true");
+    assert_eq!(result["deployment_strategy"], "ROLLING");
     assert_eq!(result["desired_count"], "1");
     assert_eq!(result["region"], MOTO_REGION);
     assert_eq!(result["account_id"], MOTO_ACCOUNT);
@@ -186,6 +188,71 @@ fn a_deploy_since_the_plan_fails_the_expected_revision() {
         json!({"cluster": "prod", "service": "api", "expect_task_definition_arn": planned}),
     );
     assert_error(&missing, "runs no task definition (status MISSING) now");
+}
+
+/// A deployment in progress (held by moto's state manager, tests/moto_server.py correction 4):
+/// reported by default, one line with "fail", and gone once it completes; a deployment started
+/// since the plan fails `expect_deployment_id`; a bad mode or timeout is one line.
+#[test]
+fn a_deployment_in_progress_is_reported_refused_and_checked() {
+    let moto = Moto::start();
+    moto.create_service("prod", "web");
+    let settled = lookup(&moto, json!({"cluster": "prod", "service": "web"})).assert_success();
+    assert_eq!(settled["deployment_settled"], "true");
+    let planned = settled["deployment_id"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
+    assert!(planned.starts_with("ecs-svc/"), "{settled:?}");
+
+    let transition = |progression: Value| {
+        moto.seed("deployments", json!({ "transition": progression }));
+    };
+    transition(json!({ "progression": "manual", "times": 1_000_000 }));
+    moto.ecs_deploy("prod", "web", "app", "example/app:2.0.0");
+    let reported = lookup(&moto, json!({"cluster": "prod", "service": "web"})).assert_success();
+    assert_eq!(reported["deployment_settled"], "false");
+    assert_eq!(reported["deployment_state"], "IN_PROGRESS");
+    assert_eq!(reported["deployment_strategy"], "ROLLING");
+    assert_ne!(reported["deployment_id"], json!(planned));
+    let failed = lookup(
+        &moto,
+        json!({"cluster": "prod", "service": "web", "deployment_in_progress": "fail"}),
+    );
+    let line = assert_error(
+        &failed,
+        "service web in cluster prod has not settled: ROLLING deployment ecs-svc/",
+    );
+    assert!(line.contains("is IN_PROGRESS since 20"), "{line}");
+
+    transition(json!({ "progression": "immediate" }));
+    let completed = lookup(
+        &moto,
+        json!({"cluster": "prod", "service": "web", "deployment_in_progress": "fail"}),
+    )
+    .assert_success();
+    assert_eq!(completed["deployment_settled"], "true");
+    let since_plan = lookup(
+        &moto,
+        json!({"cluster": "prod", "service": "web", "expect_deployment_id": planned}),
+    );
+    assert_error(
+        &since_plan,
+        "after the plan was made (the plan saw ecs-svc/",
+    );
+
+    for (query, needle) in [
+        (
+            json!({"cluster": "prod", "service": "web", "deployment_in_progress": "skip"}),
+            "query key `deployment_in_progress` must be \"report\", \"fail\" or \"wait\", got \"skip\"",
+        ),
+        (
+            json!({"cluster": "prod", "service": "web", "wait_timeout_seconds": "0"}),
+            "wait_timeout_seconds",
+        ),
+    ] {
+        assert_error(&lookup(&moto, query), needle);
+    }
 }
 
 /// Disabled, the lookup calls nothing (here an endpoint that refuses every connection) and answers

@@ -24,6 +24,9 @@ data "external" "this" {
     max_attempts               = tostring(var.max_attempts)
     enabled                    = tostring(var.enabled)
     expect_task_definition_arn = var.expect_task_definition_arn
+    deployment_in_progress     = var.deployment_in_progress
+    wait_timeout_seconds       = tostring(var.wait_timeout_seconds)
+    expect_deployment_id       = var.expect_deployment_id
     read_during_apply          = var.read_during_apply
     module_version             = local.module_version
     live_environment           = jsonencode(var.live_environment)

@@ -71,3 +71,28 @@ output "docker_labels" {
   description = "Container name to { key = value } for the keys in live_docker_labels the live container sets; {} when nothing was found. The container_definition submodule's `live_docker_label_values`."
   value       = jsondecode(data.external.this.result.docker_labels)
 }
+
+output "deployment_settled" {
+  description = "Whether the service's deployment has settled: for the ECS controller (ROLLING, BLUE_GREEN, LINEAR, CANARY) the PRIMARY deployment is not IN_PROGRESS and no other deployment is ACTIVE; for CODE_DEPLOY and EXTERNAL the PRIMARY task set is alone and steady. null when not found."
+  value       = data.external.this.result.deployment_settled == "" ? null : data.external.this.result.deployment_settled == "true"
+}
+
+output "deployment_id" {
+  description = "The PRIMARY deployment's ID (ECS controller), or the newest task set's; \"\" when none. It changes with every deployment."
+  value       = data.external.this.result.deployment_id
+}
+
+output "deployment_state" {
+  description = "The deployment's rollout state (IN_PROGRESS, COMPLETED, FAILED), or the task set's status."
+  value       = data.external.this.result.deployment_state
+}
+
+output "deployment_since" {
+  description = "When the deployment entered that state (RFC 3339), as far as ECS tells; \"\" when none."
+  value       = data.external.this.result.deployment_since
+}
+
+output "deployment_strategy" {
+  description = "ROLLING, BLUE_GREEN, LINEAR or CANARY (the ECS controller's strategy), or CODE_DEPLOY or EXTERNAL."
+  value       = data.external.this.result.deployment_strategy
+}

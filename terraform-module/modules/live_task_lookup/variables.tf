@@ -133,3 +133,34 @@ variable "live_docker_labels" {
   default     = {}
   nullable    = false
 }
+
+variable "deployment_in_progress" {
+  description = "What the lookup does when the service's deployment has not settled: \"report\" (the outputs say so), \"fail\" (one line naming the deployment, its state and since when) or \"wait\" (until it settles, at most wait_timeout_seconds)."
+  type        = string
+  default     = "report"
+  nullable    = false
+
+  validation {
+    condition     = contains(["report", "fail", "wait"], var.deployment_in_progress)
+    error_message = "deployment_in_progress must be \"report\", \"fail\" or \"wait\"."
+  }
+}
+
+variable "wait_timeout_seconds" {
+  description = "With deployment_in_progress = \"wait\": the longest wait for the deployment to settle, in seconds, on top of timeout_seconds (at most 86400)."
+  type        = number
+  default     = 900
+  nullable    = false
+
+  validation {
+    condition     = var.wait_timeout_seconds >= 1 && var.wait_timeout_seconds <= 86400 && floor(var.wait_timeout_seconds) == var.wait_timeout_seconds
+    error_message = "wait_timeout_seconds must be a whole number of seconds from 1 to 86400."
+  }
+}
+
+variable "expect_deployment_id" {
+  description = "The deployment_id a plan saw: the lookup then fails unless it is still the service's deployment (one started since the plan). \"\": no check."
+  type        = string
+  default     = ""
+  nullable    = false
+}
