@@ -270,7 +270,10 @@ fn git_in(dir: &Path, arguments: &[&str]) -> Command {
 
 fn release(dir: &Path, arguments: &[&str]) -> ecs_drift_tests::Run {
     let mut release = sealed_command(dir.join("scripts/release"));
-    git_identity(&mut release).args(arguments).current_dir(dir);
+    git_identity(&mut release)
+        .args(arguments)
+        .env_remove("ECS_DRIFT_SIGNING_KEY")
+        .current_dir(dir);
     run_command(release, b"")
 }
 
@@ -294,6 +297,47 @@ fn scripts_release_refuses_bad_arguments_and_states() {
         assert_eq!(run.status, Some(1), "{arguments:?}: {run:#?}");
         assert_eq!(run.stderr.lines().count(), 1, "{run:#?}");
         assert!(run.stderr.starts_with(needle), "{arguments:?}: {run:#?}");
+    }
+    // A bundle is never built unsigned, nor signed by a key allowed_signers does not list
+    // (tests/signing.rs signs and verifies one).
+    let keys = tempfile::tempdir().expect("temporary directory");
+    let key = keys.path().join("key");
+    let mut keygen = sealed_command("ssh-keygen");
+    keygen
+        .args(["-q", "-t", "ed25519", "-N", "", "-f"])
+        .arg(&key);
+    assert_eq!(run_command(keygen, b"").status, Some(0));
+    let key = key.to_string_lossy().into_owned();
+    for (arguments, needle) in [
+        (
+            vec!["9.0.0"],
+            "release: no signing key: give --signing-key KEY".to_string(),
+        ),
+        (
+            vec!["--signing-key"],
+            "release: --signing-key needs a key file".to_string(),
+        ),
+        (
+            vec!["--signing-key", "/nonexistent/key", "9.0.0"],
+            "release: the signing key does not sign: no key at /nonexistent/key".to_string(),
+        ),
+        (
+            vec!["--signing-key", &key, "9.0.0"],
+            format!(
+                "release: the signing key does not sign: {}/allowed_signers lists no signer ecs-drift",
+                dir.display()
+            ),
+        ),
+    ] {
+        let run = release(dir, &arguments);
+        assert_eq!(run.status, Some(1), "{arguments:?}: {run:#?}");
+        assert_eq!(run.stderr.lines().count(), 1, "{run:#?}");
+        assert!(run.stderr.starts_with(&needle), "{arguments:?}: {run:#?}");
+        assert_eq!(
+            run_command(git_in(dir, &["status", "--porcelain"]), b"").stdout,
+            "",
+            "{arguments:?}: nothing written"
+        );
     }
     // A work tree with changes.
     std::fs::write(dir.join("CHANGELOG.md"), read("CHANGELOG.md") + "\nmore\n").expect("edit");
