@@ -108,3 +108,17 @@ output "lookup_policy_json" {
   description = "IAM policy for whoever runs `terraform plan` (the live lookup), read-only: DescribeServices on this service, DescribeTaskDefinition (no resource type), and sts:AssumeRole on assume_role_arn when set."
   value       = jsonencode(local.lookup_policy)
 }
+
+################################################################################
+# IAM: the roles that run Terraform
+################################################################################
+
+output "plan_policy_json" {
+  description = "IAM policy for the role that runs `terraform plan` (Atlantis' or HCP Terraform's plan role), read-only: what the AWS provider reads of this module's resources and what the lookup reads, which are the same calls: DescribeServices on this service, DescribeTaskDefinition (no resource type), and sts:AssumeRole on assume_role_arn when set. The same document as lookup_policy_json."
+  value       = jsonencode(local.plan_policy)
+}
+
+output "apply_policy_json" {
+  description = "IAM policy for the role that runs `terraform apply` of this module: the plan policy's reads, CreateService and UpdateService on this service, RegisterTaskDefinition on this family, TagResource and UntagResource on this service and family, and iam:PassRole on exactly the task and execution roles towards ecs-tasks.amazonaws.com. No DeleteService and no DeregisterTaskDefinition (skip_destroy)."
+  value       = jsonencode(local.apply_policy)
+}

@@ -165,3 +165,65 @@ locals {
     )
   }
 }
+
+################################################################################
+# IAM policies for the roles that run Terraform: the plan role and the apply role
+################################################################################
+
+# What Terraform calls for this module's resources, recorded by tests/iam_policies.rs through
+# bench/aws_proxy.py during real plans and applies (examples/fargate): a plan refreshes the service
+# (DescribeServices, with include TAGS) and the task definition (DescribeTaskDefinition, with
+# include TAGS), its data sources call only sts:GetCallerIdentity, which IAM does not authorize
+# ("No permissions are required to perform this operation",
+# https://docs.aws.amazon.com/STS/latest/APIReference/API_GetCallerIdentity.html), and the lookup
+# makes the same two ECS reads. An apply adds RegisterTaskDefinition (and the iam:PassRole and
+# tagging it authorizes), CreateService on the first apply and UpdateService. skip_destroy: no
+# apply of this module deregisters a revision.
+
+locals {
+  # The plan role: exactly the lookup's reads, which are also everything the provider reads here.
+  plan_policy = local.lookup_policy
+
+  # The apply role: what the plan reads (an apply without a saved plan plans first), and the
+  # module's writes, on this service, this family and these roles only.
+  apply_policy = {
+    Version = "2012-10-17"
+    Statement = concat(
+      local.plan_policy.Statement,
+      [
+        # CreateService on the first apply, UpdateService for every later change (also for a
+        # CODE_DEPLOY service: its count, network and other settings). No DeleteService: a
+        # destroy is a deliberate act, its permission given by name when wanted.
+        {
+          Sid      = "CreateAndUpdateThisService"
+          Effect   = "Allow"
+          Action   = ["ecs:CreateService", "ecs:UpdateService"]
+          Resource = local.service_arn
+        },
+        {
+          Sid      = "RegisterThisFamily"
+          Effect   = "Allow"
+          Action   = "ecs:RegisterTaskDefinition"
+          Resource = local.family_revisions_arn
+        },
+        # Tags at creation (authorized as TagResource with ecs:CreateAction) and a change of
+        # the module's `tags` (TagResource, UntagResource in place): on this service and family.
+        {
+          Sid      = "TagThisServiceAndFamily"
+          Effect   = "Allow"
+          Action   = ["ecs:TagResource", "ecs:UntagResource"]
+          Resource = [local.service_arn, local.family_revisions_arn]
+        },
+      ],
+      length(local.task_roles) == 0 ? [] : [
+        {
+          Sid       = "PassTaskRoles"
+          Effect    = "Allow"
+          Action    = "iam:PassRole"
+          Resource  = local.task_roles
+          Condition = { StringEquals = { "iam:PassedToService" = "ecs-tasks.amazonaws.com" } }
+        },
+      ],
+    )
+  }
+}

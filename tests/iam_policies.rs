@@ -1,6 +1,8 @@
 //! The module's IAM policies under a real IAM evaluator: `deployer_policy_json` lets every deploy
 //! path make every call it makes for this service, and nothing beyond it; `lookup_policy_json` lets
-//! the lookup make its calls, and writes nothing.
+//! the lookup make its calls, and writes nothing; `plan_policy_json` and `apply_policy_json` let
+//! the roles that run Terraform make every call a real plan and apply of `examples/fargate` makes
+//! (recorded the same way), the plan role no write, the apply role nothing beyond this service.
 //!
 //! - The policies are `terraform output -json` after a real apply of `examples/sidecar` (the ECS
 //!   controller) and `examples/codedeploy` (CODE_DEPLOY), with `tags` set on the module.
@@ -22,7 +24,7 @@ use std::io::{BufRead, BufReader, Write};
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 
-use ecs_drift_tests::story::{self, CODEDEPLOY, Example, REGION, SIDECAR};
+use ecs_drift_tests::story::{self, CODEDEPLOY, Example, FARGATE, REGION, SIDECAR};
 use ecs_drift_tests::terraform::{Toolchain, Workdir, in_ci};
 use ecs_drift_tests::{
     MOTO_ACCOUNT, Moto, Run, path_program, repo_root, run_command, sealed_command, venv_bin,
@@ -317,6 +319,35 @@ fn requests_of(origin: &str, call: &Value) -> Vec<Request> {
                 request(&origin, "ecs:DescribeServices", &arn, in_cluster.clone())
             })
             .collect(),
+        // The first apply: the service, its tags authorized as TagResource with
+        // ecs:CreateAction = CreateService, and a role it names passed to ECS.
+        ("ecs", "CreateService") => {
+            let name = body["serviceName"].as_str().unwrap_or_default();
+            let arn = arn_of(name, &format!("service/{cluster_name}/"));
+            let tags = tag_context(&body["tags"]);
+            let mut context = tags.clone();
+            context.insert("ecs:cluster".into(), json!(cluster_arn));
+            let mut requests = vec![request(
+                &origin,
+                "ecs:CreateService",
+                &arn,
+                Value::Object(context),
+            )];
+            if !tags.is_empty() {
+                let mut context = tags;
+                context.insert("ecs:CreateAction".into(), json!("CreateService"));
+                requests.push(request(
+                    &origin,
+                    "ecs:TagResource",
+                    &arn,
+                    Value::Object(context),
+                ));
+            }
+            if let Some(role) = body["role"].as_str().filter(|role| !role.is_empty()) {
+                requests.push(request(&origin, "iam:PassRole", role, json!({})));
+            }
+            requests
+        }
         ("ecs", "UpdateService") => {
             let name = body["service"].as_str().unwrap_or_default();
             let arn = arn_of(name, &format!("service/{cluster_name}/"));
@@ -1142,4 +1173,197 @@ fn the_evaluator_decides_and_rejects_bad_requests() {
         run.stderr.starts_with("evaluate.mjs: stdin is not JSON"),
         "{run:#?}"
     );
+}
+
+// ---------------------------------------------------------------------------------------------
+// The roles that run Terraform: plan_policy_json and apply_policy_json.
+
+/// Outputs for the roles that run Terraform.
+const TERRAFORM_ROLE_OUTPUTS: &str = "output \"iam_plan_policy_json\" {\n  value = module.service.plan_policy_json\n}\n\n\
+     output \"iam_apply_policy_json\" {\n  value = module.service.apply_policy_json\n}\n";
+
+/// `terraform ARGS` in `workdir`, every AWS call (the provider's and the lookup's) through
+/// `recorder`; returns the calls this run made.
+fn terraform_recorded(
+    toolchain: &Toolchain,
+    workdir: &Workdir,
+    recorder: &Recorder,
+    arguments: &[&str],
+) -> Vec<Value> {
+    let before = recorder.calls().len();
+    let mut command = toolchain.command(&workdir.path, arguments);
+    command.env(
+        "AWS_ENDPOINT_URL",
+        format!("http://127.0.0.1:{}", recorder.port),
+    );
+    let run = run_command(command, b"");
+    assert!(
+        matches!(run.status, Some(0) | Some(2)),
+        "terraform {arguments:?}: {run:#?}"
+    );
+    recorder.calls().split_off(before)
+}
+
+/// The calls of `calls` that concern the module's resources: ECS's (the example's own VPC, role,
+/// security group and log group are EC2, IAM and CloudWatch Logs calls of its own), and STS's
+/// (GetCallerIdentity, which IAM does not authorize: "No permissions are required to perform this
+/// operation", https://docs.aws.amazon.com/STS/latest/APIReference/API_GetCallerIdentity.html).
+fn module_calls(calls: &[Value]) -> Vec<Value> {
+    calls
+        .iter()
+        .filter(|call| call["service"] == "ecs")
+        .cloned()
+        .collect()
+}
+
+#[test]
+fn the_plan_and_apply_policies_allow_what_terraform_calls_and_the_plan_role_writes_nothing()
+-> Outcome {
+    let example = FARGATE;
+    let Some(node) = evaluator() else {
+        return Ok(());
+    };
+    let Some(toolchain) = Toolchain::get() else {
+        return Ok(());
+    };
+    let moto = Moto::start();
+    moto.seed(
+        "create-cluster",
+        json!({ "cluster": example.cluster, "region": REGION }),
+    );
+    let workdir =
+        Workdir::example(toolchain, &moto, example.name).unwrap_or_else(|e| panic!("{e}"));
+    workdir.override_file("tags", TAGS);
+    std::fs::write(
+        workdir.path.join("iam_outputs.tf"),
+        format!("{IAM_OUTPUTS}\n{TERRAFORM_ROLE_OUTPUTS}"),
+    )?;
+    // Every AWS endpoint of the provider, and the lookup's, is the recorder in front of moto.
+    let recorder = Recorder::start(&moto);
+    let override_file = workdir.path.join("ecs_drift_test_override.tf");
+    let text = std::fs::read_to_string(&override_file)?;
+    assert!(text.contains(&moto.endpoint()), "{text}");
+    std::fs::write(
+        &override_file,
+        text.replace(
+            &moto.endpoint(),
+            &format!("http://127.0.0.1:{}", recorder.port),
+        ),
+    )?;
+    let terraform =
+        |arguments: &[&str]| terraform_recorded(toolchain, &workdir, &recorder, arguments);
+
+    // The first apply (CreateService, the first revision), a plan after it, a Terraform-side
+    // change planned to a file (Atlantis, HCP Terraform) and that plan applied.
+    let first_apply = terraform(&["apply", "-auto-approve", "-input=false", "-no-color"]);
+    let plan = terraform(&["plan", "-input=false", "-no-color"]);
+    workdir.edit("LOG_LEVEL = \"info\"", "LOG_LEVEL = \"debug\"");
+    let change_plan = terraform(&["plan", "-input=false", "-no-color", "-out=change.tfplan"]);
+    let change_apply = terraform(&["apply", "-input=false", "-no-color", "change.tfplan"]);
+    drop(recorder);
+
+    let outputs = workdir.outputs();
+    let parse = |name: &str| -> Value {
+        serde_json::from_str(outputs[name].as_str().unwrap_or_default())
+            .unwrap_or_else(|error| panic!("{name} is not JSON ({error}): {outputs:#?}"))
+    };
+    let plan_policy = parse("iam_plan_policy_json");
+    let apply_policy = parse("iam_apply_policy_json");
+    let (revision, _) = live_revision(&moto, &example);
+    let family = revision["family"].as_str().unwrap_or_default().to_string();
+    let roles = roles_of(&revision);
+    assert!(!roles.is_empty(), "the example names an execution role");
+
+    let plan_calls = [module_calls(&plan), module_calls(&change_plan)].concat();
+    let apply_calls = [module_calls(&first_apply), module_calls(&change_apply)].concat();
+    for expected in ["DescribeServices", "DescribeTaskDefinition"] {
+        assert!(
+            actions(&plan_calls).iter().any(|action| action == expected),
+            "a plan makes {expected}: {:?}",
+            actions(&plan_calls)
+        );
+    }
+    for expected in ["CreateService", "RegisterTaskDefinition", "UpdateService"] {
+        assert!(
+            actions(&apply_calls)
+                .iter()
+                .any(|action| action == expected),
+            "the applies make {expected}: {:?}",
+            actions(&apply_calls)
+        );
+    }
+    assert!(
+        !actions(&apply_calls)
+            .iter()
+            .any(|action| action == "DeregisterTaskDefinition"),
+        "skip_destroy: no apply deregisters"
+    );
+    let plan_requests = requests_of_calls("terraform plan", &plan_calls);
+    let apply_requests = requests_of_calls("terraform apply", &apply_calls);
+    for wanted in ["ecs:TagResource", "iam:PassRole"] {
+        assert!(
+            apply_requests
+                .iter()
+                .any(|request| request.action == wanted),
+            "the applies are authorized as {wanted} too: {apply_requests:#?}"
+        );
+    }
+
+    // The plan role: every call of a plan, and no write of an apply.
+    assert_allowed(&node, "plan_policy_json", &plan_policy, &plan_requests);
+    let writes: Vec<Request> = apply_requests
+        .iter()
+        .filter(|request| !request.action.starts_with("ecs:Describe"))
+        .cloned()
+        .collect();
+    assert!(writes.len() >= 5, "{writes:#?}");
+    assert_denied(&node, "plan_policy_json", &plan_policy, &writes);
+    assert_denied(
+        &node,
+        "plan_policy_json",
+        &plan_policy,
+        &lookup_must_not(&example, &family, &roles),
+    );
+
+    // The apply role: every call of a plan and of an apply, and nothing beyond this service but
+    // what it creates and tags (its own service and family).
+    assert_allowed(
+        &node,
+        "apply_policy_json",
+        &apply_policy,
+        &[plan_requests, apply_requests].concat(),
+    );
+    let this_service = ecs_arn(&format!("service/{}/{}", example.cluster, example.service));
+    let this_family_revision = ecs_arn(&format!("task-definition/{family}:1"));
+    let mut beyond: Vec<Request> = beyond_this_service(&example, &family, &roles)
+        .into_iter()
+        .filter(|request| {
+            !(request.action == "ecs:CreateService" && request.resource == this_service
+                || request.action == "ecs:TagResource"
+                    && (request.resource == this_service
+                        || request.resource == this_family_revision))
+        })
+        .collect();
+    beyond.extend([
+        request(
+            "the apply role deregisters nothing",
+            "ecs:DeregisterTaskDefinition",
+            "*",
+            json!({}),
+        ),
+        request(
+            "the apply role does not tag another service",
+            "ecs:TagResource",
+            &ecs_arn(&format!("service/{}/another-service", example.cluster)),
+            json!({}),
+        ),
+        request(
+            "the apply role does not untag another family",
+            "ecs:UntagResource",
+            &ecs_arn("task-definition/another-family:1"),
+            json!({}),
+        ),
+    ]);
+    assert_denied(&node, "apply_policy_json", &apply_policy, &beyond);
+    Ok(())
 }
