@@ -183,6 +183,58 @@ module "service" {
 }
 """
 
+# The composed form: the module with create_service = false gives the task definition, and an
+# aws_ecs_service of the root's own, the plain one above, runs it. What a team that keeps its
+# service module pays.
+COMPOSED = """
+variable "bin_dir" {
+  type = string
+}
+%(root)s
+module "task_definition" {
+  source   = "%(source)s"
+  for_each = local.services
+%(create_service)s
+  name    = "%(variant)s-${each.key}"
+  cluster = "bench-%(variant)s"
+  bin_dir = var.bin_dir
+%(aws)s
+  cpu    = "256"
+  memory = "512"
+
+  container_definitions = [
+    {
+      name         = "app"
+      image        = "public.ecr.aws/nginx/nginx:stable"
+      essential    = true
+      portMappings = [{ containerPort = 80 }]
+      environment  = { LOG_LEVEL = "info" }
+    },
+  ]
+}
+
+resource "aws_ecs_service" "this" {
+  for_each = local.services
+
+  name            = "%(variant)s-${each.key}"
+  cluster         = "bench-%(variant)s"
+  task_definition = module.task_definition[each.key].task_definition_arn
+  desired_count   = 1
+  launch_type     = "FARGATE"
+
+  deployment_circuit_breaker {
+    enable   = true
+    rollback = true
+  }
+
+  network_configuration {
+    subnets          = [var.subnet]
+    security_groups  = [var.security_group]
+    assign_public_ip = true
+  }
+}
+"""
+
 # What a root module with many services does (terraform-module/README.md): the provider's account,
 # partition and region read once, and given to every instance.
 ROOT_PROVIDER_VIEW = """
@@ -203,9 +255,13 @@ AWS_ARGUMENT = """
 
 # The variants, each in its own directory and cluster: the plain resources; the module as a root
 # with many services uses it (`aws` given); the module with `aws` unset (each instance reads the
-# provider's account, partition and region itself). With --before REV, also `before`: the module
-# as commit REV wrote it, `aws` given, planned in the same runs as the others.
-VARIANTS = ("plain", "module", "module-unset")
+# provider's account, partition and region itself); the composed form (`composed`, `aws` given).
+# With --before REV, also `before`: the module as commit REV wrote it, `aws` given, and
+# `composed-before`: REV's composed form (its modules/task_definition where REV has one, else its
+# root module with create_service = false), planned in the same runs as the others. --variants
+# picks some of them (plain is always planned: every ratio is to it).
+ALL_VARIANTS = ("plain", "module", "module-unset", "composed")
+VARIANTS = ALL_VARIANTS
 BEFORE = None
 
 
@@ -282,6 +338,20 @@ def write_configuration(directory, variant):
     text = COMMON % {"external": "" if variant == "plain" else EXTERNAL, "region": REGION}
     if variant == "plain":
         text += PLAIN
+    elif variant in ("composed", "composed-before"):
+        module = ROOT / "terraform-module"
+        create_service = "\n  create_service = false\n"
+        if variant == "composed-before":
+            module = BEFORE
+            if (BEFORE / "modules/task_definition").is_dir():
+                module, create_service = BEFORE / "modules/task_definition", ""
+        text += COMPOSED % {
+            "source": os.path.relpath(module, directory),
+            "variant": variant,
+            "root": ROOT_PROVIDER_VIEW,
+            "aws": AWS_ARGUMENT,
+            "create_service": create_service,
+        }
     else:
         given = variant in ("module", "before")
         module = BEFORE if variant == "before" else ROOT / "terraform-module"
@@ -609,16 +679,24 @@ def main():
     parser.add_argument("--throttle", default="0.1,0.2,0.3", help="shares of ECS calls throttled in the last step (\"\": none)")
     parser.add_argument("--no-instrument", action="store_true", help="skip the instrumented plans")
     parser.add_argument("--before", metavar="REV", help="also plan the module as git revision REV wrote it (`before`)")
+    parser.add_argument("--variants", help="comma-separated variants besides plain (default: all; "
+                        "module, module-unset, composed, and with --before: before, composed-before)")
     parser.add_argument("--out", default=str(ROOT / "target/bench/plan"))
     arguments = parser.parse_args()
     sizes = sorted(int(n) for n in arguments.services.split(","))
     shares = [float(s) for s in arguments.throttle.split(",") if s]
 
     bench = Bench(arguments)
+    global VARIANTS, BEFORE
     if arguments.before:
-        global VARIANTS, BEFORE
-        VARIANTS = (*VARIANTS, "before")
+        VARIANTS = (*VARIANTS, "before", "composed-before")
         BEFORE = export_module(arguments.before, bench.out / "before-module")
+    if arguments.variants:
+        chosen = {variant.strip() for variant in arguments.variants.split(",") if variant.strip()}
+        unknown = chosen - set(VARIANTS)
+        if unknown:
+            fail(f"unknown variants {sorted(unknown)}; known: {', '.join(VARIANTS)}")
+        VARIANTS = tuple(variant for variant in VARIANTS if variant == "plain" or variant in chosen)
     results = {"sizes": {}, "load_before": os.getloadavg(), "before": arguments.before}
     try:
         bench.set_up()
@@ -652,16 +730,17 @@ def main():
 
 def report(results, sizes):
     print()
-    print("| services | variant | plan (median, range) | × plain | AWS calls by caller |")
-    print("| ---: | --- | ---: | ---: | --- |")
+    print("| services | variant | plan (median, range) | × plain | over plain, per service | AWS calls by caller |")
+    print("| ---: | --- | ---: | ---: | ---: | --- |")
     for services in sizes:
         entry = results["sizes"][services]
         plain = statistics.median(entry["times"]["plain"])
         for variant in VARIANTS:
             median, low, high = summary(entry["times"][variant])
-            label = f"before ({results['before']})" if variant == "before" else variant
+            label = variant.replace("before", f"before ({results['before']})")
+            per_service = (median - plain) / services * 1000
             print(f"| {services} | {label} | {median:.2f} s ({low:.2f}–{high:.2f}) | {median / plain:.2f}× "
-                  f"| {entry['calls'][variant]} |")
+                  f"| {per_service:.0f} ms | {entry['calls'][variant]} |")
     loads = [load for services in sizes for load in results["sizes"][services]["loads"]]
     print(f"\nload average (1 min) before the timed plans: {min(loads):.1f} to {max(loads):.1f} on {os.cpu_count()} cores")
     if "instrumented" in results:

@@ -12,24 +12,14 @@ output "registered_task_definition_arn" {
   value       = terraform_data.revision.output.task_definition_arn
 }
 
-output "task_definition_family" {
-  description = "Task definition family."
-  value       = local.family
-}
-
 output "changed" {
   description = "true when the task definition differs from the live one (or there is none yet) and the service moves to a new revision."
   value       = local.changed
 }
 
 output "differences" {
-  description = "One readable line per difference between the live task definition and the desired one; \"\" when unchanged."
-  value       = data.external.selector.result.differences
-}
-
-output "differences_json" {
-  description = "The differences as a JSON array of {path, live, desired}."
-  value       = data.external.selector.result.differences_json
+  description = "One readable line per difference between the live task definition and the desired one (a list of strings, as in modules/task_definition_selector), such as `task: cpu 256 -> 512`; [] when unchanged. The plan that moves the service shows them on terraform_data.revision."
+  value       = compact(split("\n", data.external.selector.result.differences))
 }
 
 output "container_definitions_json" {
@@ -66,6 +56,11 @@ output "live_rollout_state" {
   value       = data.external.lookup.result.rollout_state
 }
 
+output "live_desired_count" {
+  description = "The service's desired count when planned (an autoscaler's changes included); null before the first apply. A service of the caller's (create_service = false) that leaves its count to an autoscaler after creation sets desired_count from it."
+  value       = data.external.lookup.result.desired_count == "" ? null : tonumber(data.external.lookup.result.desired_count)
+}
+
 ################################################################################
 # The service
 ################################################################################
@@ -76,23 +71,8 @@ output "service_arn" {
 }
 
 output "service_name" {
-  description = "Name of the ECS service."
+  description = "Name of the ECS service this module created; null when create_service = false."
   value       = one(concat(aws_ecs_service.this[*].name, aws_ecs_service.codedeploy[*].name))
-}
-
-output "service_id" {
-  description = "ID of the ECS service resource (its ARN)."
-  value       = one(concat(aws_ecs_service.this[*].id, aws_ecs_service.codedeploy[*].id))
-}
-
-output "cluster" {
-  description = "The cluster the service runs in, as given."
-  value       = var.cluster
-}
-
-output "deployment_controller" {
-  description = "The service's deployment controller: ECS or CODE_DEPLOY."
-  value       = var.deployment_controller
 }
 
 ################################################################################

@@ -3,7 +3,7 @@
 ################################################################################
 
 variable "name" {
-  description = "Name of the ECS service that runs this task definition (the root module creates it; with modules/task_definition, a service module of your own does): the lookup asks ECS what it runs. Also the task definition family unless `family` is set."
+  description = "Name of the ECS service that runs this task definition (this module creates it; with create_service = false, a service of your own does): the lookup asks ECS what it runs. Also the task definition family unless `family` is set."
   type        = string
   nullable    = false
 
@@ -30,6 +30,18 @@ variable "tags" {
   type        = map(string)
   default     = {}
   nullable    = false
+}
+
+variable "deployment_controller" {
+  description = "The service's deployment controller: ECS (rolling updates) or CODE_DEPLOY (blue/green by CodeDeploy: the root module's service then ignores task definition and load balancer changes, and registered_task_definition_arn is what the AppSpec deploys). It decides what deployer_policy_json allows."
+  type        = string
+  default     = "ECS"
+  nullable    = false
+
+  validation {
+    condition     = contains(["ECS", "CODE_DEPLOY"], var.deployment_controller)
+    error_message = "deployment_controller must be one of: ECS, CODE_DEPLOY."
+  }
 }
 
 ################################################################################
@@ -216,25 +228,32 @@ variable "proxy_configuration" {
 }
 
 ################################################################################
-# Service
+# Service: the aws_ecs_service this module creates, unless create_service = false
 ################################################################################
 
+variable "create_service" {
+  description = "false: the module registers the task definition and gives task_definition_arn to a service of the caller's (its name is `name`, its cluster `cluster`); the variables below are ignored and the outputs that read the service are null."
+  type        = bool
+  default     = true
+  nullable    = false
+}
+
 variable "desired_count" {
-  description = "Number of tasks the service keeps running. With ignore_changes_desired_count, only the number it starts with."
+  description = "Number of tasks the service keeps running. With ignore_changes_desired_count, only the number it starts with. Ignored when create_service = false."
   type        = number
   default     = 1
   nullable    = false
 }
 
 variable "ignore_changes_desired_count" {
-  description = "true for a service whose count an autoscaler (Application Auto Scaling) sets: desired_count is used when the service is created, and afterwards the service keeps the count ECS reports, so no plan resets it."
+  description = "true for a service whose count an autoscaler (Application Auto Scaling) sets: desired_count is used when the service is created, and afterwards the service keeps the count ECS reports, so no plan resets it. Ignored when create_service = false."
   type        = bool
   default     = false
   nullable    = false
 }
 
 variable "launch_type" {
-  description = "Launch type: EC2, FARGATE or EXTERNAL. Set it to null when `capacity_provider_strategy` is used."
+  description = "Launch type: EC2, FARGATE or EXTERNAL. Set it to null when `capacity_provider_strategy` is used. Ignored when create_service = false."
   type        = string
   default     = "FARGATE"
 
@@ -245,7 +264,7 @@ variable "launch_type" {
 }
 
 variable "capacity_provider_strategy" {
-  description = "Capacity provider strategy; conflicts with `launch_type` (set it to null)."
+  description = "Capacity provider strategy; conflicts with `launch_type` (set it to null). Ignored when create_service = false."
   type = list(object({
     capacity_provider = string
     weight            = optional(number)
@@ -256,13 +275,13 @@ variable "capacity_provider_strategy" {
 }
 
 variable "platform_version" {
-  description = "Fargate platform version, such as LATEST or 1.4.0. Null: LATEST."
+  description = "Fargate platform version, such as LATEST or 1.4.0. Null: LATEST. Ignored when create_service = false."
   type        = string
   default     = null
 }
 
 variable "network_configuration" {
-  description = "Network configuration, required with the awsvpc network mode: subnets, security_groups, assign_public_ip (Fargate only)."
+  description = "Network configuration, required with the awsvpc network mode: subnets, security_groups, assign_public_ip (Fargate only). Ignored when create_service = false."
   type = object({
     subnets          = list(string)
     security_groups  = optional(list(string), [])
@@ -272,7 +291,7 @@ variable "network_configuration" {
 }
 
 variable "load_balancers" {
-  description = "Load balancer attachments: target_group_arn (or elb_name for a Classic Load Balancer), container_name and container_port."
+  description = "Load balancer attachments: target_group_arn (or elb_name for a Classic Load Balancer), container_name and container_port. Ignored when create_service = false."
   type = list(object({
     target_group_arn = optional(string)
     elb_name         = optional(string)
@@ -284,25 +303,13 @@ variable "load_balancers" {
 }
 
 variable "health_check_grace_period_seconds" {
-  description = "Seconds during which failing load balancer health checks of new tasks are ignored. Only with load balancers."
+  description = "Seconds during which failing load balancer health checks of new tasks are ignored. Only with load balancers. Ignored when create_service = false."
   type        = number
   default     = null
 }
 
-variable "deployment_controller" {
-  description = "The service's deployment controller: ECS (rolling updates) or CODE_DEPLOY (blue/green by CodeDeploy: the root module's service then ignores task definition and load balancer changes, and registered_task_definition_arn is what the AppSpec deploys). It decides what deployer_policy_json allows."
-  type        = string
-  default     = "ECS"
-  nullable    = false
-
-  validation {
-    condition     = contains(["ECS", "CODE_DEPLOY"], var.deployment_controller)
-    error_message = "deployment_controller must be one of: ECS, CODE_DEPLOY."
-  }
-}
-
 variable "deployment_circuit_breaker" {
-  description = "Deployment circuit breaker of the ECS controller: enable, and rollback to the last completed deployment on failure. Null: off. Ignored with CODE_DEPLOY."
+  description = "Deployment circuit breaker of the ECS controller: enable, and rollback to the last completed deployment on failure. Null: off. Ignored with CODE_DEPLOY. Ignored when create_service = false."
   type = object({
     enable   = bool
     rollback = bool
@@ -314,26 +321,26 @@ variable "deployment_circuit_breaker" {
 }
 
 variable "deployment_minimum_healthy_percent" {
-  description = "Lower limit, in percent of desired_count, of healthy tasks during a deployment. Null: the ECS default."
+  description = "Lower limit, in percent of desired_count, of healthy tasks during a deployment. Null: the ECS default. Ignored when create_service = false."
   type        = number
   default     = null
 }
 
 variable "deployment_maximum_percent" {
-  description = "Upper limit, in percent of desired_count, of tasks during a deployment. Null: the ECS default."
+  description = "Upper limit, in percent of desired_count, of tasks during a deployment. Null: the ECS default. Ignored when create_service = false."
   type        = number
   default     = null
 }
 
 variable "enable_execute_command" {
-  description = "Enables ECS Exec for the service's tasks."
+  description = "Enables ECS Exec for the service's tasks. Ignored when create_service = false."
   type        = bool
   default     = false
   nullable    = false
 }
 
 variable "propagate_tags" {
-  description = "Whether the service's tags (SERVICE) or the task definition's (TASK_DEFINITION) are copied to its tasks. Null: none (the ECS default, NONE)."
+  description = "Whether the service's tags (SERVICE) or the task definition's (TASK_DEFINITION) are copied to its tasks. Null: none (the ECS default, NONE). Ignored when create_service = false."
   type        = string
   default     = null
 
@@ -344,7 +351,7 @@ variable "propagate_tags" {
 }
 
 variable "wait_for_steady_state" {
-  description = "Makes apply wait until the service reaches a steady state (ECS controller only)."
+  description = "Makes apply wait until the service reaches a steady state (ECS controller only). Ignored when create_service = false."
   type        = bool
   default     = false
   nullable    = false
@@ -422,11 +429,6 @@ variable "lookup_timeout_seconds" {
   type        = number
   default     = 20
   nullable    = false
-
-  validation {
-    condition     = var.lookup_timeout_seconds >= 1 && floor(var.lookup_timeout_seconds) == var.lookup_timeout_seconds
-    error_message = "lookup_timeout_seconds must be a whole number of seconds, 1 or more."
-  }
 }
 
 variable "lookup_max_attempts" {
@@ -434,11 +436,6 @@ variable "lookup_max_attempts" {
   type        = number
   default     = 8
   nullable    = false
-
-  validation {
-    condition     = var.lookup_max_attempts >= 1 && var.lookup_max_attempts <= 10 && floor(var.lookup_max_attempts) == var.lookup_max_attempts
-    error_message = "lookup_max_attempts must be a whole number from 1 to 10."
-  }
 }
 
 variable "require_live_service" {

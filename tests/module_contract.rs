@@ -6,8 +6,7 @@
 //!   every result key read;
 //! - it sends only query keys that program accepts, and every key it requires;
 //! - every `data.external.X.result.Y` the module reads is a key X's program writes;
-//! - the task definition resource registers every task-level field the selector compares;
-//! - the root module holds every block of `modules/task_definition` unchanged.
+//! - the task definition resource registers every task-level field the selector compares.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -225,11 +224,12 @@ fn violations(files: &[(String, String)], contracts: &BTreeMap<String, Contract>
     problems
 }
 
-/// The `.tf` files of `terraform-module/modules/task_definition`, which registers the revision.
-fn task_definition_module_files() -> Vec<(String, String)> {
-    ecs_drift_tests::tf_files(
-        &ecs_drift_tests::repo_root().join("terraform-module/modules/task_definition"),
+/// `terraform-module/task_definition.tf`, the task-definition chain, which registers the revision.
+fn task_definition_tf() -> String {
+    std::fs::read_to_string(
+        ecs_drift_tests::repo_root().join("terraform-module/task_definition.tf"),
     )
+    .expect("terraform-module/task_definition.tf")
 }
 
 /// Every module of `terraform-module/`: the root (`.`) and each `modules/<name>`, with its files.
@@ -406,7 +406,7 @@ data "external" "selector" {
     );
 }
 
-/// The keys of `local.task_fields` in main.tf: the task-level fields the selector compares.
+/// The keys of `local.task_fields` in task_definition.tf: the task-level fields the selector compares.
 fn task_fields(main: &Body) -> BTreeSet<String> {
     main.get_blocks("locals")
         .filter_map(|block| block.body.get_attribute("task_fields"))
@@ -425,12 +425,8 @@ fn task_fields(main: &Body) -> BTreeSet<String> {
 /// but not compared would never move the service.
 #[test]
 fn the_task_definition_registers_every_field_the_selector_compares() {
-    let text = task_definition_module_files()
-        .into_iter()
-        .find(|(name, _)| name == "main.tf")
-        .map(|(_, text)| text)
-        .expect("terraform-module/modules/task_definition/main.tf");
-    let main: Body = text.parse().expect("main.tf is HCL");
+    let text = task_definition_tf();
+    let main: Body = text.parse().expect("task_definition.tf is HCL");
     let fields = task_fields(&main);
     assert!(fields.len() >= 10, "task_fields not found: {fields:?}");
     let resource = &text[text
@@ -451,74 +447,157 @@ fn the_task_definition_registers_every_field_the_selector_compares() {
     }
 }
 
-/// The blocks of `files`: `variable`, `output`, `data`, `resource` and `terraform` by kind and
-/// labels, and each local by name, as their text without comment lines, blank lines and
-/// indentation.
-fn blocks_by_address(files: &[(String, String)]) -> BTreeMap<String, (String, String)> {
+/// An expression's source text on one line: the lines trimmed, runs of spaces folded, and a comma
+/// between two attributes of an object type or value that stood on lines of their own.
+fn one_line(text: &str) -> String {
+    let mut out = String::new();
+    for line in text.lines().map(str::trim).filter(|line| !line.is_empty()) {
+        let line = line.split_whitespace().collect::<Vec<_>>().join(" ");
+        if !out.is_empty() {
+            let opens = out.ends_with(['{', '(', '[']);
+            let closes = line.starts_with(['}', ')', ']']);
+            out.push_str(if opens || closes || out.ends_with(',') {
+                " "
+            } else {
+                ", "
+            });
+        }
+        out.push_str(&line);
+    }
+    out
+}
+
+/// A string attribute's literal value, for descriptions.
+fn literal(body: &Body, key: &str) -> String {
+    match body.get_attribute(key).map(|attribute| &attribute.value) {
+        Some(Expression::String(text)) => text.as_str().to_string(),
+        Some(other) => other.to_string().trim().to_string(),
+        None => String::new(),
+    }
+}
+
+/// `text` in a Markdown table cell.
+fn cell(text: &str) -> String {
+    text.replace('|', "\\|").replace('\n', " ")
+}
+
+/// The Inputs and Outputs tables of a module's README, generated from its `.tf` files: each
+/// variable with its description, type, default and whether it is required, each output with its
+/// description, in the order the files declare them.
+fn readme_tables(files: &[(String, String)]) -> (String, String) {
     use hcl_edit::Span;
 
-    let source = |text: &str, span: Option<std::ops::Range<usize>>| -> String {
-        let span = span.expect("parsed with spans");
-        text[span]
-            .lines()
-            .map(str::trim)
-            .filter(|line| !line.is_empty() && !line.starts_with('#'))
-            .collect::<Vec<_>>()
-            .join("\n")
+    let source = |text: &str, body: &Body, key: &str| -> Option<String> {
+        let span = body.get_attribute(key)?.value.span()?;
+        Some(one_line(&text[span]))
     };
-    let mut blocks = BTreeMap::new();
-    for (file, text) in files {
+    let mut inputs = String::from(
+        "| Name | Description | Type | Default | Required |\n|------|-------------|------|---------|:--------:|\n",
+    );
+    let mut outputs = String::from("| Name | Description |\n|------|-------------|\n");
+    for (_, text) in files {
         let body: Body = text.parse().expect("HCL");
         for block in body.blocks() {
-            if block.ident.as_str() == "locals" {
-                for attribute in block.body.attributes() {
-                    blocks.insert(
-                        format!("local.{}", attribute.key.as_str()),
-                        (file.clone(), source(text, attribute.value.span())),
-                    );
+            let name = block.labels.first().map(label).unwrap_or_default();
+            match block.ident.as_str() {
+                "variable" => {
+                    let default = source(text, &block.body, "default");
+                    inputs.push_str(&format!(
+                        "| `{name}` | {} | `{}` | {} | {} |\n",
+                        cell(&literal(&block.body, "description")),
+                        cell(&source(text, &block.body, "type").unwrap_or("any".into())),
+                        default
+                            .as_ref()
+                            .map_or("n/a".to_string(), |value| format!("`{}`", cell(value))),
+                        if default.is_some() { "no" } else { "yes" },
+                    ));
                 }
-            } else {
-                let labels: Vec<&str> = block.labels.iter().map(label).collect();
-                let address = format!("{} {}", block.ident.as_str(), labels.join("."));
-                blocks.insert(
-                    address.trim_end().to_string(),
-                    (file.clone(), source(text, block.span())),
-                );
+                "output" => outputs.push_str(&format!(
+                    "| `{name}` | {} |\n",
+                    cell(&literal(&block.body, "description"))
+                )),
+                _ => {}
             }
         }
     }
-    blocks
+    (inputs, outputs)
 }
 
-/// The root module is `modules/task_definition` plus the service, without a `module` call (a
-/// nested module costs each plan its variables and outputs twice per service, BENCHMARKS.md):
-/// every variable, local, data source, resource and output of `modules/task_definition` is in the
-/// root module unchanged, so a fix made in one cannot be missing from the other. The root reads
-/// `live_desired_count`'s value itself (`local.desired_count`) and does not re-export it.
+/// `readme` with the first table after the heading `heading` replaced by `table`; `None` when
+/// there is no such table.
+fn with_table(readme: &str, heading: &str, table: &str) -> Option<String> {
+    let at = readme.find(&format!("\n{heading}\n"))? + 1;
+    let start = at + readme[at..].find("\n|")? + 1;
+    let end = readme[start..]
+        .find("\n\n")
+        .map_or(readme.len(), |offset| start + offset + 1);
+    Some(format!("{}{table}{}", &readme[..start], &readme[end..]))
+}
+
+/// Every module's README lists each of its variables and outputs as its `.tf` files declare them:
+/// the tables under "## Inputs" and "## Outputs" are generated from the files, so none can miss
+/// one or describe it otherwise. `UPDATE_MODULE_READMES=1 cargo test -p ecs_drift_tests --test
+/// module_contract` writes them.
 #[test]
-fn the_root_module_holds_modules_task_definition_unchanged() {
-    let root = blocks_by_address(&ecs_drift_tests::tf_files(
-        &ecs_drift_tests::repo_root().join("terraform-module"),
-    ));
-    let inner = blocks_by_address(&task_definition_module_files());
-    assert!(inner.len() > 60, "{:?}", inner.keys());
-    let mut problems = Vec::new();
-    for (address, (file, text)) in &inner {
-        if address == "output live_desired_count" {
-            continue;
-        }
-        match root.get(address) {
-            None => problems.push(format!("{address} (modules/task_definition/{file}) is missing")),
-            Some((root_file, root_text)) if root_text != text => problems.push(format!(
-                "{address} differs: terraform-module/{root_file} has\n{root_text}\nmodules/task_definition/{file} has\n{text}"
-            )),
-            Some(_) => {}
+fn every_module_readme_lists_its_inputs_and_outputs_as_the_tf_files_declare_them() {
+    let update = std::env::var_os("UPDATE_MODULE_READMES").is_some_and(|value| value == "1");
+    let root = ecs_drift_tests::repo_root().join("terraform-module");
+    let mut stale = Vec::new();
+    for (name, files) in modules() {
+        let path = root.join(&name).join("README.md");
+        let readme = std::fs::read_to_string(&path).expect("every module has a README.md");
+        let (inputs, outputs) = readme_tables(&files);
+        assert!(inputs.lines().count() > 3 && outputs.lines().count() > 3);
+        let generated = with_table(&readme, "## Inputs", &inputs)
+            .and_then(|readme| with_table(&readme, "## Outputs", &outputs))
+            .unwrap_or_else(|| {
+                panic!("{name}/README.md needs a table under ## Inputs and ## Outputs")
+            });
+        if generated != readme {
+            if update {
+                std::fs::write(&path, &generated).expect("write the README");
+            } else {
+                stale.push(format!("terraform-module/{name}/README.md"));
+            }
         }
     }
     assert!(
-        problems.is_empty(),
-        "the root module must hold modules/task_definition unchanged (copy its main.tf to \
-         terraform-module/task_definition.tf and its policies.tf, variables and outputs):\n{}",
-        problems.join("\n")
+        stale.is_empty(),
+        "the Inputs or Outputs table differs from the .tf files in {}: run \
+         UPDATE_MODULE_READMES=1 cargo test -p ecs_drift_tests --test module_contract, and review \
+         the change",
+        stale.join(", ")
     );
+}
+
+/// The table check itself: a table that misses a variable, or describes one otherwise, differs.
+#[test]
+fn the_readme_check_catches_a_missing_or_changed_row() {
+    let files = vec![(
+        "variables.tf".to_string(),
+        "variable \"a\" {\n  description = \"First.\"\n  type = object({\n    x = string\n    y = optional(number, 1)\n  })\n}\n\nvariable \"b\" {\n  description = \"Second.\"\n  type        = bool\n  default     = false\n}\n\noutput \"c\" {\n  description = \"Third.\"\n  value       = var.b\n}\n".to_string(),
+    )];
+    let (inputs, outputs) = readme_tables(&files);
+    assert_eq!(
+        inputs,
+        "| Name | Description | Type | Default | Required |\n|------|-------------|------|---------|:--------:|\n\
+         | `a` | First. | `object({ x = string, y = optional(number, 1) })` | n/a | yes |\n\
+         | `b` | Second. | `bool` | `false` | no |\n"
+    );
+    assert_eq!(
+        outputs,
+        "| Name | Description |\n|------|-------------|\n| `c` | Third. |\n"
+    );
+    let readme =
+        format!("# m\n\n## Inputs\n\nText.\n\n{inputs}\nAfter.\n\n## Outputs\n\n{outputs}");
+    let missing = inputs.replace("| `b` | Second. | `bool` | `false` | no |\n", "");
+    let changed = inputs.replace("Second.", "Other.");
+    for table in [missing, changed] {
+        let stale = with_table(&readme, "## Inputs", &table).expect("the table");
+        assert_ne!(stale, readme);
+        assert_eq!(
+            with_table(&stale, "## Inputs", &inputs).as_deref(),
+            Some(readme.as_str())
+        );
+    }
 }

@@ -91,7 +91,8 @@ fn ec2_bridge_story_with_the_aws_cli_pipeline() -> Outcome {
     story(EC2_BRIDGE, Deploy::AwsCli, MEMORY_RESERVATION)
 }
 
-/// The composed form: the task definition from `modules/task_definition`, the service the root's
+/// The composed form: the task definition from the module with `create_service = false`, the
+/// service the root's
 /// own `aws_ecs_service`. The first apply creates the service with its first revision.
 #[test]
 fn own_service_story_with_ecs_deploy() -> Outcome {
@@ -103,7 +104,7 @@ fn own_service_story_with_the_aws_cli_pipeline() -> Outcome {
     story(OWN_SERVICE, Deploy::AwsCli, LOG_LEVEL)
 }
 
-/// The guard of `modules/task_definition` fails a composed plan too: the service of the root's
+/// The module's guard fails a composed plan too: the service of the root's
 /// own is never planned on a lookup that asked the wrong region.
 #[test]
 fn the_region_guard_fails_a_composed_plan() -> Outcome {
@@ -127,76 +128,98 @@ fn the_region_guard_fails_a_composed_plan() -> Outcome {
     Ok(())
 }
 
-/// The module before `modules/task_definition`: the root module held the task definition and the
-/// record of the last move itself, at the addresses it still has (it holds
-/// `modules/task_definition`'s files rather than calling it).
-const PREVIOUS_MODULE: &str = "85dbc73";
+/// The release before `create_service`: the root module held a copy of `modules/task_definition`'s
+/// files, and the composed form called `modules/task_definition`.
+const PREVIOUS_MODULE: &str = "6971bbf";
 
-/// A configuration applied by the previous module, upgraded to this one: the task definition and
-/// its record keep their addresses, so the upgrade's plan exits 0 (no move, no replacement, no
-/// revision), its apply registers nothing, and the plan after it exits 0.
-#[test]
-fn upgrading_from_the_previous_module_changes_and_registers_nothing() -> Outcome {
-    let Some((moto, workdir)) = set_up(&FARGATE)? else {
-        return Ok(());
-    };
-    // The example's `../../terraform-module`, as the previous release wrote it.
-    let module = workdir.path.join("../../terraform-module");
-    std::fs::remove_file(&module)?;
+/// The files of `paths` as commit `rev` has them, written under `dir` (which stands for the
+/// repository's root).
+fn restore(rev: &str, paths: &[&str], dir: &std::path::Path) -> Outcome {
     let mut archive = std::process::Command::new("git");
-    archive.current_dir(repo_root()).args([
-        "archive",
-        "--format=tar",
-        PREVIOUS_MODULE,
-        "terraform-module",
-    ]);
+    archive
+        .current_dir(repo_root())
+        .args(["archive", "--format=tar", rev])
+        .args(paths);
     let tar = archive.output()?;
     assert!(
         tar.status.success(),
-        "git archive {PREVIOUS_MODULE} (the suite needs the repository's history): {}",
+        "git archive {rev} (the suite needs the repository's history): {}",
         String::from_utf8_lossy(&tar.stderr)
     );
     let mut untar = std::process::Command::new("tar");
-    untar.current_dir(workdir.path.join("../..")).arg("-x");
+    untar.current_dir(dir).arg("-x");
     let run = run_command(untar, &tar.stdout);
     assert_eq!(run.status, Some(0), "{run:#?}");
+    Ok(())
+}
+
+/// `terraform state list`, sorted.
+fn state_list(workdir: &Workdir) -> Vec<String> {
+    let list = workdir.run(&["state", "list"]);
+    assert_eq!(list.status, Some(0), "{list:#?}");
+    let mut state: Vec<String> = list.stdout.lines().map(str::to_string).collect();
+    state.sort();
+    state
+}
+
+/// The example as `PREVIOUS_MODULE` shipped it, applied and deployed by CI, then switched to
+/// this commit's example and module: the switch's plan exits 0 (no move, no replacement, no
+/// revision), its apply registers nothing and leaves every address where it was, and the plan
+/// after it exits 0.
+fn upgrade_story(example: &Example) -> Outcome {
+    let Some((moto, workdir)) = set_up(example)? else {
+        return Ok(());
+    };
+    let root = workdir.path.join("../..");
+    let module = root.join("terraform-module");
+    let main = format!("examples/{}/main.tf", example.name);
+    std::fs::remove_file(&module)?;
+    restore(PREVIOUS_MODULE, &["terraform-module", &main], &root)?;
     let init = workdir.run(&["init", "-input=false", "-no-color"]);
     assert_eq!(init.status, Some(0), "{init:#?}");
-    apply(&workdir, "the first apply, by the previous module")?;
-    deploy(&moto, Deploy::EcsDeploy, &FARGATE, "app", SHIPPED)?;
-    check_clean(&workdir.plan(), "after a deploy, with the previous module")?;
-    let before = running(&moto, &FARGATE);
+    apply(&workdir, "the first apply, by the previous release")?;
+    deploy(&moto, Deploy::EcsDeploy, example, "app", SHIPPED)?;
+    check_clean(&workdir.plan(), "after a deploy, with the previous release")?;
+    let before = running(&moto, example);
+    let addresses = state_list(&workdir);
 
     std::fs::remove_dir_all(&module)?;
     std::os::unix::fs::symlink(repo_root().join("terraform-module"), &module)?;
+    std::fs::copy(repo_root().join(&main), root.join(&main))?;
     let init = workdir.run(&["init", "-input=false", "-no-color"]);
     assert_eq!(init.status, Some(0), "{init:#?}");
     check_clean(&workdir.plan(), "the upgrade's plan")?;
     apply(&workdir, "the upgrade's apply")?;
-    let after = running(&moto, &FARGATE);
-    let (_, latest) = task_definition(&moto, FARGATE.service);
+    let after = running(&moto, example);
+    let (_, latest) = task_definition(&moto, example.service);
     check(
-        after.task_definition_arn == before.task_definition_arn && latest == before.revision,
+        after.task_definition_arn == before.task_definition_arn
+            && latest == before.revision
+            && after.image("app") == SHIPPED,
         "the upgrade's apply",
         || format!("nothing registered or moved: {before:?} -> {after:?}, latest {latest}"),
     )?;
-    let list = workdir.run(&["state", "list"]);
-    let state: Vec<&str> = list.stdout.lines().collect();
-    let (resource, record) = (
-        FARGATE.layout.task_definition_resource(),
-        FARGATE.layout.revision_record(),
-    );
-    check(
-        state.contains(&resource.as_str())
-            && state.contains(&record.as_str())
-            && !state
-                .iter()
-                .any(|address| address.contains("module.task_definition")),
-        "the upgrade's apply",
-        || format!("{resource} and {record} where they were: {state:?}"),
-    )?;
+    let state = state_list(&workdir);
+    check(state == addresses, "the upgrade's apply", || {
+        format!("every address where it was: {addresses:?} -> {state:?}")
+    })?;
     check_clean(&workdir.plan(), "right after the upgrade")?;
     Ok(())
+}
+
+/// A user of the root module, upgraded: the task definition, its record and the service keep
+/// their addresses (`aws_ecs_service.this` is counted on `create_service` now, still `[0]`).
+#[test]
+fn upgrading_a_root_module_user_changes_and_registers_nothing() -> Outcome {
+    upgrade_story(&FARGATE)
+}
+
+/// A user of `modules/task_definition` with a service of their own, who switches `source` to the
+/// root module with `create_service = false`: the addresses inside `module.task_definition` are
+/// the same, so no `moved` block is needed and nothing is registered, moved or destroyed.
+#[test]
+fn upgrading_a_modules_task_definition_user_changes_and_registers_nothing() -> Outcome {
+    upgrade_story(&OWN_SERVICE)
 }
 
 /// `terraform apply`, which must succeed.
@@ -702,9 +725,9 @@ fn apply_sh(moto: &Moto, workdir: &Workdir, target_group: &str) -> ecs_drift_tes
     )
 }
 
-/// The CODE_DEPLOY example with its service managed outside ecs-drift: `modules/task_definition`
-/// and an `aws_ecs_service` of the root's, which ignores its task definition as a CODE_DEPLOY
-/// service must.
+/// The CODE_DEPLOY example with its service managed outside ecs-drift: the module with
+/// `create_service = false` and an `aws_ecs_service` of the root's, which ignores its task
+/// definition as a CODE_DEPLOY service must.
 fn codedeploy_managed_elsewhere(main: &str) -> String {
     let module_start = main.find("module \"service\" {").expect("the module call");
     let service_args = main[module_start..]
@@ -732,7 +755,7 @@ fn codedeploy_managed_elsewhere(main: &str) -> String {
     )
     .replace(
         "module \"service\" {\n  source = \"../../terraform-module\"",
-        "module \"task_definition\" {\n  source = \"../../terraform-module/modules/task_definition\"",
+        "module \"task_definition\" {\n  source = \"../../terraform-module\"\n\n  create_service = false",
     )
     .replace("module.service.service_name", "aws_ecs_service.this.name")
     .replace("module.service.", "module.task_definition.")

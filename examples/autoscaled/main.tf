@@ -151,7 +151,7 @@ module "service" {
 # the service's desired count with UpdateService; the module reads that count on every plan.
 resource "aws_appautoscaling_target" "this" {
   service_namespace  = "ecs"
-  resource_id        = "service/${module.service.cluster}/${module.service.service_name}"
+  resource_id        = "service/ecs-drift-example/${module.service.service_name}"
   scalable_dimension = "ecs:service:DesiredCount"
   min_capacity       = 1
   max_capacity       = 4

@@ -69,9 +69,12 @@ locals {
 }
 
 # Everything but the service: the live lookup, the container definitions with the live image, the
-# selector, the task definition and the guard. Its variables are the root module's.
+# selector, the task definition and the guard: the root module without its service.
 module "task_definition" {
-  source = "../../terraform-module/modules/task_definition"
+  source = "../../terraform-module"
+
+  # The service is the caller's: the module gives the task definition only.
+  create_service = false
 
   name    = local.name
   cluster = var.cluster_arn

@@ -1,5 +1,5 @@
 # A Fargate service of the user's own (a plain aws_ecs_service) running the task definition of
-# ecs-drift's modules/task_definition. The service takes `task_definition_arn`: the live revision
+# ecs-drift's module with create_service = false. The service takes `task_definition_arn`: the live revision
 # when nothing but the image drifted, so a CI deploy leaves the plan clean, and the new revision,
 # with the live image, when Terraform changes something.
 
@@ -81,7 +81,10 @@ resource "aws_iam_role_policy_attachment" "execution" {
 }
 
 module "task_definition" {
-  source = "../../terraform-module/modules/task_definition"
+  source = "../../terraform-module"
+
+  # The service is the caller's: the module gives the task definition only.
+  create_service = false
 
   # The service's name: the lookup asks ECS what this service runs. Also the family.
   name    = "ecs-drift-own-service"

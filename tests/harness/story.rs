@@ -45,8 +45,8 @@ pub struct Example {
 pub struct Layout {
     /// The `module` block that takes the task definition's arguments (an override file sets them).
     pub module: &'static str,
-    /// The module that holds the task definition: `modules/task_definition`, or the root module,
-    /// which holds its resources itself.
+    /// The address of the module call that holds the task definition (`module.service`, or
+    /// `module.task_definition` with `create_service = false`).
     pub task_definition: &'static str,
     /// The address of the service resource.
     pub service: &'static str,
@@ -111,7 +111,8 @@ pub const AUTOSCALED: Example = Example {
     layout: ROOT_MODULE,
 };
 
-/// `examples/own-service`: modules/task_definition and a plain `aws_ecs_service` of the root's.
+/// `examples/own-service`: the module with `create_service = false` and a plain `aws_ecs_service`
+/// of the root's.
 pub const OWN_SERVICE: Example = Example {
     name: "own-service",
     cluster: "ecs-drift-example",

@@ -3,7 +3,7 @@
 //! REGISTER form: what DescribeTaskDefinition returns for the container definitions registered,
 //! ECS's defaults filled in and `environment`/`secrets` sorted by name. This is what the module
 //! gives `aws_ecs_task_definition`: the AWS provider compares its configuration with what ECS
-//! returns, and sees no difference only if they already look alike (ECS_FACTS.md).
+//! returns, and sees no difference only if they already look alike (docs/ecs-facts.md).
 //!
 //! COMPARISON form: a whole task definition reduced so that what ECS adds or reorders on its own
 //! compares equal: defaults, empty values and unknown fields removed, sets sorted, units
@@ -117,7 +117,7 @@ fn register_value(value: Value, kind: Kind, field: &Field, network_mode: Network
                             .is_some_and(|value| !value.is_empty())
                     });
                 }
-                // environment and secrets: ECS does not keep their order (ECS_FACTS.md).
+                // environment and secrets: ECS does not keep their order (docs/ecs-facts.md).
                 sort_list(&mut items, field.order);
             }
             Value::Array(items)

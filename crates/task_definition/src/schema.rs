@@ -412,7 +412,7 @@ pub(crate) static VOLUME_FROM: Table = Table {
 
 /// `add` and `drop` are sets of capability names to Docker, but ordered here: the AWS provider
 /// compares them in order (see the module's comment). DescribeTaskDefinition returns `add: []`
-/// when only `drop` was given (ECS_FACTS.md), so the register form sends it. Whether ECS adds
+/// when only `drop` was given (docs/ecs-facts.md), so the register form sends it. Whether ECS adds
 /// `drop: []` when only `add` was given is unknown; it is not sent, since an empty list ECS would
 /// not return makes the provider diff just as surely as one it adds.
 pub(crate) static KERNEL_CAPABILITIES: Table = Table {
@@ -521,7 +521,7 @@ pub(crate) static FIRELENS_CONFIGURATION: Table = Table {
     fields: &[Field::new("type", STRING), Field::new("options", StringMap)],
 };
 
-/// ContainerDefinition. Defaults from ECS_FACTS.md: `cpu: 0`, `essential: true`, and the empty
+/// ContainerDefinition. Defaults from docs/ecs-facts.md: `cpu: 0`, `essential: true`, and the empty
 /// lists `portMappings`, `environment`, `mountPoints`, `volumesFrom`, `systemControls`. The
 /// Docker flags (`privileged`, `readonlyRootFilesystem`, ...) are off unless set to true, so
 /// `false` means the same as absent; ECS is not known to fill them, so the register form does not.
@@ -551,7 +551,7 @@ pub(crate) static CONTAINER: Table = Table {
             "environment",
             objects!(ENVIRONMENT_VARIABLE),
             "name",
-            "ECS does not keep its order (ECS_FACTS.md; provider PRs #35792, #36029); the AWS \
+            "ECS does not keep its order (docs/ecs-facts.md; provider PRs #35792, #36029); the AWS \
              provider (containerDefinitionsAreEquivalent) and ecspresso sort it by name",
         )
         .filled(Lit::EmptyList)
@@ -571,7 +571,7 @@ pub(crate) static CONTAINER: Table = Table {
             "secrets",
             objects!(SECRET),
             "name",
-            "ECS may return it in another order (ECS_FACTS.md); the AWS provider \
+            "ECS may return it in another order (docs/ecs-facts.md); the AWS provider \
              (containerDefinitionsAreEquivalent) and ecspresso sort it by name",
         )
         .object_form("valueFrom"),
@@ -613,7 +613,8 @@ pub(crate) static HOST_VOLUME_PROPERTIES: Table = Table {
     fields: &[Field::new("sourcePath", STRING)],
 };
 
-/// Docker volume defaults (`scope: task`, `autoprovision: false`, `driver: local`): ECS_FACTS.md.
+/// Docker volume defaults (`scope: task`, `autoprovision: false`, `driver: local`):
+/// docs/ecs-facts.md.
 pub(crate) static DOCKER_VOLUME_CONFIGURATION: Table = Table {
     what: "dockerVolumeConfiguration",
     fields: &[
@@ -778,7 +779,7 @@ pub(crate) static TASK: Table = Table {
             "containerDefinitions",
             objects!(CONTAINER),
             "name",
-            "ECS may return the containers in another order (ECS_FACTS.md); the AWS provider \
+            "ECS may return the containers in another order (docs/ecs-facts.md); the AWS provider \
              (containerDefinitionsAreEquivalent) and ecspresso sort them by name",
         ),
     ],

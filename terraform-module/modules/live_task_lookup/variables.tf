@@ -36,11 +36,6 @@ variable "region" {
   type        = string
   default     = ""
   nullable    = false
-
-  validation {
-    condition     = var.region == "" || can(regex("^[a-z]{2}(-[a-z]+)+-[0-9]+$", var.region))
-    error_message = "region must be \"\" (null) or a region name such as eu-west-1."
-  }
 }
 
 variable "profile" {
@@ -88,11 +83,6 @@ variable "endpoint_url" {
   type        = string
   default     = ""
   nullable    = false
-
-  validation {
-    condition     = var.endpoint_url == "" || can(regex("^https?://[^/]", var.endpoint_url))
-    error_message = "endpoint_url must be \"\" or a URL starting with http:// or https://."
-  }
 }
 
 variable "timeout_seconds" {
@@ -100,11 +90,6 @@ variable "timeout_seconds" {
   type        = number
   default     = 20
   nullable    = false
-
-  validation {
-    condition     = var.timeout_seconds >= 1 && floor(var.timeout_seconds) == var.timeout_seconds
-    error_message = "timeout_seconds must be a whole number of seconds, 1 or more."
-  }
 }
 
 variable "max_attempts" {
@@ -112,11 +97,6 @@ variable "max_attempts" {
   type        = number
   default     = 8
   nullable    = false
-
-  validation {
-    condition     = var.max_attempts >= 1 && var.max_attempts <= 10 && floor(var.max_attempts) == var.max_attempts
-    error_message = "max_attempts must be a whole number from 1 to 10."
-  }
 }
 
 variable "enabled" {

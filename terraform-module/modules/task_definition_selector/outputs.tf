@@ -17,8 +17,3 @@ output "difference_details" {
   description = "The differences as a list of objects {path, live, desired}: where (`cpu`, `containerDefinitions[app].environment[LOG_LEVEL].value`) and the two values in comparison form, each any JSON value (null when absent; environment values redacted unless show_environment_values)."
   value       = jsondecode(data.external.this.result.differences_json)
 }
-
-output "differences_json" {
-  description = "The same differences as the JSON text the program writes, unchanged: for a consumer that must keep the exact text (the root module's `differences_json` output), which re-encoding `difference_details` would reorder."
-  value       = data.external.this.result.differences_json
-}

@@ -1,5 +1,5 @@
 //! What ECS does to a task definition between RegisterTaskDefinition and DescribeTaskDefinition,
-//! simulated from ECS_FACTS.md, for round-trip tests.
+//! simulated from docs/ecs-facts.md, for round-trip tests.
 
 #![allow(dead_code)]
 

@@ -1,13 +1,7 @@
 ################################################################################
-# 1. The task definition: task_definition.tf and policies.tf
+# The service: counted on create_service. With create_service = false, a service of the caller's
+# runs task_definition_arn (examples/own-service) and none of these blocks exists.
 ################################################################################
-
-# The lookup, the containers, the selector, the revision, the guards and both policies are
-# modules/task_definition's own files, copied here unchanged, with its variables and outputs
-# (tests/module_contract.rs holds them identical): the root module is modules/task_definition plus
-# the service. It is not a `module` call because a nested module costs every plan, for each
-# service, its variables passed on and validated twice and its outputs evaluated twice
-# (BENCHMARKS.md, "What the module costs a terraform plan").
 
 locals {
   cluster_error_message = "the service runs in cluster %s, but var.cluster is ${var.cluster}: ECS cannot move a service to another cluster, so Terraform would have to delete it and create it again. To do that on purpose, replace it"
@@ -21,10 +15,6 @@ locals {
   : var.desired_count)
 }
 
-################################################################################
-# 2. The service
-################################################################################
-
 # Two resources, one of which exists (count): lifecycle.ignore_changes cannot depend on a variable.
 # - `this` (ECS controller): task_definition is managed; it changes only when the selector says so.
 # - `codedeploy` (CODE_DEPLOY controller): ECS rejects UpdateService with a new task definition,
@@ -32,7 +22,7 @@ locals {
 #   a CodeDeploy deployment; provider #12703), so those are ignored and the module outputs
 #   registered_task_definition_arn for the AppSpec instead.
 resource "aws_ecs_service" "this" {
-  count = local.uses_code_deploy ? 0 : 1
+  count = var.create_service && !local.uses_code_deploy ? 1 : 0
 
   name                               = var.name
   cluster                            = var.cluster
@@ -112,7 +102,7 @@ resource "aws_ecs_service" "this" {
 }
 
 resource "aws_ecs_service" "codedeploy" {
-  count = local.uses_code_deploy ? 1 : 0
+  count = var.create_service && local.uses_code_deploy ? 1 : 0
 
   name                               = var.name
   cluster                            = var.cluster
