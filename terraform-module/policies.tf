@@ -29,9 +29,10 @@ locals {
   code_deploy_deployment_group = coalesce(var.code_deploy_deployment_group_name, "DgpECS-${local.cluster_name}-${var.name}")
 
   # ecs-deploy's wait (ListTasks, DescribeTasks) and its deregistration of the revision it replaced:
-  # only a service of the ECS controller is deployed that way.
-  task_reads = !local.uses_code_deploy && !contains(var.deployer_policy_leave_out, "task_reads")
-  deregister = !local.uses_code_deploy && !contains(var.deployer_policy_leave_out, "deregister")
+  # added by name only (the GitHub Actions pair and the AWS CLI recipe need neither), and only for a
+  # service of the ECS controller, the only one deployed that way.
+  task_reads = !local.uses_code_deploy && contains(var.deployer_policy_add, "task_reads")
+  deregister = !local.uses_code_deploy && contains(var.deployer_policy_add, "deregister")
 
   # The policies as IAM JSON, built here rather than by aws_iam_policy_document data sources: two
   # fewer provider reads per instance and plan, and the same document (IAM reads a one-element list

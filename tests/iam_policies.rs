@@ -706,8 +706,9 @@ fn roles_of(revision: &Value) -> Vec<String> {
 }
 
 /// `ecs deploy`, `aws-cli.sh`, the lookup, and the GitHub Actions pair, against the sidecar
-/// example (the ECS controller): every call Allowed; the point-2 requests denied; and with
-/// `deployer_policy_leave_out`, what it names denied and the rest still Allowed.
+/// example (the ECS controller), which adds what `ecs deploy` with its defaults needs: every call
+/// Allowed; the point-2 requests denied; and with the defaults (`deployer_policy_add` empty), the
+/// other paths' calls Allowed, ecs-deploy's task reads and deregistration denied.
 #[test]
 fn the_deployer_policy_allows_every_ecs_deploy_path_and_nothing_beyond() -> Outcome {
     let example = SIDECAR;
@@ -912,12 +913,15 @@ fn the_deployer_policy_allows_every_ecs_deploy_path_and_nothing_beyond() -> Outc
 
     let lookup_calls = record_lookup(&moto, &example);
 
-    let deploy_requests: Vec<Request> = [
-        requests_of_calls("ecs deploy", &ecs_deploy),
+    // The sidecar example as shipped: its pipeline is `ecs deploy` with its defaults, so it sets
+    // `deployer_policy_add = ["deregister", "task_reads"]` as the README says for that tool.
+    let ecs_deploy_requests = requests_of_calls("ecs deploy", &ecs_deploy);
+    let other_paths: Vec<Request> = [
         requests_of_calls("aws-cli.sh + aws ecs wait services-stable", &aws_cli),
         requests_of_calls("GitHub Actions (from source)", &actions_pair),
     ]
     .concat();
+    let deploy_requests: Vec<Request> = [ecs_deploy_requests.clone(), other_paths.clone()].concat();
     assert!(
         deploy_requests
             .iter()
@@ -946,23 +950,43 @@ fn the_deployer_policy_allows_every_ecs_deploy_path_and_nothing_beyond() -> Outc
         &lookup_must_not(&example, &family, &roles),
     );
 
-    // What IAM cannot scope to this service, left out.
+    // The defaults, as the README gives them for the GitHub Actions pair and the AWS CLI recipe:
+    // every call of theirs Allowed, and what only ecs-deploy's defaults need (the wait's
+    // cluster-wide task reads, the deregistration on `*`) denied. The rest of ecs-deploy's calls
+    // are what `ecs deploy --no-deregister --timeout -1` makes, Allowed.
     workdir.override_file(
-        "leave_out",
-        "module \"service\" {\n  deployer_policy_leave_out = [\"deregister\", \"task_reads\"]\n}\n",
+        "defaults",
+        "module \"service\" {\n  deployer_policy_add = []\n}\n",
     );
     let run = workdir.apply();
     assert_eq!(run.status, Some(0), "terraform apply: {run:#?}");
-    let (narrower, _) = policies(&workdir);
-    let (left_out, kept): (Vec<Request>, Vec<Request>) =
-        deploy_requests.into_iter().partition(|request| {
+    let (defaults, _) = policies(&workdir);
+    let (added, kept): (Vec<Request>, Vec<Request>) =
+        ecs_deploy_requests.into_iter().partition(|request| {
             matches!(
                 request.action.as_str(),
                 "ecs:DeregisterTaskDefinition" | "ecs:ListTasks" | "ecs:DescribeTasks"
             )
         });
-    assert_denied(&node, "deployer_policy_leave_out", &narrower, &left_out);
-    assert_allowed(&node, "deployer_policy_leave_out", &narrower, &kept);
+    for action in [
+        "ecs:DeregisterTaskDefinition",
+        "ecs:ListTasks",
+        "ecs:DescribeTasks",
+    ] {
+        assert!(
+            added.iter().any(|request| request.action == action),
+            "ecs deploy's recorded calls have no {action}"
+        );
+    }
+    let path_requests = [other_paths, kept].concat();
+    assert_allowed(
+        &node,
+        "the default deployer policy",
+        &defaults,
+        &path_requests,
+    );
+    assert_denied(&node, "the default deployer policy", &defaults, &added);
+    assert_denied(&node, "the default deployer policy", &defaults, &beyond);
     Ok(())
 }
 

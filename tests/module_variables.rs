@@ -78,8 +78,13 @@ fn valid_arguments_pass_the_checks() {
     assert_eq!(run.status, Some(0), "{run:#?}");
     let mut given = valid_arguments();
     given.insert(
-        "deployer_policy_leave_out".to_string(),
+        "deployer_policy_add".to_string(),
         json!(["deregister", "task_reads"]),
+    );
+    // Deprecated, still accepted where it asks for what is now the default.
+    given.insert(
+        "deployer_policy_leave_out".to_string(),
+        json!(["task_reads", "deregister"]),
     );
     given.insert("code_deploy_application_name".to_string(), json!("web"));
     given.insert(
@@ -157,9 +162,15 @@ fn the_variable_checks_name_the_allowed_values() {
             "container_definitions must be a non-empty list of objects, each with a `name`.",
         ),
         (
-            "deployer_policy_leave_out",
+            "deployer_policy_add",
             json!(["deregister", "DeregisterTaskDefinition"]),
-            "deployer_policy_leave_out may contain only: deregister, task_reads.",
+            "deployer_policy_add may contain only: deregister, task_reads.",
+        ),
+        // A user of the deprecated variable who kept one of the two gets what to write instead.
+        (
+            "deployer_policy_leave_out",
+            json!(["deregister"]),
+            "deployer_policy_leave_out is gone: deployer_policy_json leaves out deregister and task_reads by default now. Remove it, and list in deployer_policy_add what the deploy path needs (ecs deploy with its defaults: deregister and task_reads).",
         ),
         (
             "code_deploy_application_name",

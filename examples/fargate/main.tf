@@ -130,6 +130,10 @@ module "service" {
 
   # After the first apply, stop the plan if the lookup ever finds no service.
   require_live_service = false
+
+  # The pipeline is `ecs deploy` with its defaults: its wait reads the cluster's tasks, and it
+  # deregisters the revision it replaced (the repository README, "IAM").
+  deployer_policy_add = ["deregister", "task_reads"]
 }
 
 # Outputs are compared by every `terraform plan`, so a root output that changes with a CI deploy

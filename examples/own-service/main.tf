@@ -125,6 +125,10 @@ module "task_definition" {
 
   # After the first apply, stop the plan if the lookup ever finds no service.
   require_live_service = false
+
+  # The pipeline is `ecs deploy` with its defaults: its wait reads the cluster's tasks, and it
+  # deregisters the revision it replaced (the repository README, "IAM").
+  deployer_policy_add = ["deregister", "task_reads"]
 }
 
 # The service, as any team writes it. Two things matter:
