@@ -1391,3 +1391,280 @@ fn the_plan_and_apply_policies_allow_what_terraform_calls_and_the_plan_role_writ
     assert_denied(&node, "apply_policy_json", &apply_policy, &beyond);
     Ok(())
 }
+
+// ---------------------------------------------------------------------------------------------
+// Many services under one role: `modules/deployer_policy`.
+
+/// The services of the many-services test: 50 names of 12 characters, as `payments-api`.
+const MANY: usize = 50;
+
+/// How many services each document of `policy_jsons` merges in the many-services test.
+const PER_DOCUMENT: usize = 20;
+
+/// The cluster of the many-services test.
+const MANY_CLUSTER: &str = "production";
+
+/// 50 instances of the root module (`create_service = false`, each its own task role and the
+/// execution role they share) and `modules/deployer_policy` merging their `deployer_policy_json`.
+fn many_services_config(bin_dir: &str) -> String {
+    format!(
+        r#"provider "aws" {{
+  region = "{REGION}"
+}}
+
+locals {{
+  names = [for index in range({MANY}) : format("service-%04d", index)]
+}}
+
+module "service" {{
+  source   = "../terraform-module"
+  for_each = toset(local.names)
+
+  name           = each.key
+  cluster        = "{MANY_CLUSTER}"
+  create_service = false
+  bin_dir        = "{bin_dir}"
+  aws = {{
+    account_id = "{MOTO_ACCOUNT}"
+    partition  = "aws"
+    region     = "{REGION}"
+  }}
+  cpu    = "256"
+  memory = "512"
+  container_definitions = [{{
+    name  = "app"
+    image = "public.ecr.aws/nginx/nginx:stable"
+  }}]
+  task_role_arn      = "arn:aws:iam::{MOTO_ACCOUNT}:role/${{each.key}}-task"
+  execution_role_arn = "arn:aws:iam::{MOTO_ACCOUNT}:role/ecs-task-execution"
+}}
+
+module "deployer_policy" {{
+  source = "../terraform-module/modules/deployer_policy"
+
+  policy_jsons          = [for name in local.names : module.service[name].deployer_policy_json]
+  services_per_document = {PER_DOCUMENT}
+}}
+
+output "separate" {{
+  value = [for name in local.names : module.service[name].deployer_policy_json]
+}}
+
+output "merged" {{
+  value = module.deployer_policy
+}}
+"#
+    )
+}
+
+/// What a deploy path asks for one service (every call of the documented paths, as IAM
+/// authorizes it: a registration with tags is both RegisterTaskDefinition and TagResource with
+/// ecs:CreateAction), and what nothing allows around it.
+fn many_services_requests(name: &str) -> Vec<Request> {
+    let here = json!({ "ecs:cluster": ecs_arn(&format!("cluster/{MANY_CLUSTER}")) });
+    let service = ecs_arn(&format!("service/{MANY_CLUSTER}/{name}"));
+    let revision = ecs_arn(&format!("task-definition/{name}:7"));
+    let to_tasks = json!({ "iam:PassedToService": "ecs-tasks.amazonaws.com" });
+    let registration = json!({ "ecs:CreateAction": "RegisterTaskDefinition" });
+    vec![
+        request(name, "ecs:DescribeServices", &service, here.clone()),
+        request(name, "ecs:UpdateService", &service, here.clone()),
+        request(name, "ecs:DescribeTaskDefinition", "*", json!({})),
+        request(name, "ecs:RegisterTaskDefinition", &revision, json!({})),
+        request(name, "ecs:TagResource", &revision, registration),
+        request(
+            name,
+            "iam:PassRole",
+            &role_arn(&format!("{name}-task")),
+            to_tasks.clone(),
+        ),
+        request(
+            name,
+            "iam:PassRole",
+            &role_arn("ecs-task-execution"),
+            to_tasks.clone(),
+        ),
+        // Beyond the service: tagging outside a registration, another principal, writes it
+        // does not make, its name in another cluster.
+        request(name, "ecs:TagResource", &revision, json!({})),
+        request(name, "ecs:TagResource", &service, json!({})),
+        request(
+            name,
+            "iam:PassRole",
+            &role_arn(&format!("{name}-task")),
+            json!({ "iam:PassedToService": "lambda.amazonaws.com" }),
+        ),
+        request(name, "ecs:DeleteService", &service, here.clone()),
+        request(name, "ecs:CreateService", &service, here),
+        request(
+            name,
+            "ecs:UpdateService",
+            &ecs_arn(&format!("service/another-cluster/{name}")),
+            json!({ "ecs:cluster": ecs_arn("cluster/another-cluster") }),
+        ),
+    ]
+}
+
+/// Requests for no service of the fifty: another service, family and role, and what IAM cannot
+/// scope to a service (left out by default).
+fn outside_the_services() -> Vec<Request> {
+    let origin = "outside the services";
+    let here = json!({ "ecs:cluster": ecs_arn(&format!("cluster/{MANY_CLUSTER}")) });
+    let other = ecs_arn(&format!("service/{MANY_CLUSTER}/another-service"));
+    let other_revision = ecs_arn("task-definition/another-family:1");
+    vec![
+        request(origin, "ecs:DescribeServices", &other, here.clone()),
+        request(origin, "ecs:UpdateService", &other, here.clone()),
+        request(
+            origin,
+            "ecs:RegisterTaskDefinition",
+            &other_revision,
+            json!({}),
+        ),
+        request(
+            origin,
+            "ecs:TagResource",
+            &other_revision,
+            json!({ "ecs:CreateAction": "RegisterTaskDefinition" }),
+        ),
+        request(
+            origin,
+            "iam:PassRole",
+            &role_arn("another-role"),
+            json!({ "iam:PassedToService": "ecs-tasks.amazonaws.com" }),
+        ),
+        request(origin, "ecs:DeregisterTaskDefinition", "*", json!({})),
+        request(origin, "ecs:ListTasks", "*", here),
+    ]
+}
+
+/// Whether any of `policies` allows each request: the decision of a role with all of them.
+fn allowed_by_any(node: &PathBuf, policies: &[Value], requests: &[Request]) -> Vec<bool> {
+    let mut allowed = vec![false; requests.len()];
+    for policy in policies {
+        for (index, decision) in decide(node, policy, requests).iter().enumerate() {
+            allowed[index] |= decision == "Allowed";
+        }
+    }
+    allowed
+}
+
+/// Fifty services' `deployer_policy_json` under one role, from a real plan of fifty root module
+/// instances: `modules/deployer_policy`'s one document and its documents of twenty services each
+/// allow exactly what the fifty separate policies allow, each document of twenty is within IAM's
+/// 6,144-character limit for a managed policy, and the sizes are printed.
+#[test]
+fn fifty_services_deployer_policies_merge_into_documents_that_allow_the_same() -> Outcome {
+    let Some(node) = evaluator() else {
+        return Ok(());
+    };
+    let Some(toolchain) = Toolchain::get() else {
+        return Ok(());
+    };
+    let moto = Moto::start();
+    let config = tempfile::tempdir()?;
+    let bin_dir = workspace_binary("live_task_lookup")
+        .parent()
+        .map(|dir| dir.display().to_string())
+        .unwrap_or_default();
+    std::fs::write(
+        config.path().join("main.tf"),
+        many_services_config(&bin_dir),
+    )?;
+    let workdir = Workdir::fixture(toolchain, &moto, &[config.path().to_path_buf()])?;
+    let plan = workdir.plan();
+    assert_eq!(plan.exit_code, Some(2), "terraform plan: {plan:#?}");
+    let outputs = &plan.json["planned_values"]["outputs"];
+    let parse = |text: &Value| -> Value {
+        serde_json::from_str(text.as_str().unwrap_or_default())
+            .unwrap_or_else(|error| panic!("not JSON ({error}): {text}"))
+    };
+    let separate: Vec<Value> = outputs["separate"]["value"]
+        .as_array()
+        .map(|documents| documents.iter().map(parse).collect())
+        .unwrap_or_default();
+    assert_eq!(separate.len(), MANY, "{outputs:#}");
+    let merged = &outputs["merged"]["value"];
+    let one = parse(&merged["policy_json"]);
+    let split: Vec<Value> = merged["policy_jsons"]
+        .as_array()
+        .map(|documents| documents.iter().map(parse).collect())
+        .unwrap_or_default();
+    assert_eq!(split.len(), MANY.div_ceil(PER_DOCUMENT), "{merged:#}");
+
+    // IAM's count: characters without whitespace.
+    let size = |document: &Value| -> usize {
+        document
+            .to_string()
+            .chars()
+            .filter(|c| !c.is_whitespace())
+            .count()
+    };
+    let characters: Vec<u64> = merged["characters"]
+        .as_array()
+        .map(|sizes| sizes.iter().filter_map(Value::as_u64).collect())
+        .unwrap_or_default();
+    let separate_total: usize = separate.iter().map(size).sum();
+    let _ = writeln!(
+        std::io::stderr(),
+        "{MANY} services of 12-character names in cluster {MANY_CLUSTER}: separate policies \
+         {separate_total} characters in all; one merged document {}; {} documents of \
+         {PER_DOCUMENT}: {:?} (the `characters` output: {characters:?})",
+        size(&one),
+        split.len(),
+        split.iter().map(size).collect::<Vec<_>>()
+    );
+    assert_eq!(characters.first().copied(), Some(size(&one) as u64));
+    for document in &split {
+        assert!(
+            size(document) <= 6144,
+            "a document passes 6,144 characters: {document}"
+        );
+    }
+
+    // Exactly the same decisions: each request Allowed by the merged document (or by one of the
+    // split documents) when, and only when, one of the fifty separate policies allows it.
+    let names: Vec<String> = (0..MANY)
+        .map(|index| format!("service-{index:04}"))
+        .collect();
+    let mut requests: Vec<Request> = names
+        .iter()
+        .flat_map(|name| many_services_requests(name))
+        .collect();
+    requests.extend(outside_the_services());
+    let expected = allowed_by_any(&node, &separate, &requests);
+    for (label, got) in [
+        (
+            "policy_json",
+            allowed_by_any(&node, std::slice::from_ref(&one), &requests),
+        ),
+        ("policy_jsons", allowed_by_any(&node, &split, &requests)),
+    ] {
+        let differences: Vec<String> = requests
+            .iter()
+            .zip(expected.iter().zip(&got))
+            .filter(|(_, (expected, got))| expected != got)
+            .map(|(request, (expected, _))| {
+                format!(
+                    "separately allowed: {expected}; merged: {}: {request}",
+                    !expected
+                )
+            })
+            .collect();
+        assert!(
+            differences.is_empty(),
+            "{label} decides otherwise than the separate policies:\n{}",
+            differences.join("\n")
+        );
+    }
+    // Not vacuous: every service's deploy calls Allowed, what is beyond them denied.
+    let (mut own, mut beyond) = (Vec::new(), outside_the_services());
+    for name in &names {
+        let mut requests = many_services_requests(name);
+        beyond.extend(requests.split_off(7));
+        own.extend(requests);
+    }
+    assert_allowed(&node, "the merged deployer policy", &one, &own);
+    assert_denied(&node, "the merged deployer policy", &one, &beyond);
+    Ok(())
+}

@@ -294,6 +294,24 @@ fn submodule_cases() -> Vec<(&'static str, Vec<Value>, Value, Vec<&'static str>)
                 "live_task_definition_arn must be \"\" or a full task definition ARN (arn:PARTITION:ecs:REGION:ACCOUNT:task-definition/FAMILY:REVISION).",
             ],
         ),
+        (
+            "deployer_policy",
+            vec![
+                json!({ "policy_jsons": [r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"ecs:DescribeTaskDefinition","Resource":"*"}]}"#] }),
+                json!({
+                    "policy_jsons": [r#"{"Statement":[{"Effect":"Allow","Action":["ecs:DescribeServices"],"Resource":["*"]}]}"#],
+                    "services_per_document": 20,
+                }),
+            ],
+            json!({
+                "policy_jsons": [r#"{"Version":"2012-10-17","Statement":[]}"#],
+                "services_per_document": 1.5,
+            }),
+            vec![
+                "policy_jsons must be a non-empty list of IAM policy documents as JSON, each with a Statement list.",
+                "services_per_document must be null or a whole number of at least 1.",
+            ],
+        ),
     ]
 }
 
