@@ -80,7 +80,7 @@ output "service_name" {
 ################################################################################
 
 output "deployer_policy_json" {
-  description = "IAM policy for the deploy pipeline (ecs deploy, the AWS CLI, the GitHub ECS actions, CodeDeploy), scoped to this service: DescribeServices and (ECS controller) UpdateService on it; RegisterTaskDefinition, and TagResource at registration, on this family; DescribeTaskDefinition (no resource type); ListTasks and DescribeTasks in this cluster and DeregisterTaskDefinition (no resource type) only as deployer_policy_add names them (ECS controller, for ecs deploy with its defaults); iam:PassRole on exactly the task and execution roles towards ecs-tasks.amazonaws.com; with CODE_DEPLOY, the CodeDeploy calls on this application, deployment group and deployment configuration."
+  description = "IAM policy for the deploy pipeline (ecs deploy, the AWS CLI, the GitHub ECS actions, CodeDeploy), scoped to this service: DescribeServices and (ECS controller) UpdateService on it; RegisterTaskDefinition on this family, and TagResource at registration (ecs:CreateAction = RegisterTaskDefinition, so only with a registration the family allows); DescribeTaskDefinition (no resource type); ListTasks and DescribeTasks in this cluster and DeregisterTaskDefinition (no resource type) only as deployer_policy_add names them (ECS controller, for ecs deploy with its defaults); iam:PassRole on exactly the task and execution roles towards ecs-tasks.amazonaws.com; with CODE_DEPLOY, the CodeDeploy calls on this application, deployment group and deployment configuration."
   value       = jsonencode(local.deployer_policy)
 }
 

@@ -63,12 +63,20 @@ locals {
           Resource = local.family_revisions_arn
         },
         # Registering a revision with tags also authorizes ecs:TagResource on it, with
-        # ecs:CreateAction = RegisterTaskDefinition; tagging at any other time stays denied.
+        # ecs:CreateAction = RegisterTaskDefinition: such a request needs both permissions, and
+        # TagResource with that condition is only ever evaluated as part of a registration ("Grant
+        # permission to tag resources on creation": a policy allowing it with ecs:CreateAction
+        # lets no one call ecs:TagResource directly,
+        # https://docs.aws.amazon.com/AmazonECS/latest/developerguide/supported-iam-actions-tagging.html).
+        # So every task definition of the account here allows exactly what this family would:
+        # a registration of another family is refused by RegisterTaskDefinition, tagging at any
+        # other time stays denied; and many services' policies merged (modules/deployer_policy)
+        # hold this statement once instead of each family a second time.
         {
-          Sid       = "TagThisFamilyAtRegistration"
+          Sid       = "TagAtRegistration"
           Effect    = "Allow"
           Action    = "ecs:TagResource"
-          Resource  = local.family_revisions_arn
+          Resource  = "${local.ecs_arn_prefix}:task-definition/*"
           Condition = { StringEquals = { "ecs:CreateAction" = "RegisterTaskDefinition" } }
         },
       ],
