@@ -80,7 +80,7 @@ output "service_name" {
 ################################################################################
 
 output "deployer_policy_json" {
-  description = "IAM policy for the deploy pipeline (ecs deploy, the AWS CLI, the GitHub ECS actions, CodeDeploy), scoped to this service: DescribeServices and (ECS controller) UpdateService on it; RegisterTaskDefinition, and TagResource at registration, on this family; DescribeTaskDefinition (no resource type); ListTasks and DescribeTasks in this cluster and DeregisterTaskDefinition (no resource type) unless deployer_policy_leave_out says otherwise (ECS controller); iam:PassRole on exactly the task and execution roles towards ecs-tasks.amazonaws.com; with CODE_DEPLOY, the CodeDeploy calls on this application, deployment group and deployment configuration."
+  description = "IAM policy for the deploy pipeline (ecs deploy, the AWS CLI, the GitHub ECS actions, CodeDeploy), scoped to this service: DescribeServices and (ECS controller) UpdateService on it; RegisterTaskDefinition on this family, and TagResource at registration (ecs:CreateAction = RegisterTaskDefinition, so only with a registration the family allows); DescribeTaskDefinition (no resource type); ListTasks and DescribeTasks in this cluster and DeregisterTaskDefinition (no resource type) only as deployer_policy_add names them (ECS controller, for ecs deploy with its defaults); iam:PassRole on exactly the task and execution roles towards ecs-tasks.amazonaws.com; with CODE_DEPLOY, the CodeDeploy calls on this application, deployment group and deployment configuration."
   value       = jsonencode(local.deployer_policy)
 }
 
@@ -101,4 +101,18 @@ output "environment_sources" {
 output "docker_label_sources" {
   description = "Container name to { key = source } for each key in live_docker_labels, as environment_sources."
   value       = jsondecode(data.external.container_definitions.result.docker_label_sources)
+}
+
+################################################################################
+# IAM: the roles that run Terraform
+################################################################################
+
+output "plan_policy_json" {
+  description = "IAM policy for the role that runs `terraform plan` (Atlantis' or HCP Terraform's plan role), read-only: what the AWS provider reads of this module's resources and what the lookup reads, which are the same calls: DescribeServices on this service, DescribeTaskDefinition (no resource type), and sts:AssumeRole on assume_role_arn when set. The same document as lookup_policy_json."
+  value       = jsonencode(local.plan_policy)
+}
+
+output "apply_policy_json" {
+  description = "IAM policy for the role that runs `terraform apply` of this module: the plan policy's reads, CreateService and UpdateService on this service, RegisterTaskDefinition on this family, TagResource and UntagResource on this service and family, and iam:PassRole on exactly the task and execution roles towards ecs-tasks.amazonaws.com. No DeleteService and no DeregisterTaskDefinition (skip_destroy)."
+  value       = jsonencode(local.apply_policy)
 }

@@ -32,9 +32,10 @@ locals {
   code_deploy_deployment_group = coalesce(var.code_deploy_deployment_group_name, "DgpECS-${local.cluster_name}-${var.name}")
 
   # ecs-deploy's wait (ListTasks, DescribeTasks) and its deregistration of the revision it replaced:
-  # only a service of the ECS controller is deployed that way.
-  task_reads = !local.uses_code_deploy && !contains(var.deployer_policy_leave_out, "task_reads")
-  deregister = !local.uses_code_deploy && !contains(var.deployer_policy_leave_out, "deregister")
+  # added by name only (the GitHub Actions pair and the AWS CLI recipe need neither), and only for a
+  # service of the ECS controller, the only one deployed that way.
+  task_reads = !local.uses_code_deploy && contains(var.deployer_policy_add, "task_reads")
+  deregister = !local.uses_code_deploy && contains(var.deployer_policy_add, "deregister")
 
   # The policies as IAM JSON, built here rather than by aws_iam_policy_document data sources: two
   # fewer provider reads per instance and plan, and the same document (IAM reads a one-element list
@@ -65,12 +66,20 @@ locals {
           Resource = local.family_revisions_arn
         },
         # Registering a revision with tags also authorizes ecs:TagResource on it, with
-        # ecs:CreateAction = RegisterTaskDefinition; tagging at any other time stays denied.
+        # ecs:CreateAction = RegisterTaskDefinition: such a request needs both permissions, and
+        # TagResource with that condition is only ever evaluated as part of a registration ("Grant
+        # permission to tag resources on creation": a policy allowing it with ecs:CreateAction
+        # lets no one call ecs:TagResource directly,
+        # https://docs.aws.amazon.com/AmazonECS/latest/developerguide/supported-iam-actions-tagging.html).
+        # So every task definition of the account here allows exactly what this family would:
+        # a registration of another family is refused by RegisterTaskDefinition, tagging at any
+        # other time stays denied; and many services' policies merged (modules/deployer_policy)
+        # hold this statement once instead of each family a second time.
         {
-          Sid       = "TagThisFamilyAtRegistration"
+          Sid       = "TagAtRegistration"
           Effect    = "Allow"
           Action    = "ecs:TagResource"
-          Resource  = local.family_revisions_arn
+          Resource  = "${local.ecs_arn_prefix}:task-definition/*"
           Condition = { StringEquals = { "ecs:CreateAction" = "RegisterTaskDefinition" } }
         },
       ],
@@ -184,6 +193,68 @@ locals {
           Effect   = "Allow"
           Action   = "sts:AssumeRole"
           Resource = var.assume_role_arn
+        },
+      ],
+    )
+  }
+}
+
+################################################################################
+# IAM policies for the roles that run Terraform: the plan role and the apply role
+################################################################################
+
+# What Terraform calls for this module's resources, recorded by tests/iam_policies.rs through
+# bench/aws_proxy.py during real plans and applies (examples/fargate): a plan refreshes the service
+# (DescribeServices, with include TAGS) and the task definition (DescribeTaskDefinition, with
+# include TAGS), its data sources call only sts:GetCallerIdentity, which IAM does not authorize
+# ("No permissions are required to perform this operation",
+# https://docs.aws.amazon.com/STS/latest/APIReference/API_GetCallerIdentity.html), and the lookup
+# makes the same two ECS reads. An apply adds RegisterTaskDefinition (and the iam:PassRole and
+# tagging it authorizes), CreateService on the first apply and UpdateService. skip_destroy: no
+# apply of this module deregisters a revision.
+
+locals {
+  # The plan role: exactly the lookup's reads, which are also everything the provider reads here.
+  plan_policy = local.lookup_policy
+
+  # The apply role: what the plan reads (an apply without a saved plan plans first), and the
+  # module's writes, on this service, this family and these roles only.
+  apply_policy = {
+    Version = "2012-10-17"
+    Statement = concat(
+      local.plan_policy.Statement,
+      [
+        # CreateService on the first apply, UpdateService for every later change (also for a
+        # CODE_DEPLOY service: its count, network and other settings). No DeleteService: a
+        # destroy is a deliberate act, its permission given by name when wanted.
+        {
+          Sid      = "CreateAndUpdateThisService"
+          Effect   = "Allow"
+          Action   = ["ecs:CreateService", "ecs:UpdateService"]
+          Resource = local.service_arn
+        },
+        {
+          Sid      = "RegisterThisFamily"
+          Effect   = "Allow"
+          Action   = "ecs:RegisterTaskDefinition"
+          Resource = local.family_revisions_arn
+        },
+        # Tags at creation (authorized as TagResource with ecs:CreateAction) and a change of
+        # the module's `tags` (TagResource, UntagResource in place): on this service and family.
+        {
+          Sid      = "TagThisServiceAndFamily"
+          Effect   = "Allow"
+          Action   = ["ecs:TagResource", "ecs:UntagResource"]
+          Resource = [local.service_arn, local.family_revisions_arn]
+        },
+      ],
+      length(local.task_roles) == 0 ? [] : [
+        {
+          Sid       = "PassTaskRoles"
+          Effect    = "Allow"
+          Action    = "iam:PassRole"
+          Resource  = local.task_roles
+          Condition = { StringEquals = { "iam:PassedToService" = "ecs-tasks.amazonaws.com" } }
         },
       ],
     )

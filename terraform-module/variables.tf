@@ -490,15 +490,26 @@ variable "code_deploy_deployment_config_name" {
   }
 }
 
-variable "deployer_policy_leave_out" {
-  description = "What `deployer_policy_json` leaves out of what IAM cannot scope to this service: `deregister` (ecs:DeregisterTaskDefinition, which takes no resource type, so it would be allowed for every family; deploy with `ecs deploy --no-deregister`) and `task_reads` (ecs:ListTasks and ecs:DescribeTasks, scoped to the cluster, not the service; deploy with `ecs deploy --timeout -1`)."
+variable "deployer_policy_add" {
+  description = "What `deployer_policy_json` adds, by name, to what every documented deploy path needs (the GitHub Actions pair, the AWS CLI recipe, `ecs deploy --no-deregister --timeout -1`), for `ecs deploy` with its defaults: `task_reads` (ecs:ListTasks and ecs:DescribeTasks for its wait, scoped to the cluster, not the service) and `deregister` (ecs:DeregisterTaskDefinition for its `--deregister`, which takes no resource type, so it is allowed for every family). Ignored for a CODE_DEPLOY service."
   type        = set(string)
   default     = []
   nullable    = false
 
   validation {
-    condition     = alltrue([for item in var.deployer_policy_leave_out : contains(["deregister", "task_reads"], item)])
-    error_message = "deployer_policy_leave_out may contain only: deregister, task_reads."
+    condition     = alltrue([for item in var.deployer_policy_add : contains(["deregister", "task_reads"], item)])
+    error_message = "deployer_policy_add may contain only: deregister, task_reads."
+  }
+}
+
+variable "deployer_policy_leave_out" {
+  description = "Deprecated: `deployer_policy_json` leaves out `deregister` and `task_reads` by default now, and `deployer_policy_add` names what to add. Accepted only as null or both values (the default now); anything else fails with what to write instead."
+  type        = set(string)
+  default     = null
+
+  validation {
+    condition     = var.deployer_policy_leave_out == null || try(length(setsubtract(["deregister", "task_reads"], var.deployer_policy_leave_out)) == 0, false)
+    error_message = "deployer_policy_leave_out is gone: deployer_policy_json leaves out deregister and task_reads by default now. Remove it, and list in deployer_policy_add what the deploy path needs (ecs deploy with its defaults: deregister and task_reads)."
   }
 }
 

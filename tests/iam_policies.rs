@@ -1,6 +1,8 @@
 //! The module's IAM policies under a real IAM evaluator: `deployer_policy_json` lets every deploy
 //! path make every call it makes for this service, and nothing beyond it; `lookup_policy_json` lets
-//! the lookup make its calls, and writes nothing.
+//! the lookup make its calls, and writes nothing; `plan_policy_json` and `apply_policy_json` let
+//! the roles that run Terraform make every call a real plan and apply of `examples/fargate` makes
+//! (recorded the same way), the plan role no write, the apply role nothing beyond this service.
 //!
 //! - The policies are `terraform output -json` after a real apply of `examples/sidecar` (the ECS
 //!   controller) and `examples/codedeploy` (CODE_DEPLOY), with `tags` set on the module.
@@ -22,7 +24,7 @@ use std::io::{BufRead, BufReader, Write};
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 
-use ecs_drift_tests::story::{self, CODEDEPLOY, Example, REGION, SIDECAR};
+use ecs_drift_tests::story::{self, CODEDEPLOY, Example, FARGATE, REGION, SIDECAR};
 use ecs_drift_tests::terraform::{Toolchain, Workdir, in_ci};
 use ecs_drift_tests::{
     MOTO_ACCOUNT, Moto, Run, path_program, repo_root, run_command, sealed_command, venv_bin,
@@ -317,6 +319,35 @@ fn requests_of(origin: &str, call: &Value) -> Vec<Request> {
                 request(&origin, "ecs:DescribeServices", &arn, in_cluster.clone())
             })
             .collect(),
+        // The first apply: the service, its tags authorized as TagResource with
+        // ecs:CreateAction = CreateService, and a role it names passed to ECS.
+        ("ecs", "CreateService") => {
+            let name = body["serviceName"].as_str().unwrap_or_default();
+            let arn = arn_of(name, &format!("service/{cluster_name}/"));
+            let tags = tag_context(&body["tags"]);
+            let mut context = tags.clone();
+            context.insert("ecs:cluster".into(), json!(cluster_arn));
+            let mut requests = vec![request(
+                &origin,
+                "ecs:CreateService",
+                &arn,
+                Value::Object(context),
+            )];
+            if !tags.is_empty() {
+                let mut context = tags;
+                context.insert("ecs:CreateAction".into(), json!("CreateService"));
+                requests.push(request(
+                    &origin,
+                    "ecs:TagResource",
+                    &arn,
+                    Value::Object(context),
+                ));
+            }
+            if let Some(role) = body["role"].as_str().filter(|role| !role.is_empty()) {
+                requests.push(request(&origin, "iam:PassRole", role, json!({})));
+            }
+            requests
+        }
         ("ecs", "UpdateService") => {
             let name = body["service"].as_str().unwrap_or_default();
             let arn = arn_of(name, &format!("service/{cluster_name}/"));
@@ -601,12 +632,9 @@ fn beyond_this_service(example: &Example, family: &str, roles: &[String]) -> Vec
             &revision,
             json!({ "ecs:CreateAction": "CreateService" }),
         ),
-        request(
-            origin,
-            "ecs:TagResource",
-            &other_revision,
-            registration.clone(),
-        ),
+        // TagResource on another family's revision with ecs:CreateAction = RegisterTaskDefinition
+        // is allowed (`task-definition/*`): it is only evaluated with a registration, and the
+        // registration of another family is denied above.
         request(origin, "ecs:TagResource", &this_service, registration),
         request(origin, "ecs:ListTasks", "*", elsewhere.clone()),
         request(
@@ -705,8 +733,9 @@ fn roles_of(revision: &Value) -> Vec<String> {
 }
 
 /// `ecs deploy`, `aws-cli.sh`, the lookup, and the GitHub Actions pair, against the sidecar
-/// example (the ECS controller): every call Allowed; the point-2 requests denied; and with
-/// `deployer_policy_leave_out`, what it names denied and the rest still Allowed.
+/// example (the ECS controller), which adds what `ecs deploy` with its defaults needs: every call
+/// Allowed; the point-2 requests denied; and with the defaults (`deployer_policy_add` empty), the
+/// other paths' calls Allowed, ecs-deploy's task reads and deregistration denied.
 #[test]
 fn the_deployer_policy_allows_every_ecs_deploy_path_and_nothing_beyond() -> Outcome {
     let example = SIDECAR;
@@ -911,12 +940,15 @@ fn the_deployer_policy_allows_every_ecs_deploy_path_and_nothing_beyond() -> Outc
 
     let lookup_calls = record_lookup(&moto, &example);
 
-    let deploy_requests: Vec<Request> = [
-        requests_of_calls("ecs deploy", &ecs_deploy),
+    // The sidecar example as shipped: its pipeline is `ecs deploy` with its defaults, so it sets
+    // `deployer_policy_add = ["deregister", "task_reads"]` as the README says for that tool.
+    let ecs_deploy_requests = requests_of_calls("ecs deploy", &ecs_deploy);
+    let other_paths: Vec<Request> = [
         requests_of_calls("aws-cli.sh + aws ecs wait services-stable", &aws_cli),
         requests_of_calls("GitHub Actions (from source)", &actions_pair),
     ]
     .concat();
+    let deploy_requests: Vec<Request> = [ecs_deploy_requests.clone(), other_paths.clone()].concat();
     assert!(
         deploy_requests
             .iter()
@@ -965,23 +997,43 @@ fn the_deployer_policy_allows_every_ecs_deploy_path_and_nothing_beyond() -> Outc
         &lookup_must_not(&example, &family, &roles),
     );
 
-    // What IAM cannot scope to this service, left out.
+    // The defaults, as the README gives them for the GitHub Actions pair and the AWS CLI recipe:
+    // every call of theirs Allowed, and what only ecs-deploy's defaults need (the wait's
+    // cluster-wide task reads, the deregistration on `*`) denied. The rest of ecs-deploy's calls
+    // are what `ecs deploy --no-deregister --timeout -1` makes, Allowed.
     workdir.override_file(
-        "leave_out",
-        "module \"service\" {\n  deployer_policy_leave_out = [\"deregister\", \"task_reads\"]\n}\n",
+        "defaults",
+        "module \"service\" {\n  deployer_policy_add = []\n}\n",
     );
     let run = workdir.apply();
     assert_eq!(run.status, Some(0), "terraform apply: {run:#?}");
-    let (narrower, _) = policies(&workdir);
-    let (left_out, kept): (Vec<Request>, Vec<Request>) =
-        deploy_requests.into_iter().partition(|request| {
+    let (defaults, _) = policies(&workdir);
+    let (added, kept): (Vec<Request>, Vec<Request>) =
+        ecs_deploy_requests.into_iter().partition(|request| {
             matches!(
                 request.action.as_str(),
                 "ecs:DeregisterTaskDefinition" | "ecs:ListTasks" | "ecs:DescribeTasks"
             )
         });
-    assert_denied(&node, "deployer_policy_leave_out", &narrower, &left_out);
-    assert_allowed(&node, "deployer_policy_leave_out", &narrower, &kept);
+    for action in [
+        "ecs:DeregisterTaskDefinition",
+        "ecs:ListTasks",
+        "ecs:DescribeTasks",
+    ] {
+        assert!(
+            added.iter().any(|request| request.action == action),
+            "ecs deploy's recorded calls have no {action}"
+        );
+    }
+    let path_requests = [other_paths, kept].concat();
+    assert_allowed(
+        &node,
+        "the default deployer policy",
+        &defaults,
+        &path_requests,
+    );
+    assert_denied(&node, "the default deployer policy", &defaults, &added);
+    assert_denied(&node, "the default deployer policy", &defaults, &beyond);
     Ok(())
 }
 
@@ -1198,4 +1250,470 @@ fn the_evaluator_decides_and_rejects_bad_requests() {
         run.stderr.starts_with("evaluate.mjs: stdin is not JSON"),
         "{run:#?}"
     );
+}
+
+// ---------------------------------------------------------------------------------------------
+// The roles that run Terraform: plan_policy_json and apply_policy_json.
+
+/// Outputs for the roles that run Terraform.
+const TERRAFORM_ROLE_OUTPUTS: &str = "output \"iam_plan_policy_json\" {\n  value = module.service.plan_policy_json\n}\n\n\
+     output \"iam_apply_policy_json\" {\n  value = module.service.apply_policy_json\n}\n";
+
+/// `terraform ARGS` in `workdir`, every AWS call (the provider's and the lookup's) through
+/// `recorder`; returns the calls this run made.
+fn terraform_recorded(
+    toolchain: &Toolchain,
+    workdir: &Workdir,
+    recorder: &Recorder,
+    arguments: &[&str],
+) -> Vec<Value> {
+    let before = recorder.calls().len();
+    let mut command = toolchain.command(&workdir.path, arguments);
+    command.env(
+        "AWS_ENDPOINT_URL",
+        format!("http://127.0.0.1:{}", recorder.port),
+    );
+    let run = run_command(command, b"");
+    assert!(
+        matches!(run.status, Some(0) | Some(2)),
+        "terraform {arguments:?}: {run:#?}"
+    );
+    recorder.calls().split_off(before)
+}
+
+/// The calls of `calls` that concern the module's resources: ECS's (the example's own VPC, role,
+/// security group and log group are EC2, IAM and CloudWatch Logs calls of its own), and STS's
+/// (GetCallerIdentity, which IAM does not authorize: "No permissions are required to perform this
+/// operation", https://docs.aws.amazon.com/STS/latest/APIReference/API_GetCallerIdentity.html).
+fn module_calls(calls: &[Value]) -> Vec<Value> {
+    calls
+        .iter()
+        .filter(|call| call["service"] == "ecs")
+        .cloned()
+        .collect()
+}
+
+#[test]
+fn the_plan_and_apply_policies_allow_what_terraform_calls_and_the_plan_role_writes_nothing()
+-> Outcome {
+    let example = FARGATE;
+    let Some(node) = evaluator() else {
+        return Ok(());
+    };
+    let Some(toolchain) = Toolchain::get() else {
+        return Ok(());
+    };
+    let moto = Moto::start();
+    moto.seed(
+        "create-cluster",
+        json!({ "cluster": example.cluster, "region": REGION }),
+    );
+    let workdir =
+        Workdir::example(toolchain, &moto, example.name).unwrap_or_else(|e| panic!("{e}"));
+    workdir.override_file("tags", TAGS);
+    std::fs::write(
+        workdir.path.join("iam_outputs.tf"),
+        format!("{IAM_OUTPUTS}\n{TERRAFORM_ROLE_OUTPUTS}"),
+    )?;
+    // Every AWS endpoint of the provider, and the lookup's, is the recorder in front of moto.
+    let recorder = Recorder::start(&moto);
+    let override_file = workdir.path.join("ecs_drift_test_override.tf");
+    let text = std::fs::read_to_string(&override_file)?;
+    assert!(text.contains(&moto.endpoint()), "{text}");
+    std::fs::write(
+        &override_file,
+        text.replace(
+            &moto.endpoint(),
+            &format!("http://127.0.0.1:{}", recorder.port),
+        ),
+    )?;
+    let terraform =
+        |arguments: &[&str]| terraform_recorded(toolchain, &workdir, &recorder, arguments);
+
+    // The first apply (CreateService, the first revision), a plan after it, a Terraform-side
+    // change planned to a file (Atlantis, HCP Terraform) and that plan applied.
+    let first_apply = terraform(&["apply", "-auto-approve", "-input=false", "-no-color"]);
+    let plan = terraform(&["plan", "-input=false", "-no-color"]);
+    workdir.edit("LOG_LEVEL = \"info\"", "LOG_LEVEL = \"debug\"");
+    let change_plan = terraform(&["plan", "-input=false", "-no-color", "-out=change.tfplan"]);
+    let change_apply = terraform(&["apply", "-input=false", "-no-color", "change.tfplan"]);
+    drop(recorder);
+
+    let outputs = workdir.outputs();
+    let parse = |name: &str| -> Value {
+        serde_json::from_str(outputs[name].as_str().unwrap_or_default())
+            .unwrap_or_else(|error| panic!("{name} is not JSON ({error}): {outputs:#?}"))
+    };
+    let plan_policy = parse("iam_plan_policy_json");
+    let apply_policy = parse("iam_apply_policy_json");
+    let (revision, _) = live_revision(&moto, &example);
+    let family = revision["family"].as_str().unwrap_or_default().to_string();
+    let roles = roles_of(&revision);
+    assert!(!roles.is_empty(), "the example names an execution role");
+
+    let plan_calls = [module_calls(&plan), module_calls(&change_plan)].concat();
+    let apply_calls = [module_calls(&first_apply), module_calls(&change_apply)].concat();
+    for expected in ["DescribeServices", "DescribeTaskDefinition"] {
+        assert!(
+            actions(&plan_calls).iter().any(|action| action == expected),
+            "a plan makes {expected}: {:?}",
+            actions(&plan_calls)
+        );
+    }
+    for expected in ["CreateService", "RegisterTaskDefinition", "UpdateService"] {
+        assert!(
+            actions(&apply_calls)
+                .iter()
+                .any(|action| action == expected),
+            "the applies make {expected}: {:?}",
+            actions(&apply_calls)
+        );
+    }
+    assert!(
+        !actions(&apply_calls)
+            .iter()
+            .any(|action| action == "DeregisterTaskDefinition"),
+        "skip_destroy: no apply deregisters"
+    );
+    let plan_requests = requests_of_calls("terraform plan", &plan_calls);
+    let apply_requests = requests_of_calls("terraform apply", &apply_calls);
+    for wanted in ["ecs:TagResource", "iam:PassRole"] {
+        assert!(
+            apply_requests
+                .iter()
+                .any(|request| request.action == wanted),
+            "the applies are authorized as {wanted} too: {apply_requests:#?}"
+        );
+    }
+
+    // The plan role: every call of a plan, and no write of an apply.
+    assert_allowed(&node, "plan_policy_json", &plan_policy, &plan_requests);
+    let writes: Vec<Request> = apply_requests
+        .iter()
+        .filter(|request| !request.action.starts_with("ecs:Describe"))
+        .cloned()
+        .collect();
+    assert!(writes.len() >= 5, "{writes:#?}");
+    assert_denied(&node, "plan_policy_json", &plan_policy, &writes);
+    assert_denied(
+        &node,
+        "plan_policy_json",
+        &plan_policy,
+        &lookup_must_not(&example, &family, &roles),
+    );
+
+    // The apply role: every call of a plan and of an apply, and nothing beyond this service but
+    // what it creates and tags (its own service and family).
+    assert_allowed(
+        &node,
+        "apply_policy_json",
+        &apply_policy,
+        &[plan_requests, apply_requests].concat(),
+    );
+    let this_service = ecs_arn(&format!("service/{}/{}", example.cluster, example.service));
+    let this_family_revision = ecs_arn(&format!("task-definition/{family}:1"));
+    let mut beyond: Vec<Request> = beyond_this_service(&example, &family, &roles)
+        .into_iter()
+        .filter(|request| {
+            !(request.action == "ecs:CreateService" && request.resource == this_service
+                || request.action == "ecs:TagResource"
+                    && (request.resource == this_service
+                        || request.resource == this_family_revision))
+        })
+        .collect();
+    beyond.extend([
+        request(
+            "the apply role deregisters nothing",
+            "ecs:DeregisterTaskDefinition",
+            "*",
+            json!({}),
+        ),
+        request(
+            "the apply role does not tag another service",
+            "ecs:TagResource",
+            &ecs_arn(&format!("service/{}/another-service", example.cluster)),
+            json!({}),
+        ),
+        request(
+            "the apply role does not untag another family",
+            "ecs:UntagResource",
+            &ecs_arn("task-definition/another-family:1"),
+            json!({}),
+        ),
+    ]);
+    assert_denied(&node, "apply_policy_json", &apply_policy, &beyond);
+    Ok(())
+}
+
+// ---------------------------------------------------------------------------------------------
+// Many services under one role: `modules/deployer_policy`.
+
+/// The services of the many-services test: 50 names of 12 characters, as `payments-api`.
+const MANY: usize = 50;
+
+/// How many services each document of `policy_jsons` merges in the many-services test.
+const PER_DOCUMENT: usize = 25;
+
+/// The cluster of the many-services test.
+const MANY_CLUSTER: &str = "production";
+
+/// 50 instances of the root module (`create_service = false`, each its own task role and the
+/// execution role they share) and `modules/deployer_policy` merging their `deployer_policy_json`.
+fn many_services_config(bin_dir: &str) -> String {
+    format!(
+        r#"provider "aws" {{
+  region = "{REGION}"
+}}
+
+locals {{
+  names = [for index in range({MANY}) : format("service-%04d", index)]
+}}
+
+module "service" {{
+  source   = "../terraform-module"
+  for_each = toset(local.names)
+
+  name           = each.key
+  cluster        = "{MANY_CLUSTER}"
+  create_service = false
+  bin_dir        = "{bin_dir}"
+  aws = {{
+    account_id = "{MOTO_ACCOUNT}"
+    partition  = "aws"
+    region     = "{REGION}"
+  }}
+  cpu    = "256"
+  memory = "512"
+  container_definitions = [{{
+    name  = "app"
+    image = "public.ecr.aws/nginx/nginx:stable"
+  }}]
+  task_role_arn      = "arn:aws:iam::{MOTO_ACCOUNT}:role/${{each.key}}-task"
+  execution_role_arn = "arn:aws:iam::{MOTO_ACCOUNT}:role/ecs-task-execution"
+}}
+
+module "deployer_policy" {{
+  source = "../terraform-module/modules/deployer_policy"
+
+  policy_jsons          = [for name in local.names : module.service[name].deployer_policy_json]
+  services_per_document = {PER_DOCUMENT}
+}}
+
+output "separate" {{
+  value = [for name in local.names : module.service[name].deployer_policy_json]
+}}
+
+output "merged" {{
+  value = module.deployer_policy
+}}
+"#
+    )
+}
+
+/// What a deploy path asks for one service (every call of the documented paths, as IAM
+/// authorizes it: a registration with tags is both RegisterTaskDefinition and TagResource with
+/// ecs:CreateAction), and what nothing allows around it.
+fn many_services_requests(name: &str) -> Vec<Request> {
+    let here = json!({ "ecs:cluster": ecs_arn(&format!("cluster/{MANY_CLUSTER}")) });
+    let service = ecs_arn(&format!("service/{MANY_CLUSTER}/{name}"));
+    let revision = ecs_arn(&format!("task-definition/{name}:7"));
+    let to_tasks = json!({ "iam:PassedToService": "ecs-tasks.amazonaws.com" });
+    let registration = json!({ "ecs:CreateAction": "RegisterTaskDefinition" });
+    vec![
+        request(name, "ecs:DescribeServices", &service, here.clone()),
+        request(name, "ecs:UpdateService", &service, here.clone()),
+        request(name, "ecs:DescribeTaskDefinition", "*", json!({})),
+        request(name, "ecs:RegisterTaskDefinition", &revision, json!({})),
+        request(name, "ecs:TagResource", &revision, registration),
+        request(
+            name,
+            "iam:PassRole",
+            &role_arn(&format!("{name}-task")),
+            to_tasks.clone(),
+        ),
+        request(
+            name,
+            "iam:PassRole",
+            &role_arn("ecs-task-execution"),
+            to_tasks.clone(),
+        ),
+        // Beyond the service: tagging outside a registration, another principal, writes it
+        // does not make, its name in another cluster.
+        request(name, "ecs:TagResource", &revision, json!({})),
+        request(name, "ecs:TagResource", &service, json!({})),
+        request(
+            name,
+            "iam:PassRole",
+            &role_arn(&format!("{name}-task")),
+            json!({ "iam:PassedToService": "lambda.amazonaws.com" }),
+        ),
+        request(name, "ecs:DeleteService", &service, here.clone()),
+        request(name, "ecs:CreateService", &service, here),
+        request(
+            name,
+            "ecs:UpdateService",
+            &ecs_arn(&format!("service/another-cluster/{name}")),
+            json!({ "ecs:cluster": ecs_arn("cluster/another-cluster") }),
+        ),
+    ]
+}
+
+/// Requests for no service of the fifty: another service, family and role, and what IAM cannot
+/// scope to a service (left out by default).
+fn outside_the_services() -> Vec<Request> {
+    let origin = "outside the services";
+    let here = json!({ "ecs:cluster": ecs_arn(&format!("cluster/{MANY_CLUSTER}")) });
+    let other = ecs_arn(&format!("service/{MANY_CLUSTER}/another-service"));
+    let other_revision = ecs_arn("task-definition/another-family:1");
+    vec![
+        request(origin, "ecs:DescribeServices", &other, here.clone()),
+        request(origin, "ecs:UpdateService", &other, here.clone()),
+        request(
+            origin,
+            "ecs:RegisterTaskDefinition",
+            &other_revision,
+            json!({}),
+        ),
+        // Its tagging at registration is allowed (`task-definition/*`, with the separate policies
+        // too): the registration itself is denied.
+        request(
+            origin,
+            "iam:PassRole",
+            &role_arn("another-role"),
+            json!({ "iam:PassedToService": "ecs-tasks.amazonaws.com" }),
+        ),
+        request(origin, "ecs:DeregisterTaskDefinition", "*", json!({})),
+        request(origin, "ecs:ListTasks", "*", here),
+    ]
+}
+
+/// Whether any of `policies` allows each request: the decision of a role with all of them.
+fn allowed_by_any(node: &PathBuf, policies: &[Value], requests: &[Request]) -> Vec<bool> {
+    let mut allowed = vec![false; requests.len()];
+    for policy in policies {
+        for (index, decision) in decide(node, policy, requests).iter().enumerate() {
+            allowed[index] |= decision == "Allowed";
+        }
+    }
+    allowed
+}
+
+/// Fifty services' `deployer_policy_json` under one role, from a real plan of fifty root module
+/// instances: `modules/deployer_policy`'s one document and its documents of 25 services each
+/// allow exactly what the fifty separate policies allow, each document of 25 is within IAM's
+/// 6,144-character limit for a managed policy, and the sizes are printed.
+#[test]
+fn fifty_services_deployer_policies_merge_into_documents_that_allow_the_same() -> Outcome {
+    let Some(node) = evaluator() else {
+        return Ok(());
+    };
+    let Some(toolchain) = Toolchain::get() else {
+        return Ok(());
+    };
+    let moto = Moto::start();
+    let config = tempfile::tempdir()?;
+    let bin_dir = workspace_binary("live_task_lookup")
+        .parent()
+        .map(|dir| dir.display().to_string())
+        .unwrap_or_default();
+    std::fs::write(
+        config.path().join("main.tf"),
+        many_services_config(&bin_dir),
+    )?;
+    let workdir = Workdir::fixture(toolchain, &moto, &[config.path().to_path_buf()])?;
+    let plan = workdir.plan();
+    assert_eq!(plan.exit_code, Some(2), "terraform plan: {plan:#?}");
+    let outputs = &plan.json["planned_values"]["outputs"];
+    let parse = |text: &Value| -> Value {
+        serde_json::from_str(text.as_str().unwrap_or_default())
+            .unwrap_or_else(|error| panic!("not JSON ({error}): {text}"))
+    };
+    let separate: Vec<Value> = outputs["separate"]["value"]
+        .as_array()
+        .map(|documents| documents.iter().map(parse).collect())
+        .unwrap_or_default();
+    assert_eq!(separate.len(), MANY, "{outputs:#}");
+    let merged = &outputs["merged"]["value"];
+    let one = parse(&merged["policy_json"]);
+    let split: Vec<Value> = merged["policy_jsons"]
+        .as_array()
+        .map(|documents| documents.iter().map(parse).collect())
+        .unwrap_or_default();
+    assert_eq!(split.len(), MANY.div_ceil(PER_DOCUMENT), "{merged:#}");
+
+    // IAM's count: characters without whitespace.
+    let size = |document: &Value| -> usize {
+        document
+            .to_string()
+            .chars()
+            .filter(|c| !c.is_whitespace())
+            .count()
+    };
+    let characters: Vec<u64> = merged["characters"]
+        .as_array()
+        .map(|sizes| sizes.iter().filter_map(Value::as_u64).collect())
+        .unwrap_or_default();
+    let separate_total: usize = separate.iter().map(size).sum();
+    let _ = writeln!(
+        std::io::stderr(),
+        "{MANY} services of 12-character names in cluster {MANY_CLUSTER}: separate policies \
+         {separate_total} characters in all; one merged document {}; {} documents of \
+         {PER_DOCUMENT}: {:?} (the `characters` output: {characters:?})",
+        size(&one),
+        split.len(),
+        split.iter().map(size).collect::<Vec<_>>()
+    );
+    assert_eq!(characters.first().copied(), Some(size(&one) as u64));
+    for document in &split {
+        assert!(
+            size(document) <= 6144,
+            "a document passes 6,144 characters: {document}"
+        );
+    }
+
+    // Exactly the same decisions: each request Allowed by the merged document (or by one of the
+    // split documents) when, and only when, one of the fifty separate policies allows it.
+    let names: Vec<String> = (0..MANY)
+        .map(|index| format!("service-{index:04}"))
+        .collect();
+    let mut requests: Vec<Request> = names
+        .iter()
+        .flat_map(|name| many_services_requests(name))
+        .collect();
+    requests.extend(outside_the_services());
+    let expected = allowed_by_any(&node, &separate, &requests);
+    for (label, got) in [
+        (
+            "policy_json",
+            allowed_by_any(&node, std::slice::from_ref(&one), &requests),
+        ),
+        ("policy_jsons", allowed_by_any(&node, &split, &requests)),
+    ] {
+        let differences: Vec<String> = requests
+            .iter()
+            .zip(expected.iter().zip(&got))
+            .filter(|(_, (expected, got))| expected != got)
+            .map(|(request, (expected, _))| {
+                format!(
+                    "separately allowed: {expected}; merged: {}: {request}",
+                    !expected
+                )
+            })
+            .collect();
+        assert!(
+            differences.is_empty(),
+            "{label} decides otherwise than the separate policies:\n{}",
+            differences.join("\n")
+        );
+    }
+    // Not vacuous: every service's deploy calls Allowed, what is beyond them denied.
+    let (mut own, mut beyond) = (Vec::new(), outside_the_services());
+    for name in &names {
+        let mut requests = many_services_requests(name);
+        beyond.extend(requests.split_off(7));
+        own.extend(requests);
+    }
+    assert_allowed(&node, "the merged deployer policy", &one, &own);
+    assert_denied(&node, "the merged deployer policy", &one, &beyond);
+    Ok(())
 }

@@ -78,8 +78,13 @@ fn valid_arguments_pass_the_checks() {
     assert_eq!(run.status, Some(0), "{run:#?}");
     let mut given = valid_arguments();
     given.insert(
-        "deployer_policy_leave_out".to_string(),
+        "deployer_policy_add".to_string(),
         json!(["deregister", "task_reads"]),
+    );
+    // Deprecated, still accepted where it asks for what is now the default.
+    given.insert(
+        "deployer_policy_leave_out".to_string(),
+        json!(["task_reads", "deregister"]),
     );
     given.insert("code_deploy_application_name".to_string(), json!("web"));
     given.insert(
@@ -175,9 +180,15 @@ fn the_variable_checks_name_the_allowed_values() {
             "container_definitions must be a non-empty list of objects, each with a `name`.",
         ),
         (
-            "deployer_policy_leave_out",
+            "deployer_policy_add",
             json!(["deregister", "DeregisterTaskDefinition"]),
-            "deployer_policy_leave_out may contain only: deregister, task_reads.",
+            "deployer_policy_add may contain only: deregister, task_reads.",
+        ),
+        // A user of the deprecated variable who kept one of the two gets what to write instead.
+        (
+            "deployer_policy_leave_out",
+            json!(["deregister"]),
+            "deployer_policy_leave_out is gone: deployer_policy_json leaves out deregister and task_reads by default now. Remove it, and list in deployer_policy_add what the deploy path needs (ecs deploy with its defaults: deregister and task_reads).",
         ),
         (
             "code_deploy_application_name",
@@ -347,6 +358,24 @@ fn submodule_cases() -> Vec<(&'static str, Vec<Value>, Value, Vec<&'static str>)
                 "desired_task_definition must be an object of task-level fields in the ECS API's camelCase with a non-empty `containerDefinitions` list.",
                 "live_task_definition must be null or an object (the live_task_lookup submodule's task_definition), not JSON text.",
                 "live_task_definition_arn must be \"\" or a full task definition ARN (arn:PARTITION:ecs:REGION:ACCOUNT:task-definition/FAMILY:REVISION).",
+            ],
+        ),
+        (
+            "deployer_policy",
+            vec![
+                json!({ "policy_jsons": [r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"ecs:DescribeTaskDefinition","Resource":"*"}]}"#] }),
+                json!({
+                    "policy_jsons": [r#"{"Statement":[{"Effect":"Allow","Action":["ecs:DescribeServices"],"Resource":["*"]}]}"#],
+                    "services_per_document": 20,
+                }),
+            ],
+            json!({
+                "policy_jsons": [r#"{"Version":"2012-10-17","Statement":[]}"#],
+                "services_per_document": 1.5,
+            }),
+            vec![
+                "policy_jsons must be a non-empty list of IAM policy documents as JSON, each with a Statement list.",
+                "services_per_document must be null or a whole number of at least 1.",
             ],
         ),
     ]

@@ -1,62 +1,81 @@
 //! The two pure programs link no AWS SDK crate: they can run anywhere Terraform runs, with nothing
-//! to configure, and stay small.
+//! to configure, and stay small. cargo-deny decides, with `pure-programs.deny.toml` (the check
+//! `make lint` runs); this test runs the same check, and sees it catch the lookup, which does link
+//! the SDK, so the check is not vacuous.
 
+use std::io::Write;
 use std::process::Command;
 
-/// The crates `package` links (normal and build dependencies, not test-only ones).
-fn linked_crates(package: &str) -> Vec<String> {
+use ecs_drift_tests::terraform::in_ci;
+use ecs_drift_tests::{Run, repo_root, run_command};
+
+/// `cargo deny` of the version the Makefile installs, or `None` (with a line on stderr) outside
+/// CI; in CI (`CI=true`) a missing one fails the test.
+fn cargo_deny() -> Option<Command> {
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-    let output = Command::new(cargo)
-        .args([
-            "tree",
-            "--quiet",
-            "--offline",
-            "-p",
-            package,
-            "-e",
-            "normal,build",
-            "--prefix",
-            "none",
-            "--format",
-            "{p}",
-        ])
-        .current_dir(ecs_drift_tests::repo_root())
-        .output()
-        .unwrap_or_else(|error| panic!("cannot run cargo tree: {error}"));
-    assert!(
-        output.status.success(),
-        "cargo tree failed: {}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    String::from_utf8_lossy(&output.stdout)
+    let mut version = Command::new(&cargo);
+    version.args(["deny", "--version"]);
+    let run = run_command(version, b"");
+    let makefile = std::fs::read_to_string(repo_root().join("Makefile")).expect("Makefile");
+    let pinned = makefile
         .lines()
-        .filter_map(|line| line.split_whitespace().next())
-        .map(str::to_string)
-        .collect()
+        .find_map(|line| line.strip_prefix("CARGO_DENY_VERSION = "))
+        .expect("the Makefile pins CARGO_DENY_VERSION")
+        .trim()
+        .to_string();
+    if run.status == Some(0) && run.stdout.trim() == format!("cargo-deny {pinned}") {
+        return Some(Command::new(cargo));
+    }
+    let missing = format!(
+        "cargo-deny {pinned} is not installed (`cargo deny --version`: {:?}); `make lint` installs it",
+        run.stdout.trim()
+    );
+    if in_ci() {
+        panic!("{missing}");
+    }
+    let _ = writeln!(
+        std::io::stderr(),
+        "skipped (CI=true makes this a failure): {missing}"
+    );
+    None
+}
+
+/// The bans check of `pure-programs.deny.toml` with `package` as the graph's only root.
+fn bans_check(mut cargo: Command, package: &str) -> Run {
+    cargo
+        .args(["deny", "--color", "never", "--manifest-path"])
+        .arg(repo_root().join("crates").join(package).join("Cargo.toml"))
+        .arg("--config")
+        .arg(repo_root().join("pure-programs.deny.toml"))
+        .args(["check", "bans"])
+        .current_dir(repo_root());
+    run_command(cargo, b"")
 }
 
 #[test]
 fn the_pure_programs_link_no_aws_sdk() {
     for package in ["container_definition", "task_definition_selector"] {
-        let crates = linked_crates(package);
+        let Some(cargo) = cargo_deny() else {
+            return;
+        };
+        let run = bans_check(cargo, package);
+        assert_eq!(run.status, Some(0), "{package}: {run:#?}");
         assert!(
-            crates.iter().any(|name| name == "task_definition"),
-            "{package}: {crates:?}"
+            format!("{}{}", run.stdout, run.stderr).contains("bans ok"),
+            "{package}: {run:#?}"
         );
-        let aws: Vec<&String> = crates
-            .iter()
-            .filter(|name| name.starts_with("aws-") || name.starts_with("aws_"))
-            .collect();
-        assert!(aws.is_empty(), "{package} links {aws:?}");
     }
 }
 
 #[test]
-fn the_lookup_does_link_the_sdk() {
-    // The same check can see an SDK crate: it is not vacuous.
+fn the_check_catches_the_lookup_which_does_link_the_sdk() {
+    let Some(cargo) = cargo_deny() else {
+        return;
+    };
+    let run = bans_check(cargo, "live_task_lookup");
+    assert_ne!(run.status, Some(0), "{run:#?}");
     assert!(
-        linked_crates("live_task_lookup")
-            .iter()
-            .any(|name| name == "aws-sdk-ecs")
+        run.stderr.contains("error[banned]: crate 'aws-sdk-ecs = "),
+        "{run:#?}"
     );
 }

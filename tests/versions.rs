@@ -25,8 +25,8 @@ fn quoted_after<'a>(text: &'a str, prefix: &str) -> Option<&'a str> {
         .and_then(|rest| rest.strip_prefix('"')?.split('"').next())
 }
 
-/// The modules that run a program, each carrying `local.module_version`: the root module (which
-/// holds the task-definition chain) and each of `modules/`.
+/// The modules of `terraform-module/`, each carrying `local.module_version`: the root module (which
+/// holds the task-definition chain) and each of `modules/`; those that run a program send it.
 fn program_modules(root: &Path) -> Vec<PathBuf> {
     let mut modules: Vec<PathBuf> = std::fs::read_dir(root.join("terraform-module/modules"))
         .expect("terraform-module/modules")
@@ -41,6 +41,7 @@ fn program_modules(root: &Path) -> Vec<PathBuf> {
 fn every_module_and_the_ci_example_carry_the_workspace_version() {
     let modules = program_modules(&repo_root());
     assert!(modules.len() >= 4, "{modules:?}");
+    let mut running = 0;
     for module in &modules {
         let versions = std::fs::read_to_string(module.join("versions.tf")).expect("versions.tf");
         assert_eq!(
@@ -65,7 +66,8 @@ fn every_module_and_the_ci_example_carry_the_workspace_version() {
                     == ["module_version", "=", "local.module_version"]
             })
             .count();
-        assert!(blocks >= 1, "{}: no data \"external\"", module.display());
+        // modules/deployer_policy runs no program: it carries the version, and sends it nowhere.
+        running += usize::from(blocks >= 1);
         assert_eq!(
             blocks,
             sent,
@@ -73,6 +75,8 @@ fn every_module_and_the_ci_example_carry_the_workspace_version() {
             module.display()
         );
     }
+    // Not vacuous: the root module and the three program submodules send it.
+    assert!(running >= 4, "{running} modules run a program: {modules:?}");
     assert_eq!(
         quoted_after(
             &read("examples/github-actions/plan.yml"),
@@ -270,7 +274,10 @@ fn git_in(dir: &Path, arguments: &[&str]) -> Command {
 
 fn release(dir: &Path, arguments: &[&str]) -> ecs_drift_tests::Run {
     let mut release = sealed_command(dir.join("scripts/release"));
-    git_identity(&mut release).args(arguments).current_dir(dir);
+    git_identity(&mut release)
+        .args(arguments)
+        .env_remove("ECS_DRIFT_SIGNING_KEY")
+        .current_dir(dir);
     run_command(release, b"")
 }
 
@@ -294,6 +301,47 @@ fn scripts_release_refuses_bad_arguments_and_states() {
         assert_eq!(run.status, Some(1), "{arguments:?}: {run:#?}");
         assert_eq!(run.stderr.lines().count(), 1, "{run:#?}");
         assert!(run.stderr.starts_with(needle), "{arguments:?}: {run:#?}");
+    }
+    // A bundle is never built unsigned, nor signed by a key allowed_signers does not list
+    // (tests/signing.rs signs and verifies one).
+    let keys = tempfile::tempdir().expect("temporary directory");
+    let key = keys.path().join("key");
+    let mut keygen = sealed_command("ssh-keygen");
+    keygen
+        .args(["-q", "-t", "ed25519", "-N", "", "-f"])
+        .arg(&key);
+    assert_eq!(run_command(keygen, b"").status, Some(0));
+    let key = key.to_string_lossy().into_owned();
+    for (arguments, needle) in [
+        (
+            vec!["9.0.0"],
+            "release: no signing key: give --signing-key KEY".to_string(),
+        ),
+        (
+            vec!["--signing-key"],
+            "release: --signing-key needs a key file".to_string(),
+        ),
+        (
+            vec!["--signing-key", "/nonexistent/key", "9.0.0"],
+            "release: the signing key does not sign: no key at /nonexistent/key".to_string(),
+        ),
+        (
+            vec!["--signing-key", &key, "9.0.0"],
+            format!(
+                "release: the signing key does not sign: {}/allowed_signers lists no signer ecs-drift",
+                dir.display()
+            ),
+        ),
+    ] {
+        let run = release(dir, &arguments);
+        assert_eq!(run.status, Some(1), "{arguments:?}: {run:#?}");
+        assert_eq!(run.stderr.lines().count(), 1, "{run:#?}");
+        assert!(run.stderr.starts_with(&needle), "{arguments:?}: {run:#?}");
+        assert_eq!(
+            run_command(git_in(dir, &["status", "--porcelain"]), b"").stdout,
+            "",
+            "{arguments:?}: nothing written"
+        );
     }
     // A work tree with changes.
     std::fs::write(dir.join("CHANGELOG.md"), read("CHANGELOG.md") + "\nmore\n").expect("edit");

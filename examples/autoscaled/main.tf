@@ -146,6 +146,10 @@ module "service" {
   # false while the service does not exist yet: the first apply registers the bootstrap images.
   # After it, set true, and a plan whose lookup finds no service stops instead.
   require_live_service = false
+
+  # The pipeline is `ecs deploy` with its defaults: its wait reads the cluster's tasks, and it
+  # deregisters the revision it replaced (the repository README, "IAM").
+  deployer_policy_add = ["deregister", "task_reads"]
 }
 
 # Application Auto Scaling keeps the service between 1 and 4 tasks, tracking 60 % CPU. It changes

@@ -98,6 +98,10 @@ module "task_definition" {
       environment  = { LOG_LEVEL = "info" }
     },
   ]
+
+  # The pipeline is `ecs deploy` with its defaults: its wait reads the cluster's tasks, and it
+  # deregisters the revision it replaced (the repository README, "IAM").
+  deployer_policy_add = ["deregister", "task_reads"]
 }
 
 module "service" {

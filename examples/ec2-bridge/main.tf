@@ -95,6 +95,10 @@ module "service" {
 
   # Bridge mode: no network_configuration, no circuit breaker change from the default.
   network_configuration = null
+
+  # The pipeline is `ecs deploy` with its defaults: its wait reads the cluster's tasks, and it
+  # deregisters the revision it replaced (the repository README, "IAM").
+  deployer_policy_add = ["deregister", "task_reads"]
 }
 
 # Outputs are compared by every `terraform plan`, so a root output that changes with a CI deploy

@@ -131,6 +131,10 @@ module "service" {
   # false while the service does not exist yet: the first apply registers the bootstrap images.
   # After it, set true, and a plan whose lookup finds no service stops instead.
   require_live_service = false
+
+  # The pipeline is `ecs deploy` with its defaults: its wait reads the cluster's tasks, and it
+  # deregisters the revision it replaced (the repository README, "IAM").
+  deployer_policy_add = ["deregister", "task_reads"]
 }
 
 # Outputs are compared by every `terraform plan`, so a root output that changes with a CI deploy

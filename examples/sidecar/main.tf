@@ -148,6 +148,10 @@ module "service" {
     security_groups  = [aws_security_group.this.id]
     assign_public_ip = true
   }
+
+  # The pipeline is `ecs deploy` with its defaults: its wait reads the cluster's tasks, and it
+  # deregisters the revision it replaced (the repository README, "IAM").
+  deployer_policy_add = ["deregister", "task_reads"]
 }
 
 # Outputs are compared by every `terraform plan`, so a root output that changes with a CI deploy
