@@ -31,7 +31,9 @@ fn platform() -> String {
 fn the_bundle_holds_the_module_the_launchers_and_this_platforms_programs() {
     let (_dir, bundle) = bundle_of_this_build();
     for file in [
-        "main.tf",
+        "task_definition.tf",
+        "service.tf",
+        "policies.tf",
         "variables.tf",
         "outputs.tf",
         "versions.tf",
@@ -466,7 +468,7 @@ fn the_bundle_carries_its_version_and_checksums_that_verify() {
     for file in [
         "VERSION",
         "README.md",
-        "terraform-module/main.tf",
+        "terraform-module/service.tf",
         "bin/live_task_lookup",
         "bin/linux-x86_64/live_task_lookup",
         "bin/linux-arm64/task_definition_selector",
@@ -491,11 +493,15 @@ fn the_bundle_carries_its_version_and_checksums_that_verify() {
     assert_eq!(run.stdout.lines().count(), sums.lines().count(), "{run:#?}");
     let copy = tempfile::tempdir().expect("temporary directory");
     ecs_drift_tests::terraform::copy_tree(bundle, copy.path());
-    std::fs::write(copy.path().join("terraform-module/main.tf"), "# changed\n").expect("edit");
+    std::fs::write(
+        copy.path().join("terraform-module/service.tf"),
+        "# changed\n",
+    )
+    .expect("edit");
     let run = verify(copy.path());
     assert_ne!(run.status, Some(0), "{run:#?}");
     assert!(
-        run.stdout.contains("terraform-module/main.tf: FAILED"),
+        run.stdout.contains("terraform-module/service.tf: FAILED"),
         "{run:#?}"
     );
 }
