@@ -110,16 +110,12 @@ locals {
       # (service-deployment/CLUSTER/SERVICE/ID), both allowed for this service only. Service
       # deployments are the ECS controller's; a CODE_DEPLOY service gets neither statement.
       local.uses_code_deploy ? [] : [
+        # One statement for the four: the same resources, written once per service when many
+        # services' policies are merged (modules/deployer_policy).
         {
-          Sid      = "ReadThisServiceDeployments"
+          Sid      = "ThisServiceDeployments"
           Effect   = "Allow"
-          Action   = ["ecs:ListServiceDeployments", "ecs:DescribeServiceDeployments"]
-          Resource = [local.service_arn, local.service_deployments_arn]
-        },
-        {
-          Sid      = "ContinueOrStopThisServiceDeployments"
-          Effect   = "Allow"
-          Action   = ["ecs:ContinueServiceDeployment", "ecs:StopServiceDeployment"]
+          Action   = ["ecs:ListServiceDeployments", "ecs:DescribeServiceDeployments", "ecs:ContinueServiceDeployment", "ecs:StopServiceDeployment"]
           Resource = [local.service_arn, local.service_deployments_arn]
         },
       ],

@@ -1452,7 +1452,7 @@ fn the_plan_and_apply_policies_allow_what_terraform_calls_and_the_plan_role_writ
 const MANY: usize = 50;
 
 /// How many services each document of `policy_jsons` merges in the many-services test.
-const PER_DOCUMENT: usize = 25;
+const PER_DOCUMENT: usize = 10;
 
 /// The cluster of the many-services test.
 const MANY_CLUSTER: &str = "production";
@@ -1599,8 +1599,8 @@ fn allowed_by_any(node: &PathBuf, policies: &[Value], requests: &[Request]) -> V
 }
 
 /// Fifty services' `deployer_policy_json` under one role, from a real plan of fifty root module
-/// instances: `modules/deployer_policy`'s one document and its documents of 25 services each
-/// allow exactly what the fifty separate policies allow, each document of 25 is within IAM's
+/// instances: `modules/deployer_policy`'s one document and its documents of 10 services each
+/// allow exactly what the fifty separate policies allow, each document of 10 is within IAM's
 /// 6,144-character limit for a managed policy, and the sizes are printed.
 #[test]
 fn fifty_services_deployer_policies_merge_into_documents_that_allow_the_same() -> Outcome {
