@@ -12,7 +12,7 @@ use ecs_drift_tests::story::{
     Deploy, Example, Failure, Layout, REGION, SHIPPED, check, check_clean, deploy, running,
     task_definition,
 };
-use ecs_drift_tests::terraform::{Toolchain, Workdir};
+use ecs_drift_tests::terraform::{Plan, Toolchain, Workdir};
 use ecs_drift_tests::{Moto, repo_root};
 use serde_json::json;
 
@@ -60,11 +60,7 @@ fn example(start: &Start) -> Example {
 }
 
 /// The first plan after the switch: what it may and must do.
-fn check_migration_plan(
-    plan: &ecs_drift_tests::terraform::Plan,
-    start: &Start,
-    live_arn: &str,
-) -> Result<(), Failure> {
+fn check_migration_plan(plan: &Plan, start: &Start, live_arn: &str) -> Result<(), Failure> {
     let step = "the plan that moves the service onto the module";
     check(plan.exit_code == Some(2), step, || {
         format!("exit {:?}:\n{}\n{}", plan.exit_code, plan.text, plan.stderr)
@@ -97,13 +93,25 @@ fn check_migration_plan(
             || format!("the service should be imported as prod/web: {service}"),
         )?,
     }
-    let task_definition = plan.resource_change(TASK_DEFINITION);
+    check_imported_unchanged(plan, step, TASK_DEFINITION, RECORD, live_arn)
+}
+
+/// The task definition at `task_definition` is imported from the live revision, and the record
+/// at `record` says the module's definition equals it: the apply registers nothing.
+fn check_imported_unchanged(
+    plan: &Plan,
+    step: &str,
+    task_definition: &str,
+    record: &str,
+    live_arn: &str,
+) -> Result<(), Failure> {
+    let imported = plan.resource_change(task_definition);
     check(
-        task_definition["change"]["importing"]["id"] == live_arn,
+        imported["change"]["importing"]["id"] == live_arn,
         step,
-        || format!("the task definition should be imported from {live_arn}: {task_definition}"),
+        || format!("the task definition should be imported from {live_arn}: {imported}"),
     )?;
-    let differences = &plan.after(RECORD)["input"]["differences"];
+    let differences = &plan.after(record)["input"]["differences"];
     check(differences == &json!([]), step, || {
         format!(
             "the module's definition should equal the live one, but the selector says {differences}"
@@ -356,11 +364,7 @@ fn moved_blocks(kept: &KeptModule) -> Vec<(String, String)> {
 
 /// The plan of the switch: nothing destroyed or replaced, nothing created but the record, every
 /// `moved` block of the recipe applied, the live revision imported, no difference found.
-fn check_kept_plan(
-    plan: &ecs_drift_tests::terraform::Plan,
-    kept: &KeptModule,
-    live_arn: &str,
-) -> Result<(), Failure> {
+fn check_kept_plan(plan: &Plan, kept: &KeptModule, live_arn: &str) -> Result<(), Failure> {
     let step = "the plan that hands the task definition to ecs-drift";
     check(plan.exit_code == Some(2), step, || {
         format!("exit {:?}:\n{}\n{}", plan.exit_code, plan.text, plan.stderr)
@@ -402,18 +406,7 @@ fn check_kept_plan(
             format!("the service should be moved from {service_before}: {service}")
         })?;
     }
-    let task_definition = plan.resource_change(KEPT_TASK_DEFINITION);
-    check(
-        task_definition["change"]["importing"]["id"] == live_arn,
-        step,
-        || format!("the task definition should be imported from {live_arn}: {task_definition}"),
-    )?;
-    let differences = &plan.after(KEPT_RECORD)["input"]["differences"];
-    check(differences == &json!([]), step, || {
-        format!(
-            "ecs-drift's definition should equal the live one, but the selector says {differences}"
-        )
-    })
+    check_imported_unchanged(plan, step, KEPT_TASK_DEFINITION, KEPT_RECORD, live_arn)
 }
 
 fn keep_the_service_module(kept: KeptModule) -> Outcome {
