@@ -245,47 +245,60 @@ const STATIC_TARGETS: [&str; 2] = ["x86_64-unknown-linux-musl", "aarch64-unknown
 fn static_bundle() -> Option<&'static Path> {
     static BUNDLE: std::sync::OnceLock<Option<(tempfile::TempDir, PathBuf)>> =
         std::sync::OnceLock::new();
-    let built = BUNDLE.get_or_init(|| {
-        let installed = std::process::Command::new("rustup")
-            .args(["target", "list", "--installed"])
-            .output()
-            .map(|output| String::from_utf8_lossy(&output.stdout).into_owned())
-            .unwrap_or_default();
-        let missing: Vec<&str> = STATIC_TARGETS
-            .into_iter()
-            .filter(|target| !installed.lines().any(|line| line == *target))
-            .collect();
-        if !missing.is_empty() {
-            let message = format!(
-                "the static builds need `rustup target add {}` (.ci/run does)",
-                missing.join(" ")
-            );
-            assert!(!ecs_drift_tests::terraform::in_ci(), "{message}");
-            let _ = writeln!(
-                std::io::stderr(),
-                "skipped (CI=true makes this a failure): {message}"
-            );
-            return None;
-        }
-        let dir = tempfile::tempdir().expect("temporary directory");
-        let out = dir.path().join("ecs-drift");
-        let mut dist = sealed_command(repo_root().join("scripts/dist"));
-        dist.args([
-            "--platforms",
-            &STATIC_PLATFORMS.join(","),
-            "--profile",
-            "dist-test",
-        ])
-        .arg(&out);
-        let run = run_command(dist, b"");
-        assert_eq!(
-            run.status,
-            Some(0),
-            "scripts/dist could not cross-build the static Linux programs: {run:#?}"
+    BUNDLE
+        .get_or_init(|| cross_built("static Linux", &STATIC_TARGETS, &STATIC_PLATFORMS))
+        .as_ref()
+        .map(|(_, out)| out.as_path())
+}
+
+/// A bundle of `platforms` in a temporary directory, cross-built by `scripts/dist` with the
+/// `dist-test` profile and without `SDKROOT` (the darwin programs link the repository's stubs);
+/// `None` (with a line on stderr) outside CI when a standard library of `targets` is missing.
+fn cross_built(
+    what: &str,
+    targets: &[&str],
+    platforms: &[&str],
+) -> Option<(tempfile::TempDir, PathBuf)> {
+    let installed = std::process::Command::new("rustup")
+        .args(["target", "list", "--installed"])
+        .output()
+        .map(|output| String::from_utf8_lossy(&output.stdout).into_owned())
+        .unwrap_or_default();
+    let missing: Vec<&str> = targets
+        .iter()
+        .copied()
+        .filter(|target| !installed.lines().any(|line| line == *target))
+        .collect();
+    if !missing.is_empty() {
+        let message = format!(
+            "the {what} builds need `rustup target add {}` (.ci/run does)",
+            missing.join(" ")
         );
-        Some((dir, out))
-    });
-    built.as_ref().map(|(_, out)| out.as_path())
+        assert!(!ecs_drift_tests::terraform::in_ci(), "{message}");
+        let _ = writeln!(
+            std::io::stderr(),
+            "skipped (CI=true makes this a failure): {message}"
+        );
+        return None;
+    }
+    let dir = tempfile::tempdir().expect("temporary directory");
+    let out = dir.path().join("ecs-drift");
+    let mut dist = sealed_command(repo_root().join("scripts/dist"));
+    dist.args([
+        "--platforms",
+        &platforms.join(","),
+        "--profile",
+        "dist-test",
+    ])
+    .arg(&out)
+    .env_remove("SDKROOT");
+    let run = run_command(dist, b"");
+    assert_eq!(
+        run.status,
+        Some(0),
+        "scripts/dist could not cross-build the {what} programs: {run:#?}"
+    );
+    Some((dir, out))
 }
 
 /// What the ELF file says of itself: its machine, whether it names a program interpreter
@@ -547,48 +560,10 @@ const CORE_FOUNDATION: &str =
 fn darwin_bundle() -> Option<&'static Path> {
     static BUNDLE: std::sync::OnceLock<Option<(tempfile::TempDir, PathBuf)>> =
         std::sync::OnceLock::new();
-    let built = BUNDLE.get_or_init(|| {
-        let installed = std::process::Command::new("rustup")
-            .args(["target", "list", "--installed"])
-            .output()
-            .map(|output| String::from_utf8_lossy(&output.stdout).into_owned())
-            .unwrap_or_default();
-        let missing: Vec<&str> = DARWIN_TARGETS
-            .into_iter()
-            .filter(|target| !installed.lines().any(|line| line == *target))
-            .collect();
-        if !missing.is_empty() {
-            let message = format!(
-                "the darwin builds need `rustup target add {}` (.ci/run does)",
-                missing.join(" ")
-            );
-            assert!(!ecs_drift_tests::terraform::in_ci(), "{message}");
-            let _ = writeln!(
-                std::io::stderr(),
-                "skipped (CI=true makes this a failure): {message}"
-            );
-            return None;
-        }
-        let dir = tempfile::tempdir().expect("temporary directory");
-        let out = dir.path().join("ecs-drift");
-        let mut dist = sealed_command(repo_root().join("scripts/dist"));
-        dist.args([
-            "--platforms",
-            &DARWIN_PLATFORMS.join(","),
-            "--profile",
-            "dist-test",
-        ])
-        .arg(&out)
-        .env_remove("SDKROOT");
-        let run = run_command(dist, b"");
-        assert_eq!(
-            run.status,
-            Some(0),
-            "scripts/dist could not cross-build the darwin programs: {run:#?}"
-        );
-        Some((dir, out))
-    });
-    built.as_ref().map(|(_, out)| out.as_path())
+    BUNDLE
+        .get_or_init(|| cross_built("darwin", &DARWIN_TARGETS, &DARWIN_PLATFORMS))
+        .as_ref()
+        .map(|(_, out)| out.as_path())
 }
 
 /// What a Mach-O program says of itself: its CPU, the libraries it loads (LC_LOAD_DYLIB and the
