@@ -13,6 +13,18 @@ locals {
   # The roles a revision of this family names: exactly the ones the deploy pipeline may pass.
   task_roles = distinct([for arn in [var.task_role_arn, var.execution_role_arn] : arn if arn != null])
 
+  # Passing those roles to ECS tasks, which registering a revision that names them authorizes: the
+  # deployer's and the apply role's one statement (none when the family names no role).
+  pass_task_roles = length(local.task_roles) == 0 ? [] : [
+    {
+      Sid       = "PassTaskRoles"
+      Effect    = "Allow"
+      Action    = "iam:PassRole"
+      Resource  = local.task_roles
+      Condition = { StringEquals = { "iam:PassedToService" = "ecs-tasks.amazonaws.com" } }
+    },
+  ]
+
   ecs_arn_prefix        = "arn:${local.aws.partition}:ecs:${local.aws.region}:${local.aws.account_id}"
   codedeploy_arn_prefix = "arn:${local.aws.partition}:codedeploy:${local.aws.region}:${local.aws.account_id}"
 
@@ -129,15 +141,7 @@ locals {
         },
       ] : [],
       # A new revision names the same roles; registering it and running it passes them to ECS tasks.
-      length(local.task_roles) == 0 ? [] : [
-        {
-          Sid       = "PassTaskRoles"
-          Effect    = "Allow"
-          Action    = "iam:PassRole"
-          Resource  = local.task_roles
-          Condition = { StringEquals = { "iam:PassedToService" = "ecs-tasks.amazonaws.com" } }
-        },
-      ],
+      local.pass_task_roles,
       # A blue/green deployment: the deployment group is read and a deployment created and waited
       # for in it; CreateDeployment also authorizes the group's deployment configuration and the
       # application revision it registers. (Every Action a list: the statements of a conditional's
@@ -244,15 +248,7 @@ locals {
           Resource = [local.service_arn, local.family_revisions_arn]
         },
       ],
-      length(local.task_roles) == 0 ? [] : [
-        {
-          Sid       = "PassTaskRoles"
-          Effect    = "Allow"
-          Action    = "iam:PassRole"
-          Resource  = local.task_roles
-          Condition = { StringEquals = { "iam:PassedToService" = "ecs-tasks.amazonaws.com" } }
-        },
-      ],
+      local.pass_task_roles,
     )
   }
 }
