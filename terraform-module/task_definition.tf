@@ -1,8 +1,7 @@
 # The task definition of an ECS service, for any service resource: the three programs chained
-# (lookup -> container definitions -> selector) and aws_ecs_task_definition. Its output
-# task_definition_arn is what the service must run. The root module (terraform-module/) is this
-# module plus the service: it carries this file as task_definition.tf, with policies.tf, the
-# variables and the outputs, unchanged (tests/module_contract.rs).
+# (lookup -> container definitions -> selector) and aws_ecs_task_definition. local.task_definition_arn
+# is what the service must run: this module's service (service.tf), or the caller's own with
+# create_service = false (the output task_definition_arn).
 
 ################################################################################
 # The AWS provider's view: the region and account the lookup must agree with
@@ -49,19 +48,11 @@ locals {
   lookup_region = coalesce(var.region, local.aws.region)
 
   uses_code_deploy = var.deployment_controller == "CODE_DEPLOY"
-}
 
-################################################################################
-# 1. What does the service run now?
-################################################################################
-
-# Re-run on every plan and refresh; read-only (DescribeServices, DescribeTaskDefinition). Every
-# query value is a string, and an unset one is "" (read as absent by the program), never null: the
-# external provider 2.3.0 drops "", 2.3.1 turns null into "" and 2.3.2+ drops null.
-data "external" "lookup" {
-  program = ["${local.bin_prefix}live_task_lookup"]
-
-  query = {
+  # Who the three lookups below ask, and how: the query keys they share. Every query value is a
+  # string, and an unset one is "" (read as absent by the program), never null: the external
+  # provider 2.3.0 drops "", 2.3.1 turns null into "" and 2.3.2+ drops null.
+  lookup_connection = {
     cluster                  = var.cluster
     service                  = var.name
     region                   = local.lookup_region
@@ -73,39 +64,63 @@ data "external" "lookup" {
     timeout_seconds          = tostring(var.lookup_timeout_seconds)
     max_attempts             = tostring(var.lookup_max_attempts)
     module_version           = local.module_version
-    # Only the values of these keys leave the lookup in its `environment` and `docker_labels`.
-    live_environment   = jsonencode(var.live_environment)
-    live_docker_labels = jsonencode(var.live_docker_labels)
   }
 }
 
-# The deployment guard. A plan that moves the service (a new revision) while its deployment has
-# not settled would build on a revision that may still be rolled back, and start a deployment that
-# supersedes the pipeline's. The lookup above reports the deployment (deployment_settled); when
-# the plan moves the service and the deployment has not settled, this second lookup fails the plan
-# with one line ("fail"), or waits for the deployment to settle ("wait") and fails unless the
-# service then still runs what the plan was computed from. Disabled otherwise: no call, and a plan
-# that moves nothing passes whatever the state. README.md, "Deployments in progress".
+################################################################################
+# 1. What does the service run now?
+################################################################################
+
+# Re-run on every plan and refresh; read-only (DescribeServices, DescribeTaskDefinition).
+data "external" "lookup" {
+  program = ["${local.bin_prefix}live_task_lookup"]
+
+  query = merge(local.lookup_connection, {
+    # Only the values of these keys leave the lookup in its `environment` and `docker_labels`.
+    live_environment   = jsonencode(var.live_environment)
+    live_docker_labels = jsonencode(var.live_docker_labels)
+  })
+}
+
+# The deployment guard. A plan that moves the service (a new revision, or a change of a setting
+# that starts a deployment) while its deployment has not settled would build on a revision that
+# may still be rolled back, and start a deployment that supersedes the pipeline's. The lookup above
+# reports the deployment (deployment_settled). When it has not settled, and the plan gives the
+# service a new revision or this module runs the service (whose settings the guard compares with
+# the live ones), this second lookup fails the plan with one line ("fail") if the plan moves the
+# service, or waits for the deployment to settle ("wait") and fails unless the service then still
+# runs what the plan was computed from. Otherwise no call; a plan that moves nothing passes
+# whatever the state. README.md, "Deployments in progress".
+locals {
+  unsettled = data.external.lookup.result.deployment_settled == "false"
+
+  # The settings of this module's service whose change starts a deployment (UpdateService: "This
+  # parameter triggers a new service deployment",
+  # https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_UpdateService.html). A
+  # CODE_DEPLOY service's are changed by a CodeDeploy deployment, not here (service.tf).
+  guards_service_settings = var.create_service && !local.uses_code_deploy
+}
+
 data "external" "deployment_guard" {
   program = ["${local.bin_prefix}live_task_lookup"]
 
-  query = {
-    cluster                    = var.cluster
-    service                    = var.name
-    region                     = local.lookup_region
-    profile                    = var.profile
-    assume_role_arn            = var.assume_role_arn
-    assume_role_external_id    = var.assume_role_external_id
-    assume_role_session_name   = var.assume_role_session_name
-    endpoint_url               = var.endpoint_url
-    timeout_seconds            = tostring(var.lookup_timeout_seconds)
-    max_attempts               = tostring(var.lookup_max_attempts)
-    enabled                    = tostring(local.changed && data.external.lookup.result.deployment_settled == "false")
+  query = merge(local.lookup_connection, {
+    enabled               = tostring((local.changed || local.guards_service_settings) && local.unsettled)
+    moves_task_definition = tostring(local.changed)
+    # Only while unsettled: a value known only at apply (new subnets) would otherwise defer
+    # this read to the apply of every plan.
+    service_settings = local.guards_service_settings && local.unsettled ? jsonencode({
+      platform_version           = var.platform_version
+      network_configuration      = var.network_configuration
+      load_balancers             = var.load_balancers
+      capacity_provider_strategy = var.capacity_provider_strategy
+      enable_execute_command     = var.enable_execute_command
+      propagate_tags             = var.propagate_tags
+    }) : ""
     deployment_in_progress     = var.deployment_in_progress
     wait_timeout_seconds       = tostring(var.deployment_wait_timeout_seconds)
     expect_task_definition_arn = data.external.lookup.result.task_definition_arn
-    module_version             = local.module_version
-  }
+  })
 }
 
 ################################################################################
@@ -252,24 +267,13 @@ locals {
 data "external" "apply_time_lookup" {
   program = ["${local.bin_prefix}live_task_lookup"]
 
-  query = {
-    cluster                    = var.cluster
-    service                    = var.name
-    region                     = local.lookup_region
-    profile                    = var.profile
-    assume_role_arn            = var.assume_role_arn
-    assume_role_external_id    = var.assume_role_external_id
-    assume_role_session_name   = var.assume_role_session_name
-    endpoint_url               = var.endpoint_url
-    timeout_seconds            = tostring(var.lookup_timeout_seconds)
-    max_attempts               = tostring(var.lookup_max_attempts)
+  query = merge(local.lookup_connection, {
     enabled                    = tostring(local.changed && data.external.lookup.result.found == "true")
     expect_task_definition_arn = data.external.lookup.result.task_definition_arn
     deployment_in_progress     = "fail"
     expect_deployment_id       = data.external.lookup.result.deployment_id
     read_during_apply          = local.changed ? timestamp() : ""
-    module_version             = local.module_version
-  }
+  })
 }
 
 resource "aws_ecs_task_definition" "this" {

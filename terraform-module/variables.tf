@@ -550,7 +550,7 @@ variable "live_docker_labels" {
 ################################################################################
 
 variable "deployment_in_progress" {
-  description = "What a plan that moves the service (a new revision) does while the service's deployment has not settled (a rolling deployment IN_PROGRESS, a blue/green, linear or canary one in its bake time or held by a lifecycle hook, a CodeDeploy deployment with an ACTIVE task set): \"fail\" fails the plan with one line naming the deployment, its state and since when; \"wait\" waits for it to settle, at most deployment_wait_timeout_seconds, then plans on. A plan that moves nothing is not affected. README.md, \"Deployments in progress\"."
+  description = "What a plan that moves the service (a new revision, or, when the module runs the service, a change of a setting that starts a deployment: platform_version, network_configuration, load_balancers, capacity_provider_strategy, enable_execute_command, propagate_tags) does while the service's deployment has not settled (a rolling deployment IN_PROGRESS, a blue/green, linear or canary one in its bake time or held by a lifecycle hook, a CodeDeploy deployment with an ACTIVE task set): \"fail\" fails the plan with one line naming the deployment, its state and since when; \"wait\" waits for it to settle, at most deployment_wait_timeout_seconds, then plans on. A plan that moves nothing is not affected. README.md, \"Deployments in progress\"."
   type        = string
   default     = "fail"
   nullable    = false

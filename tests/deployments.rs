@@ -2,10 +2,12 @@
 //! real AWS provider on moto, whose deployments take time here (tests/moto_server.py, correction
 //! 4): held IN_PROGRESS, or completing after some seconds, through moto's state manager.
 //!
-//! During a rolling deployment, a BLUE_GREEN one in its bake time and a CODE_DEPLOY one with an
-//! ACTIVE task set: a plan with no change exits 0; a Terraform-side change fails the plan with
-//! the lookup's line; a saved plan made before the deployment started fails at apply with nothing
-//! registered or moved; once the deployment completes, the change applies with the shipped image.
+//! During a rolling deployment, a BLUE_GREEN one in its bake time, LINEAR and CANARY ones held by
+//! a lifecycle hook, and a CODE_DEPLOY one with an ACTIVE task set: a plan with no change exits 0;
+//! a Terraform-side change (of the task definition, or of the service's network) fails the plan
+//! with the lookup's line; a saved plan made before the deployment started fails at apply with
+//! nothing registered or moved; once the deployment completes, the change applies with the
+//! shipped image.
 //! And `deployment_in_progress = "wait"`: a deployment that completes while the plan waits lets
 //! it go on, one that does not ends it with the timeout's line. One applied example serves each
 //! controller's steps.
@@ -249,7 +251,61 @@ fn rolling_and_blue_green_deployments_in_progress_hold_terraform_changes() -> Ou
         &blue_green,
     )?;
     workdir.edit("LOG_LEVEL = \"error\"", "LOG_LEVEL = \"warn\"");
+    // The guard compares the service's settings with the live ones: equal, the plan passes.
     check_clean(&workdir.plan(), "no change during the bake time")?;
+    // A change of the service alone starts a deployment too.
+    workdir.edit("assign_public_ip = true", "assign_public_ip = false");
+    check_plan_fails(
+        &workdir.plan(),
+        "a change of the service's network during the bake time",
+        &[
+            blue_green[0],
+            "the plan changes its network_configuration, and moving it now",
+        ],
+    )?;
+    workdir.edit("assign_public_ip = false", "assign_public_ip = true");
+
+    // 4. LINEAR and CANARY, each with a lifecycle hook that can pause it (until
+    //    ContinueServiceDeployment): the same two deployments while traffic shifts.
+    for strategy in ["LINEAR", "CANARY"] {
+        release(&moto);
+        moto.seed(
+            "strategy",
+            json!({
+                "cluster": example.cluster, "service": example.service, "strategy": strategy,
+                "bake_time_minutes": 10, "region": REGION,
+                "lifecycle_hooks": [{
+                    "hookTargetArn": format!("arn:aws:lambda:{REGION}:123456789012:function:approve"),
+                    "roleArn": "arn:aws:iam::123456789012:role/ecs-hooks",
+                    "lifecycleStages": ["POST_TEST_TRAFFIC_SHIFT"],
+                }],
+            }),
+        );
+        check_clean(&workdir.plan(), &format!("the {strategy} strategy set"))?;
+        hold(&moto);
+        deploy(
+            &moto,
+            Deploy::AwsCli,
+            &example,
+            "app",
+            "public.ecr.aws/nginx/nginx:1.27.5",
+        )?;
+        check_clean(
+            &workdir.plan(),
+            &format!("no change during a {strategy} deployment"),
+        )?;
+        workdir.edit("LOG_LEVEL = \"warn\"", "LOG_LEVEL = \"error\"");
+        check_plan_fails(
+            &workdir.plan(),
+            &format!("a Terraform change during a {strategy} deployment held by its hook"),
+            &[
+                &format!("{service} has not settled: {strategy} deployment ecs-svc/"),
+                "bake time of 10 min",
+                "1 lifecycle hook(s) may hold it, a paused one until ecs:ContinueServiceDeployment",
+            ],
+        )?;
+        workdir.edit("LOG_LEVEL = \"error\"", "LOG_LEVEL = \"warn\"");
+    }
 
     // "wait": a deployment that completes while the plan waits lets it go on.
     release(&moto);

@@ -92,18 +92,38 @@ fn program_name(expression: &Expression) -> Option<String> {
     }
 }
 
-fn query_keys(expression: &Expression) -> Vec<String> {
-    let Expression::Object(object) = expression else {
-        return vec!["<query is not an object literal>".into()];
-    };
-    object
-        .iter()
-        .map(|(key, _)| match key {
-            ObjectKey::Ident(ident) => ident.as_str().to_string(),
-            ObjectKey::Expression(Expression::String(text)) => text.as_str().to_string(),
-            ObjectKey::Expression(other) => format!("<computed key {other}>"),
-        })
-        .collect()
+/// The keys of a query: an object literal, or `merge()` of object literals and locals holding
+/// one (`merge(local.lookup_connection, { ... })`), looked up in `body`'s `locals` blocks.
+fn query_keys(expression: &Expression, body: &Body) -> Vec<String> {
+    match expression {
+        Expression::Object(object) => object
+            .iter()
+            .map(|(key, _)| match key {
+                ObjectKey::Ident(ident) => ident.as_str().to_string(),
+                ObjectKey::Expression(Expression::String(text)) => text.as_str().to_string(),
+                ObjectKey::Expression(other) => format!("<computed key {other}>"),
+            })
+            .collect(),
+        Expression::FuncCall(call) if call.name.name.as_str() == "merge" => call
+            .args
+            .iter()
+            .flat_map(|argument| query_keys(argument, body))
+            .collect(),
+        Expression::Traversal(traversal) => match (&traversal.expr, &traversal.operators[..]) {
+            (Expression::Variable(root), [operator]) if root.as_str() == "local" => {
+                let TraversalOperator::GetAttr(name) = operator.value() else {
+                    return vec![format!("<query part {expression}>")];
+                };
+                body.blocks()
+                    .filter(|block| block.ident.as_str() == "locals")
+                    .find_map(|block| block.body.get_attribute(name.as_str()))
+                    .map(|attribute| query_keys(&attribute.value, body))
+                    .unwrap_or_else(|| vec![format!("<no local.{}>", name.as_str())])
+            }
+            _ => vec![format!("<query part {expression}>")],
+        },
+        _ => vec!["<query is not an object literal, merge() of them, or a local>".into()],
+    }
 }
 
 fn externals(body: &Body) -> Vec<External> {
@@ -125,7 +145,7 @@ fn externals(body: &Body) -> Vec<External> {
             query: block
                 .body
                 .get_attribute("query")
-                .map(|attribute| query_keys(&attribute.value))
+                .map(|attribute| query_keys(&attribute.value, body))
                 .unwrap_or_default(),
         })
         .collect()
@@ -367,12 +387,18 @@ data "external" "lookup" {
   }
 }
 
+data "external" "guard" {
+  program = ["live_task_lookup"]
+  query   = merge(local.connection, { enabled = "true" })
+}
+
 data "external" "mystery" {
   program = ["/opt/bin/not_ours"]
   query   = {}
 }
 
 locals {
+  connection = { cluster = var.cluster, service = var.name, timeout = "20" }
   arn    = data.external.lookup.result.task_definition_arn
   typo   = data.external.lookup.result.imagez
   quoted = data.external.lookup.result["found"]
@@ -382,6 +408,7 @@ locals {
     let problems = violations(&[("snippet.tf".to_string(), hcl.to_string())], &contracts());
     let expected = [
         "data.external.lookup sends query key `regoin`, which live_task_lookup does not accept",
+        "data.external.guard sends query key `timeout`, which live_task_lookup does not accept",
         "data.external.mystery runs Some(\"not_ours\"), not one of",
         "data.external.lookup.result.imagez is not a key its program writes",
         "data.external.selector.result.changed reads a data source that is not declared",

@@ -34,10 +34,11 @@ Actions
                   state manager (tests/moto_server.py, correction 4): {"progression": "immediate"}
                   (the default), {"progression": "manual", "times": N} (held for N describes) or
                   {"progression": "time", "seconds": N}.
-  strategy        {"cluster", "service", "strategy", "bake_time_minutes"}: sets the service's
-                  deploymentConfiguration.strategy (ROLLING, BLUE_GREEN, LINEAR, CANARY) and bake
-                  time with UpdateService (the rest of its deploymentConfiguration kept), which
-                  the AWS provider 5.100 cannot.
+  strategy        {"cluster", "service", "strategy", "bake_time_minutes", "lifecycle_hooks"?}:
+                  sets the service's deploymentConfiguration.strategy (ROLLING, BLUE_GREEN, LINEAR,
+                  CANARY), bake time and lifecycle hooks (the API's DeploymentLifecycleHook
+                  objects; none when left out) with UpdateService (the rest of its
+                  deploymentConfiguration kept), which the AWS provider 5.100 cannot.
   replacement-task-set {"cluster", "service", "task_definition"}: what a CodeDeploy deployment
                   starts with: a task set running task_definition ACTIVE beside the PRIMARY one;
                   prints {"task_set_arn"}.
@@ -240,7 +241,11 @@ def main():
     elif action == "strategy":
         described = ecs.describe_services(cluster=parameters["cluster"], services=[parameters["service"]])
         configuration = described["services"][0].get("deploymentConfiguration") or {}
-        configuration.update(strategy=parameters["strategy"], bakeTimeInMinutes=parameters["bake_time_minutes"])
+        configuration.update(
+            strategy=parameters["strategy"],
+            bakeTimeInMinutes=parameters["bake_time_minutes"],
+            lifecycleHooks=parameters.get("lifecycle_hooks", []),
+        )
         ecs.update_service(
             cluster=parameters["cluster"], service=parameters["service"], deploymentConfiguration=configuration
         )

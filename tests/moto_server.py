@@ -33,8 +33,10 @@ Corrections, each to the behaviour the AWS API reference documents:
    https://docs.aws.amazon.com/autoscaling/application/APIReference/API_TagResource.html
    https://docs.aws.amazon.com/autoscaling/application/APIReference/API_UntagResource.html
 
-4. A deployment takes time. UpdateService with another task definition (or forceNewDeployment)
-   starts a deployment: a new PRIMARY deployment IN_PROGRESS, the one it replaces ACTIVE beside
+4. A deployment takes time. UpdateService with another task definition, forceNewDeployment, or
+   another value of a setting that "triggers a new service deployment" (network configuration,
+   platform version, load balancers, service registries, capacity provider strategy, ECS Exec,
+   propagate tags) starts a deployment: a new PRIMARY deployment IN_PROGRESS, the one it replaces ACTIVE beside
    it until the new one reaches a steady state and COMPLETED; moto 5.2.5 only swaps the service's
    `taskDefinition` and keeps one deployment, and leaves a created service's deployment
    IN_PROGRESS for good (it runs no task). "When a service deployment is started, it begins in an
@@ -54,6 +56,7 @@ And AWS managed policies (AmazonECSTaskExecutionRolePolicy, AWSCodeDeployRoleFor
 exist in every account, exist in moto only with MOTO_IAM_LOAD_MANAGED_POLICIES=true.
 """
 
+import copy
 import os
 import sys
 
@@ -178,13 +181,31 @@ ecs_models.Service.__init__ = _service_init_with_rollout
 _update_service = ecs_models.EC2ContainerServiceBackend.update_service
 
 
+# The service's settings (moto's attribute names) whose change starts a deployment besides the
+# task definition (API_UpdateService.html, each: "This parameter triggers a new service deployment").
+_DEPLOYING_SETTINGS = (
+    "network_configuration",
+    "platform_version",
+    "load_balancers",
+    "service_registries",
+    "capacity_provider_strategy",
+    "enable_execute_command",
+    "propagate_tags",
+)
+
+
+def _settings(service):
+    return {name: getattr(service, name, None) for name in _DEPLOYING_SETTINGS}
+
+
 def _update_service_starting_a_deployment(self, service_properties):
     properties = dict(service_properties)
     force = properties.pop("force_new_deployment", False)
     service = self._get_service(properties.get("cluster", "default"), properties["service"].split("/")[-1])
     before, asked = service.task_definition, properties.get("task_definition")
+    settings_before = copy.deepcopy(_settings(service))
     service = _update_service(self, properties)
-    starts = force or (asked and service.task_definition != before)
+    starts = force or (asked and service.task_definition != before) or _settings(service) != settings_before
     if starts and service.deployment_controller["type"] == "ECS" and service.deployments:
         for deployment in service.deployments:
             if deployment["status"] == "PRIMARY":

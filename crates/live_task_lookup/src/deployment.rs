@@ -45,6 +45,7 @@ use external_protocol::{Output, Query};
 use crate::aws::Context;
 use crate::error::Error;
 use crate::lookup::{Live, lookup};
+use crate::service_settings::ServiceSettings;
 
 /// What the lookup does when the service's deployment has not settled.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -72,6 +73,11 @@ pub struct DeploymentSettings {
     pub wait_timeout: Duration,
     /// The deployment the plan saw: the lookup fails unless it is still the service's.
     pub expect_deployment_id: Option<String>,
+    /// Whether the plan gives the service another task definition (`moves_task_definition`).
+    pub moves_task_definition: bool,
+    /// The service's settings as the plan gives them (`service_settings`): a change of one of
+    /// them starts a deployment too.
+    pub service_settings: ServiceSettings,
 }
 
 impl DeploymentSettings {
@@ -99,7 +105,27 @@ impl DeploymentSettings {
             expect_deployment_id: query
                 .optional_string("expect_deployment_id")
                 .map(|id| id.trim().to_string()),
+            moves_task_definition: query.boolean("moves_task_definition")?,
+            service_settings: query.json("service_settings")?.unwrap_or_default(),
         })
+    }
+
+    /// What the plan changes that starts a deployment of `live`, in words for the one line; empty
+    /// when it changes nothing of the kind.
+    pub fn moves(&self, live: &Live) -> String {
+        let mut moves = Vec::new();
+        if self.moves_task_definition {
+            moves.push("gives it a new task definition".to_string());
+        }
+        let changes = live
+            .service_settings
+            .as_ref()
+            .map(|settings| self.service_settings.changes(settings))
+            .unwrap_or_default();
+        if !changes.is_empty() {
+            moves.push(format!("changes its {}", changes.join(", ")));
+        }
+        moves.join(" and ")
     }
 
     /// How much longer than `timeout_seconds` the whole lookup may take.
@@ -355,6 +381,11 @@ pub async fn settle(
         let Some(deployment) = live.deployment.as_ref().filter(|found| !found.settled) else {
             return Ok(live);
         };
+        // A plan that starts no deployment passes, whatever the state.
+        let moves = settings.moves(&live);
+        if moves.is_empty() {
+            return Ok(live);
+        }
         match settings.mode {
             Mode::Report => return Ok(live),
             Mode::Fail => {
@@ -362,6 +393,7 @@ pub async fn settle(
                     service: context.service.clone(),
                     cluster: context.cluster.clone(),
                     deployment: describe(deployment),
+                    moves,
                 });
             }
             Mode::Wait => match remaining(started, settings.wait_timeout) {
@@ -769,7 +801,7 @@ mod tests {
         assert_eq!(calls, 1);
         assert_eq!(
             line,
-            "service web in cluster prod has not settled: ROLLING deployment ecs-svc/2 is IN_PROGRESS since 2027-01-15T08:00:00Z; moving it now would build on a revision that may still be rolled back and supersede that deployment. Let it complete (aws ecs wait services-stable --cluster prod --services web) and run terraform plan again, or set deployment_in_progress = \"wait\" (nothing was registered or moved)"
+            "service web in cluster prod has not settled: ROLLING deployment ecs-svc/2 is IN_PROGRESS since 2027-01-15T08:00:00Z; the plan gives it a new task definition, and moving it now would build on a revision that may still be rolled back and supersede that deployment. Let it complete (aws ecs wait services-stable --cluster prod --services web) and run terraform plan again, or set deployment_in_progress = \"wait\" (nothing was registered or moved)"
         );
         let (settled, _) = settle_with(&["deployment_in_progress=fail"], completed(), completed());
         assert!(settled.is_ok());
@@ -780,6 +812,58 @@ mod tests {
         assert_eq!(output.get("deployment_state"), Some("IN_PROGRESS"));
         assert_eq!(output.get("deployment_since"), Some("2027-01-15T08:00:00Z"));
         assert_eq!(output.get("deployment_strategy"), Some("ROLLING"));
+    }
+
+    #[test]
+    fn a_plan_that_starts_no_deployment_passes_and_a_service_change_fails() {
+        let (same, calls) = settle_with(
+            &[
+                "deployment_in_progress=fail",
+                "moves_task_definition=false",
+                r#"service_settings={"enable_execute_command": false, "platform_version": null}"#,
+            ],
+            in_progress(),
+            completed(),
+        );
+        assert_eq!(calls, 1);
+        let output = same.expect("moves nothing").to_output("eu-west-1");
+        assert_eq!(output.get("deployment_settled"), Some("false"));
+
+        let (changed, _) = settle_with(
+            &[
+                "deployment_in_progress=fail",
+                "moves_task_definition=false",
+                r#"service_settings={"enable_execute_command": true, "propagate_tags": "SERVICE"}"#,
+            ],
+            in_progress(),
+            completed(),
+        );
+        let line = changed.expect_err("a service change").to_string();
+        assert!(
+            line.contains(" is IN_PROGRESS since 2027-01-15T08:00:00Z; the plan changes its enable_execute_command, propagate_tags, and moving it now"),
+            "{line}"
+        );
+        let (both, _) = settle_with(
+            &[
+                "deployment_in_progress=fail",
+                r#"service_settings={"enable_execute_command": true}"#,
+            ],
+            in_progress(),
+            completed(),
+        );
+        let line = both.expect_err("both").to_string();
+        assert!(
+            line.contains("; the plan gives it a new task definition and changes its enable_execute_command, and moving"),
+            "{line}"
+        );
+        let wrong = settings(&[
+            "cluster=prod",
+            "service=web",
+            r#"service_settings={"platform": "LATEST"}"#,
+        ])
+        .expect_err("an unknown setting")
+        .to_string();
+        assert!(wrong.contains("`service_settings`"), "{wrong}");
     }
 
     #[test]

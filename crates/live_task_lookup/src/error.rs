@@ -164,12 +164,13 @@ pub enum Error {
     InvalidDeploymentMode { value: String },
 
     #[error(
-        "service {service} in cluster {cluster} has not settled: {deployment}; moving it now would build on a revision that may still be rolled back and supersede that deployment. Let it complete (aws ecs wait services-stable --cluster {cluster} --services {service}) and run terraform plan again, or set deployment_in_progress = \"wait\" (nothing was registered or moved)"
+        "service {service} in cluster {cluster} has not settled: {deployment}; the plan {moves}, and moving it now would build on a revision that may still be rolled back and supersede that deployment. Let it complete (aws ecs wait services-stable --cluster {cluster} --services {service}) and run terraform plan again, or set deployment_in_progress = \"wait\" (nothing was registered or moved)"
     )]
     DeploymentInProgress {
         service: String,
         cluster: String,
         deployment: String,
+        moves: String,
     },
 
     #[error(

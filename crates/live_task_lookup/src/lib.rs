@@ -14,6 +14,7 @@ pub mod deployment;
 mod error;
 pub mod live_values;
 pub mod lookup;
+pub mod service_settings;
 mod settings;
 pub mod trust;
 
@@ -153,7 +154,8 @@ registers a revision.",
 \"report\" says so in the result; \"fail\" fails with one line naming the deployment, its state and since \
 when; \"wait\" describes the service again every 5 s until it settles and then answers, or fails after \
 wait_timeout_seconds with a line naming what it waited for. The module asks \"fail\" or \"wait\" only when the \
-plan moves the service.",
+plan moves the service. A plan that moves nothing (moves_task_definition = \"false\" and service_settings as \
+the service runs) passes whatever the state.",
         },
         QueryKey {
             name: "wait_timeout_seconds",
@@ -171,6 +173,27 @@ of timeout_seconds. At most 86400.",
             help: "The deployment_id the plan saw. When set, the lookup fails unless it is still the service's: \
 a deployment started since the plan (with the same revision or another). The module sets it in its \
 apply-time lookup.",
+        },
+        QueryKey {
+            name: "moves_task_definition",
+            kind: Kind::Boolean,
+            required: false,
+            default: Some("true"),
+            help: "Whether the plan gives the service another task definition. With deployment_in_progress = \"fail\" \
+or \"wait\", a deployment that has not settled stops the lookup only when the plan moves the service: a new \
+task definition, or a change of service_settings.",
+        },
+        QueryKey {
+            name: "service_settings",
+            kind: Kind::Json,
+            required: false,
+            default: None,
+            help: "JSON object: the service's settings whose change starts a deployment (UpdateService), as the plan \
+gives them: platform_version, network_configuration {subnets, security_groups, assign_public_ip}, \
+load_balancers [{target_group_arn, elb_name, container_name, container_port}], capacity_provider_strategy \
+[{capacity_provider, weight, base}], enable_execute_command, propagate_tags. One left out or null, and an \
+empty strategy, is not compared; lists are compared as sets. With deployment_in_progress = \"fail\" or \"wait\", \
+one that differs from the service's moves it as a new task definition does.",
         },
         QueryKey {
             name: "enabled",

@@ -12,6 +12,7 @@ use external_protocol::Output;
 use crate::aws::{Context, call_error};
 use crate::deployment::Deployment;
 use crate::error::Error;
+use crate::service_settings::ServiceSettings;
 use crate::settings::account_of;
 
 /// The IAM actions of the two calls, named in errors.
@@ -52,6 +53,8 @@ pub struct Live {
     pub account_id: String,
     /// The state of the service's deployment; `None` when not found.
     pub deployment: Option<Deployment>,
+    /// The service's settings whose change starts a deployment; `None` when not found.
+    pub service_settings: Option<ServiceSettings>,
 }
 
 impl Live {
@@ -74,6 +77,7 @@ impl Live {
             rollout_state: String::new(),
             account_id,
             deployment: None,
+            service_settings: None,
         }
     }
 
@@ -243,6 +247,7 @@ pub async fn lookup(client: &aws_sdk_ecs::Client, context: &Context) -> Result<L
         rollout_state,
         account_id: account,
         deployment: Some(crate::deployment::of(service)),
+        service_settings: Some(ServiceSettings::of(service)),
     })
 }
 

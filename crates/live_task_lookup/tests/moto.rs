@@ -364,6 +364,80 @@ fn external_controller_reports_the_primary_task_sets_revision() {
     );
 }
 
+/// An EXTERNAL deployment: the controller's replacement task set ACTIVE beside the PRIMARY one
+/// until the pipeline makes it PRIMARY and removes the original. Not settled until then; the
+/// lookup reports it, refuses it when asked to and the plan moves the service, and passes a plan
+/// that moves nothing.
+#[test]
+fn an_external_deployment_with_a_second_task_set_has_not_settled() {
+    let moto = Moto::start();
+    moto.create_service_with_controller("prod", "web", "EXTERNAL");
+    moto.seed(
+        "primary-task-set",
+        json!({"cluster": "prod", "service": "web", "task_definition": arn("task-definition/web:1")}),
+    );
+    let settled = lookup(&moto, json!({"cluster": "prod", "service": "web"})).assert_success();
+    assert_eq!(settled["deployment_settled"], "true");
+    assert_eq!(settled["deployment_strategy"], "EXTERNAL");
+
+    moto.seed(
+        "register",
+        json!({"family": "web", "containers": [
+            {"name": "app", "image": "example/app:next"},
+            {"name": "sidecar", "image": SIDECAR_IMAGE},
+        ]}),
+    );
+    let started = moto.seed(
+        "replacement-task-set",
+        json!({"cluster": "prod", "service": "web", "task_definition": arn("task-definition/web:2")}),
+    );
+    let deploying = lookup(&moto, json!({"cluster": "prod", "service": "web"})).assert_success();
+    assert_eq!(deploying["deployment_settled"], "false");
+    assert_eq!(
+        deploying["deployment_state"],
+        "ACTIVE beside the PRIMARY task set"
+    );
+    assert_eq!(
+        deploying["task_definition_arn"],
+        arn("task-definition/web:2")
+    );
+
+    let refused = lookup(
+        &moto,
+        json!({"cluster": "prod", "service": "web", "deployment_in_progress": "fail"}),
+    );
+    let line = assert_error(
+        &refused,
+        "service web in cluster prod has not settled: EXTERNAL deployment ",
+    );
+    assert!(
+        line.contains(" is ACTIVE beside the PRIMARY task set since 20")
+            && line.contains("; the plan gives it a new task definition, and moving it now"),
+        "{line}"
+    );
+    let unmoved = lookup(
+        &moto,
+        json!({"cluster": "prod", "service": "web", "deployment_in_progress": "fail", "moves_task_definition": "false"}),
+    )
+    .assert_success();
+    assert_eq!(unmoved["deployment_settled"], "false");
+
+    moto.seed(
+        "finish-task-set",
+        json!({"cluster": "prod", "service": "web", "task_set_arn": started["task_set_arn"]}),
+    );
+    let finished = lookup(
+        &moto,
+        json!({"cluster": "prod", "service": "web", "deployment_in_progress": "fail"}),
+    )
+    .assert_success();
+    assert_eq!(finished["deployment_settled"], "true");
+    assert_eq!(
+        finished["task_definition_arn"],
+        arn("task-definition/web:2")
+    );
+}
+
 #[test]
 fn assumed_role_is_used_for_the_calls() {
     let moto = Moto::start();

@@ -26,6 +26,8 @@ data "external" "this" {
     expect_task_definition_arn = var.expect_task_definition_arn
     deployment_in_progress     = var.deployment_in_progress
     wait_timeout_seconds       = tostring(var.wait_timeout_seconds)
+    moves_task_definition      = tostring(var.moves_task_definition)
+    service_settings           = var.service_settings == null ? "" : jsonencode(var.service_settings)
     expect_deployment_id       = var.expect_deployment_id
     read_during_apply          = var.read_during_apply
     module_version             = local.module_version

@@ -158,6 +158,19 @@ variable "wait_timeout_seconds" {
   }
 }
 
+variable "moves_task_definition" {
+  description = "Whether the plan gives the service another task definition. With deployment_in_progress \"fail\" or \"wait\", a deployment that has not settled stops the lookup only when the plan moves the service: this, or a change of service_settings."
+  type        = bool
+  default     = true
+  nullable    = false
+}
+
+variable "service_settings" {
+  description = "The service's settings whose change starts a deployment, as the plan gives them: an object of platform_version, network_configuration ({subnets, security_groups, assign_public_ip}), load_balancers ([{target_group_arn, elb_name, container_name, container_port}]), capacity_provider_strategy ([{capacity_provider, weight, base}]), enable_execute_command and propagate_tags; one left out or null is not compared. With deployment_in_progress \"fail\" or \"wait\", one that differs from the live service's moves it. Null: none compared."
+  type        = any
+  default     = null
+}
+
 variable "expect_deployment_id" {
   description = "The deployment_id a plan saw: the lookup then fails unless it is still the service's deployment (one started since the plan). \"\": no check."
   type        = string
