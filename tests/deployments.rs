@@ -37,6 +37,30 @@ fn release(moto: &Moto) {
     deployments(moto, json!({ "progression": "immediate" }));
 }
 
+/// A deploy by the AWS CLI recipe whose deployment stays IN_PROGRESS until released.
+fn held_deploy(moto: &Moto, example: &Example, image: &str) -> Result<(), Failure> {
+    hold(moto);
+    deploy(moto, Deploy::AwsCli, example, "app", image)
+}
+
+/// The service's deployment strategy, bake time and lifecycle hooks, set through the API (the AWS
+/// provider 5.100 has no `deployment_configuration.strategy`).
+fn set_strategy(
+    moto: &Moto,
+    example: &Example,
+    strategy: &str,
+    bake_time_minutes: u32,
+    hooks: Value,
+) {
+    moto.seed(
+        "strategy",
+        json!({
+            "cluster": example.cluster, "service": example.service, "strategy": strategy,
+            "bake_time_minutes": bake_time_minutes, "lifecycle_hooks": hooks, "region": REGION,
+        }),
+    );
+}
+
 fn set_up(example: &Example) -> Result<Option<(Moto, Workdir)>, Failure> {
     let Some(toolchain) = Toolchain::get() else {
         return Ok(None);
@@ -125,8 +149,7 @@ fn rolling_and_blue_green_deployments_in_progress_hold_terraform_changes() -> Ou
     let service = "service ecs-drift-fargate in cluster ecs-drift-example";
 
     // 1. A rolling deployment IN_PROGRESS.
-    hold(&moto);
-    deploy(&moto, Deploy::AwsCli, &example, "app", SHIPPED)?;
+    held_deploy(&moto, &example, SHIPPED)?;
     let deploying = running(&moto, &example);
     check_clean(
         &workdir.plan(),
@@ -212,24 +235,11 @@ fn rolling_and_blue_green_deployments_in_progress_hold_terraform_changes() -> Ou
 
     // 3. BLUE_GREEN, in its bake time: the green deployment PRIMARY and IN_PROGRESS, the blue one
     //    ACTIVE beside it.
-    moto.seed(
-        "strategy",
-        json!({
-            "cluster": example.cluster, "service": example.service, "strategy": "BLUE_GREEN",
-            "bake_time_minutes": 5, "region": REGION,
-        }),
-    );
+    set_strategy(&moto, &example, "BLUE_GREEN", 5, json!([]));
     check_clean(&workdir.plan(), "the strategy set through the API")?;
     workdir.edit("LOG_LEVEL = \"warn\"", "LOG_LEVEL = \"error\"");
     check_moves(&workdir.plan(), &example, "a saved plan", LOG_LEVEL, true)?;
-    hold(&moto);
-    deploy(
-        &moto,
-        Deploy::AwsCli,
-        &example,
-        "app",
-        "public.ecr.aws/nginx/nginx:1.27.5",
-    )?;
+    held_deploy(&moto, &example, "public.ecr.aws/nginx/nginx:1.27.5")?;
     let baking = running(&moto, &example);
     let blue_green = [
         &format!("{service} has not settled: BLUE_GREEN deployment ecs-svc/")[..],
@@ -269,27 +279,14 @@ fn rolling_and_blue_green_deployments_in_progress_hold_terraform_changes() -> Ou
     //    ContinueServiceDeployment): the same two deployments while traffic shifts.
     for strategy in ["LINEAR", "CANARY"] {
         release(&moto);
-        moto.seed(
-            "strategy",
-            json!({
-                "cluster": example.cluster, "service": example.service, "strategy": strategy,
-                "bake_time_minutes": 10, "region": REGION,
-                "lifecycle_hooks": [{
-                    "hookTargetArn": format!("arn:aws:lambda:{REGION}:123456789012:function:approve"),
-                    "roleArn": "arn:aws:iam::123456789012:role/ecs-hooks",
-                    "lifecycleStages": ["POST_TEST_TRAFFIC_SHIFT"],
-                }],
-            }),
-        );
+        let hook = json!([{
+            "hookTargetArn": format!("arn:aws:lambda:{REGION}:123456789012:function:approve"),
+            "roleArn": "arn:aws:iam::123456789012:role/ecs-hooks",
+            "lifecycleStages": ["POST_TEST_TRAFFIC_SHIFT"],
+        }]);
+        set_strategy(&moto, &example, strategy, 10, hook);
         check_clean(&workdir.plan(), &format!("the {strategy} strategy set"))?;
-        hold(&moto);
-        deploy(
-            &moto,
-            Deploy::AwsCli,
-            &example,
-            "app",
-            "public.ecr.aws/nginx/nginx:1.27.5",
-        )?;
+        held_deploy(&moto, &example, "public.ecr.aws/nginx/nginx:1.27.5")?;
         check_clean(
             &workdir.plan(),
             &format!("no change during a {strategy} deployment"),
