@@ -26,7 +26,7 @@
 //! them or a task fails only when it starts are not checked, so that no valid definition is
 //! refused: the sum of the containers' `memoryReservation` above the task's memory, a
 //! container's `memoryReservation` above the task's memory, Fargate `ulimits` other than
-//! `nofile`, a Fargate `host.sourcePath`, `ephemeralStorage` outside Fargate, `secrets` and
+//! `nofile`, `ephemeralStorage` outside Fargate, `secrets` and
 //! `repositoryCredentials` on Fargate without an execution role, `hostname` in host mode, and a
 //! task without memory whose `requiresCompatibilities` is absent or names no EC2.
 //!

@@ -299,6 +299,22 @@ fn check_fargate(
                 "dockerVolumeConfiguration (use a bind mount or efsVolumeConfiguration)",
             ));
         }
+        // A Fargate bind mount is task storage, never a path on a host: RegisterTaskDefinition
+        // answers "ClientException: host.sourcePath should not be set for volumes in Fargate"
+        // (aws/amazon-ecs-cli issues 417 and 501), and `terraform apply` shows "Fargate
+        // compatible task definitions do not support sourcePath"
+        // (cloudposse/terraform-aws-ecs-alb-service-task issue 174). A host volume without it
+        // (`"host": {}`, or no `host`) is the bind mount Fargate supports.
+        if volume
+            .get("host")
+            .and_then(Value::as_object)
+            .is_some_and(|host| host.get("sourcePath").is_some_and(|path| !path.is_null()))
+        {
+            return Err(not_on_fargate(
+                format!("{root}.volumes[{index}].host.sourcePath"),
+                "host.sourcePath (a Fargate bind mount is task storage: leave sourcePath out)",
+            ));
+        }
     }
     let has_execution_role = string(task, "executionRoleArn").is_some_and(|arn| !arn.is_empty());
     for (index, container) in containers.iter().enumerate() {

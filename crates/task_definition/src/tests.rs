@@ -2016,11 +2016,15 @@ mod registration {
     }
 
     #[test]
-    fn fargate_refuses_docker_volumes_placement_and_ipc_and_host_pid() {
+    fn fargate_refuses_docker_volumes_host_paths_placement_and_ipc_and_host_pid() {
         let cases = [
             (
                 json!({"volumes": [{"name": "d", "dockerVolumeConfiguration": {"scope": "task"}}]}),
                 "desired_task_definition.volumes[0].dockerVolumeConfiguration dockerVolumeConfiguration (use a bind mount or efsVolumeConfiguration) is not supported with requiresCompatibilities FARGATE",
+            ),
+            (
+                json!({"volumes": [{"name": "h", "host": {"sourcePath": "/var/data"}}]}),
+                "desired_task_definition.volumes[0].host.sourcePath host.sourcePath (a Fargate bind mount is task storage: leave sourcePath out) is not supported with requiresCompatibilities FARGATE",
             ),
             (
                 json!({"ipcMode": "task"}),
@@ -2043,6 +2047,8 @@ mod registration {
         accepted(fargate(json!({"pidMode": "task"})));
         accepted(fargate(json!({"volumes": [{"name": "scratch"},
             {"name": "efs", "efsVolumeConfiguration": {"fileSystemId": "fs-1"}}]})));
+        // The valid neighbour of a host volume with a sourcePath: one without it.
+        accepted(fargate(json!({"volumes": [{"name": "h", "host": {}}]})));
     }
 
     #[test]
