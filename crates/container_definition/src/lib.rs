@@ -1,11 +1,6 @@
 //! `container_definition`: the container definitions to register, each container that follows
 //! deployments keeping the image the service runs.
 
-/// A whole task definition is thousands of small JSON objects; why mimalloc, and which, is said
-/// where the workspace's Cargo.toml chooses it.
-#[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
 use std::collections::{BTreeMap, BTreeSet};
 
 use external_protocol::{Kind, Output, Program, Query, QueryKey, ResultKey, suggest};
@@ -225,13 +220,10 @@ impl Request {
                 .ok_or(external_protocol::Error::MissingKey {
                     key: "container_definitions",
                 })?;
+        // Each field's rules and what RegisterTaskDefinition refuses of containers in this
+        // network mode, in one step.
         let containers = task_definition::parse_container_definitions_owned(
             definitions,
-            "container_definitions",
-            network_mode,
-        )?;
-        task_definition::check_container_registration(
-            &containers,
             "container_definitions",
             network_mode,
         )?;

@@ -13,10 +13,10 @@
 //!   either so that what ECS adds or reorders on its own compares equal, and [`differences`] lists
 //!   every real difference.
 //!
-//! - [`check_container_registration`] and [`check_task_registration`] add what
-//!   RegisterTaskDefinition refuses beyond each field's own rules: the quotas, what the network
-//!   mode and `requiresCompatibilities` FARGATE forbid, and the containers' sizes against the
-//!   task's. They are for the desired side only: a live definition was accepted by ECS already.
+//! - Both desired-side readers also check what RegisterTaskDefinition refuses beyond each
+//!   field's own rules, in the same call: the quotas, what the network mode and
+//!   `requiresCompatibilities` FARGATE forbid, and the containers' sizes against the task's. The
+//!   live side is spared them: a live definition was accepted by ECS already.
 //!
 //! Every function is pure and never panics, whatever JSON it is given.
 //!
@@ -58,6 +58,7 @@
 // 2. canonical, validate: the canonical forms, and the rules beyond the shape.
 // 3. diff, parse, registration: the comparison, reading JSON into the model, and the rules
 //    RegisterTaskDefinition adds for the desired side.
+// 4. desired: the desired side's two checks as one step.
 mod error;
 mod json;
 mod units;
@@ -72,16 +73,18 @@ mod diff;
 mod parse;
 mod registration;
 
+mod desired;
+
 pub use canonical::{comparison_form, into_comparison_form, into_register_form, register_form};
+pub use desired::{
+    parse_container_definitions, parse_container_definitions_owned, parse_task_definition,
+    parse_task_definition_owned,
+};
 pub use diff::{Difference, REDACTED, differences, differences_of_comparison_forms};
 pub use error::Error;
 pub use json::Map;
 pub use network_mode::NetworkMode;
-pub use parse::{
-    parse_container_definitions, parse_container_definitions_owned, parse_live_task_definition,
-    parse_live_task_definition_owned, parse_task_definition, parse_task_definition_owned,
-};
-pub use registration::{check_container_registration, check_task_registration};
+pub use parse::{parse_live_task_definition, parse_live_task_definition_owned};
 
 #[cfg(test)]
 mod tests;

@@ -15,21 +15,13 @@ use crate::schema::{self, Field, Kind, Table};
 use crate::units::Unit;
 use crate::validate;
 
-/// User-written container definitions (a JSON array, as `aws_ecs_task_definition` takes them):
-/// validated, `environment`/`secrets` objects turned into lists, nulls dropped, in input order.
+/// User-written container definitions (a JSON array, as `aws_ecs_task_definition` takes them),
+/// strictly read and held to each field's rules: `environment`/`secrets` objects turned into
+/// lists, nulls dropped, in input order. What RegisterTaskDefinition refuses beyond that is
+/// `registration.rs`'s; callers outside the crate get both, in one step (`desired.rs`).
 ///
 /// `root` names the array in messages (`container_definitions`).
-pub fn parse_container_definitions(
-    value: &Value,
-    root: &str,
-    network_mode: NetworkMode,
-) -> Result<Vec<Map>, Error> {
-    parse_container_definitions_owned(value.clone(), root, network_mode)
-}
-
-/// [`parse_container_definitions`] of a value the caller no longer needs: its strings are moved
-/// into the result instead of copied.
-pub fn parse_container_definitions_owned(
+pub(crate) fn read_container_definitions(
     value: Value,
     root: &str,
     network_mode: NetworkMode,
@@ -55,15 +47,10 @@ pub fn parse_container_definitions_owned(
 }
 
 /// A desired whole task definition (task-level fields in camelCase plus `containerDefinitions`),
-/// strictly validated. Nulls are dropped and `environment`/`secrets` objects turned into lists;
-/// nothing else is changed.
-pub fn parse_task_definition(value: &Value, root: &str) -> Result<Map, Error> {
-    parse_task_definition_owned(value.clone(), root)
-}
-
-/// [`parse_task_definition`] of a value the caller no longer needs: its strings are moved into
-/// the result instead of copied.
-pub fn parse_task_definition_owned(value: Value, root: &str) -> Result<Map, Error> {
+/// strictly read and held to each field's rules. Nulls are dropped and `environment`/`secrets`
+/// objects turned into lists; nothing else is changed. As for [`read_container_definitions`],
+/// the registration rules are `desired.rs`'s second step.
+pub(crate) fn read_task_definition(value: Value, root: &str) -> Result<Map, Error> {
     let Value::Object(object) = &value else {
         return Err(wrong_type(root, "an object", &value, false));
     };

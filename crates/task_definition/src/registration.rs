@@ -41,7 +41,7 @@ const FARGATE_CAPABILITIES: &[&str] = &["SYS_PTRACE", "CAP_SYS_PTRACE"];
 
 /// The registration rules for the containers alone, which `container_definition` can check: it
 /// knows the network mode, not the task's launch types or sizes.
-pub fn check_container_registration(
+pub(crate) fn check_container_registration(
     containers: &[Map],
     root: &str,
     network_mode: NetworkMode,
@@ -51,9 +51,9 @@ pub fn check_container_registration(
 }
 
 /// The registration rules for a desired whole task definition, already read by
-/// `parse_task_definition`: the containers' rules, the size quota, the task size, and what
+/// `parse::read_task_definition`: the containers' rules, the size quota, the task size, and what
 /// `requiresCompatibilities` FARGATE or EC2 demands.
-pub fn check_task_registration(task: &Map, root: &str) -> Result<(), Error> {
+pub(crate) fn check_task_registration(task: &Map, root: &str) -> Result<(), Error> {
     let network_mode = string(task, "networkMode")
         .and_then(|text| text.parse::<NetworkMode>().ok())
         .unwrap_or_default();

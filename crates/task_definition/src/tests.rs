@@ -1541,6 +1541,7 @@ const FLOORS: &[&[(&str, &str)]] = &[
         ("parse", include_str!("parse.rs")),
         ("registration", include_str!("registration.rs")),
     ],
+    &[("desired", include_str!("desired.rs"))],
 ];
 
 /// The modules a source names as `crate::MODULE`, outside comments; `crate::{...}` (which would
@@ -1685,10 +1686,10 @@ mod registration {
     use serde_json::{Value, json};
 
     use super::{app, object};
-    use crate::{
-        NetworkMode, check_container_registration, check_task_registration,
-        parse_container_definitions, parse_task_definition,
-    };
+    // The two steps apart, to tell the registration rules from the field rules.
+    use crate::NetworkMode;
+    use crate::parse::{read_container_definitions, read_task_definition};
+    use crate::registration::{check_container_registration, check_task_registration};
 
     const ROOT: &str = "desired_task_definition";
 
@@ -1727,7 +1728,7 @@ mod registration {
     }
 
     fn check(task: &Value) -> Result<(), String> {
-        let parsed = parse_task_definition(task, ROOT)
+        let parsed = read_task_definition(task.clone(), ROOT)
             .unwrap_or_else(|error| panic!("the field rules refuse {task}: {error}"));
         check_task_registration(&parsed, ROOT).map_err(|error| error.to_string())
     }
@@ -1778,8 +1779,8 @@ mod registration {
             "desired_task_definition.containerDefinitions has 11 container definitions; ECS allows at most 10 per task definition (service quota \"Containers per task definition\", not adjustable)"
         );
         let check_containers = |count| {
-            let parsed = parse_container_definitions(
-                &containers(count),
+            let parsed = read_container_definitions(
+                containers(count),
                 "container_definitions",
                 NetworkMode::Bridge,
             )
@@ -1800,11 +1801,11 @@ mod registration {
             ec2(json!({"containerDefinitions": [app(json!({"memory": 256,
                 "environment": [{"name": "PAD", "value": "x".repeat(padding)}]}))]}))
         };
-        let base = serde_json::to_vec(&parse_task_definition(&sized(0), ROOT).expect("valid"))
+        let base = serde_json::to_vec(&read_task_definition(sized(0), ROOT).expect("valid"))
             .expect("serialises")
             .len();
         let task = sized(bytes - base);
-        let parsed = parse_task_definition(&task, ROOT).expect("valid");
+        let parsed = read_task_definition(task.clone(), ROOT).expect("valid");
         assert_eq!(
             serde_json::to_vec(&parsed).expect("serialises").len(),
             bytes
@@ -2161,7 +2162,7 @@ mod registration {
         ));
         let too_long = "a".repeat(256);
         assert!(
-            parse_task_definition(&ec2(json!({"family": too_long})), ROOT)
+            read_task_definition(ec2(json!({"family": too_long})), ROOT)
                 .expect_err("256 characters")
                 .to_string()
                 .starts_with("desired_task_definition.family must be 1-255 letters")
@@ -2170,8 +2171,8 @@ mod registration {
             accepted(fargate(json!({"ephemeralStorage": {"sizeInGiB": size}})));
         }
         assert_eq!(
-            parse_task_definition(
-                &fargate(json!({"ephemeralStorage": {"sizeInGiB": 201}})),
+            read_task_definition(
+                fargate(json!({"ephemeralStorage": {"sizeInGiB": 201}})),
                 ROOT
             )
             .expect_err("201 GiB")

@@ -593,11 +593,13 @@ fn single_field_changes_are_found_with_their_path() {
             "taskRoleArn",
             "task: taskRoleArn \"arn:aws:iam::123456789012:role/web-task\" -> \"arn:aws:iam::123456789012:role/other\"",
         ),
+        // (Not removed: this Fargate task pulls a private ECR image, which needs the role, and
+        // RegisterTaskDefinition refuses it without.)
         (
             "/executionRoleArn",
-            Value::Null,
+            json!("arn:aws:iam::123456789012:role/other-execution"),
             "executionRoleArn",
-            "task: executionRoleArn \"arn:aws:iam::123456789012:role/web-execution\" -> (absent)",
+            "task: executionRoleArn \"arn:aws:iam::123456789012:role/web-execution\" -> \"arn:aws:iam::123456789012:role/other-execution\"",
         ),
         (
             "/requiresCompatibilities",
@@ -637,15 +639,9 @@ fn single_field_changes_are_found_with_their_path() {
         ),
         (
             "/volumes/1",
-            json!({"name": "tmp", "host": {"sourcePath": "/tmp"}}),
+            json!({"name": "tmp", "host": {}}),
             "volumes[tmp]",
-            "task: volumes[tmp] (absent) -> {\"name\":\"tmp\",\"host\":{\"sourcePath\":\"/tmp\"}}",
-        ),
-        (
-            "/placementConstraints",
-            json!([{"type": "memberOf", "expression": "attribute:ecs.os-type == linux"}]),
-            "placementConstraints",
-            "task: placementConstraints (absent) -> [{\"type\":\"memberOf\",\"expression\":\"attribute:ecs.os-type == linux\"}]",
+            "task: volumes[tmp] (absent) -> {\"name\":\"tmp\"}",
         ),
         (
             "/containerDefinitions/0/image",
@@ -811,6 +807,27 @@ fn single_field_changes_are_found_with_their_path() {
         assert_eq!(found[0].path, path, "{pointer} = {new}");
         assert_eq!(found[0].to_string(), line, "{pointer} = {new}");
     }
+    // Placement constraints, which Fargate refuses, on the same task run on EC2.
+    let ec2 = with(web(), &[("/requiresCompatibilities", json!(["EC2"]))]);
+    let constrained = with(
+        ec2.clone(),
+        &[(
+            "/placementConstraints",
+            json!([{"type": "memberOf", "expression": "attribute:ecs.os-type == linux"}]),
+        )],
+    );
+    let found = differences(
+        &desired(&constrained),
+        &crate::live(&ecs_describe(&ec2, 0)),
+        false,
+    );
+    assert_eq!(
+        found.iter().map(ToString::to_string).collect::<Vec<_>>(),
+        [
+            "task: placementConstraints (absent) -> [{\"type\":\"memberOf\",\"expression\":\"attribute:ecs.os-type == linux\"}]"
+        ]
+    );
+    assert_eq!(found[0].path, "placementConstraints");
 }
 
 #[test]

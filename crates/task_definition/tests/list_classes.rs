@@ -7,11 +7,13 @@ use common::desired;
 use serde_json::{Value, json};
 use task_definition::{Map, differences, parse_live_task_definition};
 
-/// An App Mesh task whose every list has at least two entries.
+/// An App Mesh task whose every list has at least two entries. Bridge mode, so that its
+/// containers may have `links` (RegisterTaskDefinition refuses them in any other mode).
 fn task() -> Value {
     json!({
         "family": "mesh",
-        "networkMode": "awsvpc",
+        "networkMode": "bridge",
+        "memory": "1024",
         "requiresCompatibilities": ["EC2", "EXTERNAL"],
         "placementConstraints": [
             {"type": "memberOf", "expression": "attribute:ecs.instance-type =~ t3.*"},

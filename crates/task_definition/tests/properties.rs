@@ -259,6 +259,40 @@ fn volumes() -> impl Strategy<Value = Value> {
 }
 
 /// A valid whole task definition as a user (or the module) writes it.
+/// The containers' sizes made to fit the task's, as RegisterTaskDefinition demands: each
+/// container's memory (and reservation) at most the task's, their CPU units together at most the
+/// task's, and, on EC2 without a task memory, a reservation for each container without one
+/// (`registration.rs`, `check_task_size`, with its sources).
+fn fit_in_task(containers: &mut [Value], cpu: Option<i64>, memory: Option<i64>, ec2: bool) {
+    let count = containers.len().max(1) as i64;
+    for container in containers.iter_mut().filter_map(Value::as_object_mut) {
+        if let Some(task_memory) = memory {
+            for key in ["memory", "memoryReservation"] {
+                if container
+                    .get(key)
+                    .and_then(Value::as_i64)
+                    .is_some_and(|mib| mib > task_memory)
+                {
+                    container.insert(key.to_string(), json!(task_memory));
+                }
+            }
+        } else if ec2
+            && !container.contains_key("memory")
+            && !container.contains_key("memoryReservation")
+        {
+            container.insert("memoryReservation".to_string(), json!(128));
+        }
+        if let Some(task_cpu) = cpu
+            && container
+                .get("cpu")
+                .and_then(Value::as_i64)
+                .is_some_and(|units| units > task_cpu / count)
+        {
+            container.insert("cpu".to_string(), json!(task_cpu / count));
+        }
+    }
+}
+
 fn task() -> impl Strategy<Value = Value> {
     (
         prop_oneof![
@@ -287,17 +321,18 @@ fn task() -> impl Strategy<Value = Value> {
                     Just(""),
                     Just("arn:aws:iam::123456789012:role/task")
                 ]),
+                // Each size with its value in CPU units or MiB.
                 opt(prop_oneof![
-                    Just(json!("256")),
-                    Just(json!("1 vCPU")),
-                    Just(json!("0.5 vcpu")),
-                    Just(json!(2048))
+                    Just((json!("256"), 256)),
+                    Just((json!("1 vCPU"), 1024)),
+                    Just((json!("0.5 vcpu"), 512)),
+                    Just((json!(2048), 2048))
                 ]),
                 opt(prop_oneof![
-                    Just(json!("512")),
-                    Just(json!("1 GB")),
-                    Just(json!("2GB")),
-                    Just(json!(4096))
+                    Just((json!("512"), 512)),
+                    Just((json!("1 GB"), 1024)),
+                    Just((json!("2GB"), 2048)),
+                    Just((json!(4096), 4096))
                 ]),
                 opt(volumes()),
                 opt(prop_oneof![
@@ -318,13 +353,20 @@ fn task() -> impl Strategy<Value = Value> {
                 compatibilities,
                 fault_injection,
             )| {
+                let mut containers = containers;
+                fit_in_task(
+                    &mut containers,
+                    cpu.as_ref().map(|(_, units)| *units),
+                    memory.as_ref().map(|(_, mib)| *mib),
+                    compatibilities.is_some(),
+                );
                 let mut task = Map::new();
                 task.insert("family".to_string(), json!("web"));
                 insert(&mut task, "networkMode", network_mode.map(Value::from));
                 task.insert("containerDefinitions".to_string(), Value::Array(containers));
                 insert(&mut task, "taskRoleArn", role.map(Value::from));
-                insert(&mut task, "cpu", cpu);
-                insert(&mut task, "memory", memory);
+                insert(&mut task, "cpu", cpu.map(|(size, _)| size));
+                insert(&mut task, "memory", memory.map(|(size, _)| size));
                 insert(&mut task, "volumes", volumes);
                 insert(&mut task, "requiresCompatibilities", compatibilities);
                 insert(

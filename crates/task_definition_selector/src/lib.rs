@@ -1,10 +1,5 @@
 //! `task_definition_selector`: does the service have to move to a new task definition revision?
 
-/// A whole task definition is thousands of small JSON objects; why mimalloc, and which, is said
-/// where the workspace's Cargo.toml chooses it.
-#[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
 use external_protocol::{Kind, Output, Program, Query, QueryKey, ResultKey};
 use task_definition::Difference;
 
@@ -205,10 +200,9 @@ pub fn decide(query: &Query) -> Result<Decision, Error> {
             .ok_or(external_protocol::Error::MissingKey {
                 key: "desired_task_definition",
             })?;
+    // Also what RegisterTaskDefinition would refuse fails the plan here, on the desired side
+    // only: the live definition was accepted by ECS already.
     let desired = task_definition::parse_task_definition_owned(desired, "desired_task_definition")?;
-    // What RegisterTaskDefinition would refuse fails the plan here, on the desired side only: the
-    // live definition was accepted by ECS already.
-    task_definition::check_task_registration(&desired, "desired_task_definition")?;
     let show_environment_values = query.boolean("show_environment_values")?;
     let kept_live = kept_live(query)?;
     let live: Option<serde_json::Value> = query.json("live_task_definition")?;

@@ -172,7 +172,7 @@ pub fn mutate(task: &Value, choice: usize, target: usize) -> Option<(Value, Stri
     let at = format!("containerDefinitions[{name}]");
     let mut changed = container.clone();
     let mut path = at.clone();
-    let mut whole_task: Option<Value> = None;
+    let mut whole_task = false;
     match choice % CHANGES {
         0 => {
             changed.insert(
@@ -273,10 +273,13 @@ pub fn mutate(task: &Value, choice: usize, target: usize) -> Option<(Value, Stri
         }
         9 => {
             let mut list = list.clone();
-            list.push(json!({"name": "zz-added", "image": "busybox", "essential": false}));
+            list.push(
+                json!({"name": "zz-added", "image": "busybox", "essential": false,
+                "memoryReservation": 64}),
+            );
             task.as_object_mut()?
                 .insert("containerDefinitions".into(), Value::Array(list));
-            whole_task = Some(task.clone());
+            whole_task = true;
             path = "containerDefinitions[zz-added]".to_string();
         }
         REMOVES_A_CONTAINER => {
@@ -288,14 +291,14 @@ pub fn mutate(task: &Value, choice: usize, target: usize) -> Option<(Value, Stri
             list.remove(index);
             task.as_object_mut()?
                 .insert("containerDefinitions".into(), Value::Array(list));
-            whole_task = Some(task.clone());
+            whole_task = true;
         }
         11 => {
             task.as_object_mut()?.insert(
                 "taskRoleArn".into(),
                 json!("arn:aws:iam::123456789012:role/changed"),
             );
-            whole_task = Some(task.clone());
+            whole_task = true;
             path = "taskRoleArn".to_string();
         }
         12 => {
@@ -304,7 +307,7 @@ pub fn mutate(task: &Value, choice: usize, target: usize) -> Option<(Value, Stri
                 return None;
             }
             task.as_object_mut()?.insert("cpu".into(), json!("3 vCPU"));
-            whole_task = Some(task.clone());
+            whole_task = true;
             path = "cpu".to_string();
         }
         _ => {
@@ -313,13 +316,15 @@ pub fn mutate(task: &Value, choice: usize, target: usize) -> Option<(Value, Stri
             path.push_str(".user");
         }
     }
-    if let Some(task) = whole_task {
-        return Some((task, path));
+    if !whole_task {
+        let mut list = list;
+        list[index] = Value::Object(changed);
+        task.as_object_mut()?
+            .insert("containerDefinitions".into(), Value::Array(list));
     }
-    let mut list = list;
-    list[index] = Value::Object(changed);
-    task.as_object_mut()?
-        .insert("containerDefinitions".into(), Value::Array(list));
+    // A change RegisterTaskDefinition would refuse (a container's memory or CPU past the task's,
+    // a container without memory on EC2) is no change a deploy could make.
+    parse_task_definition(&task, "desired").ok()?;
     Some((task, path))
 }
 
