@@ -6,8 +6,9 @@ use std::io::Read;
 
 use serde::de::DeserializeOwned;
 
-use crate::Error;
-use crate::spec::{Kind, Program, suggest};
+use crate::error::Error;
+use crate::key::Kind;
+use crate::spec::{Program, suggest};
 use crate::version::{self, MODULE_VERSION, Skew};
 
 /// The largest query accepted. ECS refuses task definitions over 64 KiB; a query carries at most a

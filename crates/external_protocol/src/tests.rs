@@ -547,3 +547,23 @@ fn minor_of_reads_semantic_versions_only() {
         assert_eq!(version::minor_of(bad), None, "{bad:?}");
     }
 }
+
+/// The floors of the comment in lib.rs, lowest first, with each module's source.
+const FLOORS: &[floors::Floor] = &[
+    &[
+        ("error", include_str!("error.rs")),
+        ("key", include_str!("key.rs")),
+    ],
+    &[("version", include_str!("version.rs"))],
+    &[("spec", include_str!("spec.rs"))],
+    &[
+        ("output", include_str!("output.rs")),
+        ("query", include_str!("query.rs")),
+    ],
+];
+
+#[test]
+fn each_module_uses_only_modules_on_the_floors_below_it() {
+    let found = floors::violations(include_str!("lib.rs"), FLOORS);
+    assert!(found.is_empty(), "{found:#?}");
+}

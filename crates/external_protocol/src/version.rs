@@ -3,7 +3,7 @@
 //! versions and what to do. A module and programs of different releases otherwise fail on the
 //! first key one of them does not know, a line that does not say why.
 
-use crate::spec::{Kind, QueryKey};
+use crate::key::{Kind, QueryKey};
 
 /// The query key the Terraform module sends in every `data "external"` block: its own version
 /// (`local.module_version` in the `versions.tf` of terraform-module/ and of each module under

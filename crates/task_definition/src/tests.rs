@@ -1522,7 +1522,7 @@ mod every_field {
 // ---- the modules lie on floors ----
 
 /// The floors of the comment in lib.rs, lowest first, with each module's source.
-const FLOORS: &[&[(&str, &str)]] = &[
+const FLOORS: &[floors::Floor] = &[
     &[
         ("error", include_str!("error.rs")),
         ("json", include_str!("json.rs")),
@@ -1544,78 +1544,10 @@ const FLOORS: &[&[(&str, &str)]] = &[
     &[("desired", include_str!("desired.rs"))],
 ];
 
-/// The modules a source names as `crate::MODULE`, outside comments; `crate::{...}` (which would
-/// reach into lib.rs) is named as `{`.
-fn crate_paths(source: &str) -> Vec<(usize, String)> {
-    let mut found = Vec::new();
-    for (number, line) in source.lines().enumerate() {
-        let code = line.trim_start();
-        if code.starts_with("//") {
-            continue;
-        }
-        for (at, _) in code.match_indices("crate::") {
-            let rest = &code[at + "crate::".len()..];
-            let name: String = rest
-                .chars()
-                .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
-                .collect();
-            let name = if name.is_empty() {
-                rest.chars().take(1).collect()
-            } else {
-                name
-            };
-            found.push((number + 1, name));
-        }
-    }
-    found
-}
-
 #[test]
 fn each_module_uses_only_modules_on_the_floors_below_it() {
-    let lib = include_str!("lib.rs");
-    let declared: Vec<&str> = lib
-        .lines()
-        .filter_map(|line| line.strip_prefix("mod ")?.strip_suffix(';'))
-        .filter(|name| *name != "tests")
-        .collect();
-    let mut listed: Vec<&str> = FLOORS
-        .iter()
-        .flat_map(|floor| floor.iter().map(|(name, _)| *name))
-        .collect();
-    listed.sort_unstable();
-    let mut declared_sorted = declared.clone();
-    declared_sorted.sort_unstable();
-    assert_eq!(
-        listed, declared_sorted,
-        "every module of lib.rs is on one floor"
-    );
-    for (level, floor) in FLOORS.iter().enumerate() {
-        let below: Vec<&str> = FLOORS[..level]
-            .iter()
-            .flat_map(|floor| floor.iter().map(|(name, _)| *name))
-            .collect();
-        for (module, source) in *floor {
-            for (line, used) in crate_paths(source) {
-                assert!(
-                    below.contains(&used.as_str()),
-                    "{module}.rs:{line} uses crate::{used}, which is not a module below floor {level} ({below:?})"
-                );
-            }
-        }
-    }
-}
-
-#[test]
-fn crate_paths_are_found_in_code_and_not_in_comments() {
-    let source = "use crate::json::Map;\n/// [`crate::parse`]\nuse crate::{Error, Map};\n    let x = crate::error::quoted(y);\n";
-    assert_eq!(
-        crate_paths(source),
-        vec![
-            (1, "json".to_string()),
-            (3, "{".to_string()),
-            (4, "error".to_string())
-        ]
-    );
+    let found = floors::violations(include_str!("lib.rs"), FLOORS);
+    assert!(found.is_empty(), "{found:#?}");
 }
 
 // ---- every list is ordered, keyed or a set, with its source ----
