@@ -19,20 +19,9 @@ use crate::settings::account_of;
 pub const DESCRIBE_SERVICES: &str = "ecs:DescribeServices";
 pub const DESCRIBE_TASK_DEFINITION: &str = "ecs:DescribeTaskDefinition";
 
-/// Fields of DescribeTaskDefinition's `taskDefinition` that ECS sets and RegisterTaskDefinition does
-/// not take. (AWS ECS API reference, TaskDefinition; the list amazon-ecs-deploy-task-definition
-/// strips before registering.)
-pub const READ_ONLY_FIELDS: &[&str] = &[
-    "taskDefinitionArn",
-    "revision",
-    "status",
-    "requiresAttributes",
-    "compatibilities",
-    "registeredAt",
-    "registeredBy",
-    "deregisteredAt",
-    "deleteRequestedAt",
-];
+/// Fields of DescribeTaskDefinition's `taskDefinition` that ECS sets and RegisterTaskDefinition
+/// does not take: the task definition model's list, left out of the result.
+pub use task_definition::READ_ONLY_TASK_FIELDS as READ_ONLY_FIELDS;
 
 /// What the service runs, or why nothing was found.
 #[derive(Debug, Clone, PartialEq)]

@@ -85,6 +85,7 @@ pub use error::Error;
 pub use json::Map;
 pub use network_mode::NetworkMode;
 pub use parse::{parse_live_task_definition, parse_live_task_definition_owned};
+pub use schema::READ_ONLY_TASK_FIELDS;
 
 #[cfg(test)]
 mod tests;

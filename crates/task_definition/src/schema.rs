@@ -785,10 +785,11 @@ pub(crate) static TASK: Table = Table {
     ],
 };
 
-/// Fields DescribeTaskDefinition returns that describe the revision, not its content: dropped
-/// before comparing. (AWS API reference `TaskDefinition`; the list the
-/// `amazon-ecs-deploy-task-definition` action strips)
-pub(crate) const READ_ONLY_TASK_FIELDS: &[&str] = &[
+/// Fields DescribeTaskDefinition returns that describe the revision, not its content, and that
+/// RegisterTaskDefinition does not take: dropped before comparing, refused on the desired side,
+/// and left out of what `live_task_lookup` passes on. (AWS API reference `TaskDefinition`; the
+/// list the `amazon-ecs-deploy-task-definition` action strips)
+pub const READ_ONLY_TASK_FIELDS: &[&str] = &[
     "taskDefinitionArn",
     "revision",
     "status",
