@@ -120,9 +120,7 @@ fn check_imported_unchanged(
 }
 
 fn migrate(start: Start) -> Outcome {
-    let Some(toolchain) = Toolchain::get() else {
-        return Ok(());
-    };
+    let toolchain = Toolchain::require();
     let example = example(&start);
     let moto = Moto::start();
     moto.seed(
@@ -172,6 +170,7 @@ fn migrate(start: Start) -> Outcome {
 /// the cluster given by name: both forgotten with `removed`, then imported, the service as
 /// "CLUSTER/SERVICE" (which the provider stores with the cluster's ARN).
 #[test]
+#[ignore = "needs Terraform"]
 fn plain_resources_move_onto_the_module_without_a_replacement() -> Outcome {
     migrate(Start {
         name: "plain-resources",
@@ -185,6 +184,7 @@ fn plain_resources_move_onto_the_module_without_a_replacement() -> Outcome {
 /// family:revision): the service moved out of its submodule, the live revision imported, the
 /// roles and the log group moved to the root module, the Lambda lookup's role destroyed.
 #[test]
+#[ignore = "needs Terraform"]
 fn an_airship_service_moves_onto_the_module_without_a_replacement() -> Outcome {
     migrate(Start {
         name: "airship",
@@ -198,6 +198,7 @@ fn an_airship_service_moves_onto_the_module_without_a_replacement() -> Outcome {
 /// moved out of it, the live revision imported, the roles, policy, security group and log group
 /// moved to the root module.
 #[test]
+#[ignore = "needs Terraform"]
 fn a_terraform_aws_modules_service_moves_onto_the_module_without_a_replacement() -> Outcome {
     migrate(Start {
         name: "terraform-aws-modules",
@@ -410,9 +411,7 @@ fn check_kept_plan(plan: &Plan, kept: &KeptModule, live_arn: &str) -> Result<(),
 }
 
 fn keep_the_service_module(kept: KeptModule) -> Outcome {
-    let Some(toolchain) = Toolchain::get() else {
-        return Ok(());
-    };
+    let toolchain = Toolchain::require();
     let example = KEPT;
     let at = format!("examples/{}/before", kept.example);
     let moto = Moto::start();
@@ -500,6 +499,7 @@ fn keep_the_service_module(kept: KeptModule) -> Outcome {
 /// the log group moved out of the module, its task definition forgotten, the live revision
 /// imported; the service stays where it is.
 #[test]
+#[ignore = "needs Terraform"]
 fn a_terraform_aws_modules_service_keeps_its_module_and_hands_over_the_task_definition() -> Outcome
 {
     keep_the_service_module(KeptModule {
@@ -520,6 +520,7 @@ fn a_terraform_aws_modules_service_keeps_its_module_and_hands_over_the_task_defi
 /// shipped by the AWS CLI pipeline, which leaves the module's revision ACTIVE: the move keeps it
 /// so.
 #[test]
+#[ignore = "needs Terraform"]
 fn a_cloudposse_service_keeps_its_module_and_hands_over_the_task_definition() -> Outcome {
     keep_the_service_module(KeptModule {
         example: "migrate-cloudposse",

@@ -63,10 +63,9 @@ fn plan_module_variables(toolchain: &Toolchain, module: &str, values: &Map<Strin
 }
 
 #[test]
+#[ignore = "needs Terraform"]
 fn valid_arguments_pass_the_checks() {
-    let Some(toolchain) = Toolchain::get() else {
-        return;
-    };
+    let toolchain = Toolchain::require();
     let run = plan_variables(toolchain, &valid_arguments());
     assert_eq!(run.status, Some(0), "{run:#?}");
     let mut given = valid_arguments();
@@ -104,10 +103,9 @@ fn valid_arguments_pass_the_checks() {
 }
 
 #[test]
+#[ignore = "needs Terraform"]
 fn the_variable_checks_name_the_allowed_values() {
-    let Some(toolchain) = Toolchain::get() else {
-        return;
-    };
+    let toolchain = Toolchain::require();
     let cases = [
         (
             "network_mode",
@@ -384,10 +382,9 @@ fn submodule_cases() -> Vec<(&'static str, Vec<Value>, Value, Vec<&'static str>)
 /// Each submodule accepts its valid arguments, and refuses each bad one with its own message
 /// (Terraform reports every failed validation of a plan, so one plan checks them all).
 #[test]
+#[ignore = "needs Terraform"]
 fn the_submodules_variable_checks_name_what_is_allowed() {
-    let Some(toolchain) = Toolchain::get() else {
-        return;
-    };
+    let toolchain = Toolchain::require();
     for (submodule, valid, bad, messages) in submodule_cases() {
         let module = format!("terraform-module/modules/{submodule}");
         for arguments in valid {

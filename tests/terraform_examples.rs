@@ -20,25 +20,21 @@ use serde_json::json;
 type Outcome = Result<(), Box<dyn std::error::Error>>;
 
 /// Starts moto, creates the example's cluster (the examples take a shared cluster as given) and
-/// initialises a copy of the example. `None` when Terraform is missing outside CI.
-fn set_up(example: &Example) -> Result<Option<(Moto, Workdir)>, Failure> {
-    let Some(toolchain) = Toolchain::get() else {
-        return Ok(None);
-    };
+/// initialises a copy of the example.
+fn set_up(example: &Example) -> Result<(Moto, Workdir), Failure> {
+    let toolchain = Toolchain::require();
     let moto = Moto::start();
     moto.seed(
         "create-cluster",
         json!({ "cluster": example.cluster, "region": REGION }),
     );
     let workdir = Workdir::example(toolchain, &moto, example.name).map_err(Failure)?;
-    Ok(Some((moto, workdir)))
+    Ok((moto, workdir))
 }
 
 /// The whole story of an example, its steps written to the test's output.
 fn story(example: Example, style: Deploy, change: Change) -> Outcome {
-    let Some((moto, workdir)) = set_up(&example)? else {
-        return Ok(());
-    };
+    let (moto, workdir) = set_up(&example)?;
     story::check_story(&moto, &workdir, &example, style, change)?;
     Ok(())
 }
@@ -62,31 +58,37 @@ const MEMORY_RESERVATION: Change = Change {
 };
 
 #[test]
+#[ignore = "needs Terraform"]
 fn fargate_story_with_ecs_deploy() -> Outcome {
     story(FARGATE, Deploy::EcsDeploy, LOG_LEVEL)
 }
 
 #[test]
+#[ignore = "needs Terraform"]
 fn fargate_story_with_the_aws_cli_pipeline() -> Outcome {
     story(FARGATE, Deploy::AwsCli, LOG_LEVEL)
 }
 
 #[test]
+#[ignore = "needs Terraform"]
 fn sidecar_story_with_ecs_deploy() -> Outcome {
     story(SIDECAR, Deploy::EcsDeploy, SIDECAR_MEMORY)
 }
 
 #[test]
+#[ignore = "needs Terraform"]
 fn sidecar_story_with_the_aws_cli_pipeline() -> Outcome {
     story(SIDECAR, Deploy::AwsCli, SIDECAR_MEMORY)
 }
 
 #[test]
+#[ignore = "needs Terraform"]
 fn ec2_bridge_story_with_ecs_deploy() -> Outcome {
     story(EC2_BRIDGE, Deploy::EcsDeploy, MEMORY_RESERVATION)
 }
 
 #[test]
+#[ignore = "needs Terraform"]
 fn ec2_bridge_story_with_the_aws_cli_pipeline() -> Outcome {
     story(EC2_BRIDGE, Deploy::AwsCli, MEMORY_RESERVATION)
 }
@@ -95,11 +97,13 @@ fn ec2_bridge_story_with_the_aws_cli_pipeline() -> Outcome {
 /// service the root's
 /// own `aws_ecs_service`. The first apply creates the service with its first revision.
 #[test]
+#[ignore = "needs Terraform"]
 fn own_service_story_with_ecs_deploy() -> Outcome {
     story(OWN_SERVICE, Deploy::EcsDeploy, LOG_LEVEL)
 }
 
 #[test]
+#[ignore = "needs Terraform"]
 fn own_service_story_with_the_aws_cli_pipeline() -> Outcome {
     story(OWN_SERVICE, Deploy::AwsCli, LOG_LEVEL)
 }
@@ -107,10 +111,9 @@ fn own_service_story_with_the_aws_cli_pipeline() -> Outcome {
 /// The module's guard fails a composed plan too: the service of the root's
 /// own is never planned on a lookup that asked the wrong region.
 #[test]
+#[ignore = "needs Terraform"]
 fn the_region_guard_fails_a_composed_plan() -> Outcome {
-    let Some((moto, workdir)) = set_up(&OWN_SERVICE)? else {
-        return Ok(());
-    };
+    let (moto, workdir) = set_up(&OWN_SERVICE)?;
     apply(&workdir, "first apply")?;
     deploy(&moto, Deploy::AwsCli, &OWN_SERVICE, "app", SHIPPED)?;
     let before = running(&moto, &OWN_SERVICE);
@@ -167,9 +170,7 @@ fn state_list(workdir: &Workdir) -> Vec<String> {
 /// revision), its apply registers nothing and leaves every address where it was, and the plan
 /// after it exits 0.
 fn upgrade_story(example: &Example) -> Outcome {
-    let Some((moto, workdir)) = set_up(example)? else {
-        return Ok(());
-    };
+    let (moto, workdir) = set_up(example)?;
     let root = workdir.path.join("../..");
     let module = root.join("terraform-module");
     let main = format!("examples/{}/main.tf", example.name);
@@ -238,6 +239,7 @@ fn upgrade_story(example: &Example) -> Outcome {
 /// A user of the root module, upgraded: the task definition, its record and the service keep
 /// their addresses (`aws_ecs_service.this` is counted on `create_service` now, still `[0]`).
 #[test]
+#[ignore = "needs Terraform"]
 fn upgrading_a_root_module_user_changes_and_registers_nothing() -> Outcome {
     upgrade_story(&FARGATE)
 }
@@ -246,6 +248,7 @@ fn upgrading_a_root_module_user_changes_and_registers_nothing() -> Outcome {
 /// root module with `create_service = false`: the addresses inside `module.task_definition` are
 /// the same, so no `moved` block is needed and nothing is registered, moved or destroyed.
 #[test]
+#[ignore = "needs Terraform"]
 fn upgrading_a_modules_task_definition_user_changes_and_registers_nothing() -> Outcome {
     upgrade_story(&OWN_SERVICE)
 }
@@ -258,10 +261,9 @@ fn apply(workdir: &Workdir, step: &str) -> Result<String, Failure> {
 /// The sidecar's image is Terraform's: a deploy tool that ships one is reverted by the next apply,
 /// and the plan names the container, while the app keeps the image its pipeline shipped.
 #[test]
+#[ignore = "needs Terraform"]
 fn sidecar_a_deploy_of_the_pinned_sidecar_is_reverted_and_named() -> Outcome {
-    let Some((moto, workdir)) = set_up(&SIDECAR)? else {
-        return Ok(());
-    };
+    let (moto, workdir) = set_up(&SIDECAR)?;
     apply(&workdir, "first apply")?;
     deploy(&moto, Deploy::EcsDeploy, &SIDECAR, "app", SHIPPED)?;
     let stray = "public.ecr.aws/aws-observability/aws-otel-collector:v0.99.0";
@@ -292,10 +294,9 @@ fn sidecar_a_deploy_of_the_pinned_sidecar_is_reverted_and_named() -> Outcome {
 /// A deploy tool that changes more than the image (here an environment variable) is named in the
 /// plan, and the apply brings Terraform's value back while keeping the shipped image.
 #[test]
+#[ignore = "needs Terraform"]
 fn a_deploy_that_changes_the_environment_is_reverted_and_keeps_its_image() -> Outcome {
-    let Some((moto, workdir)) = set_up(&FARGATE)? else {
-        return Ok(());
-    };
+    let (moto, workdir) = set_up(&FARGATE)?;
     apply(&workdir, "first apply")?;
     let mut ecs = moto.command_in(venv_bin("ecs"), REGION);
     ecs.args([
@@ -339,10 +340,9 @@ fn a_deploy_that_changes_the_environment_is_reverted_and_keeps_its_image() -> Ou
 /// which follows the family's latest, registers a copy of the running one once, and the plans are
 /// clean again.
 #[test]
+#[ignore = "needs Terraform"]
 fn a_rolled_back_service_stays_on_the_revision_it_runs() -> Outcome {
-    let Some((moto, workdir)) = set_up(&FARGATE)? else {
-        return Ok(());
-    };
+    let (moto, workdir) = set_up(&FARGATE)?;
     apply(&workdir, "first apply")?;
     let good = "public.ecr.aws/nginx/nginx:1.27.2";
     deploy(&moto, Deploy::AwsCli, &FARGATE, "app", good)?;
@@ -384,14 +384,12 @@ fn a_rolled_back_service_stays_on_the_revision_it_runs() -> Outcome {
 }
 
 /// The fargate example applied and then deployed by `ecs deploy`, and what ECS runs after that.
-fn deployed_fargate() -> Result<Option<(Moto, Workdir, Running)>, Failure> {
-    let Some((moto, workdir)) = set_up(&FARGATE)? else {
-        return Ok(None);
-    };
+fn deployed_fargate() -> Result<(Moto, Workdir, Running), Failure> {
+    let (moto, workdir) = set_up(&FARGATE)?;
     apply(&workdir, "first apply")?;
     deploy(&moto, Deploy::EcsDeploy, &FARGATE, "app", SHIPPED)?;
     let before = running(&moto, &FARGATE);
-    Ok(Some((moto, workdir, before)))
+    Ok((moto, workdir, before))
 }
 
 /// A guard stops the plan with `message`, and the apply too: ECS still runs what it ran `before`.
@@ -416,10 +414,9 @@ fn check_guard_stops(
 /// first apply; the region guard fails the plan (and the apply) with its message instead of
 /// rolling the service back to its bootstrap image.
 #[test]
+#[ignore = "needs Terraform"]
 fn the_region_guard_fails_a_real_plan_with_its_message() -> Outcome {
-    let Some((moto, workdir, before)) = deployed_fargate()? else {
-        return Ok(());
-    };
+    let (moto, workdir, before) = deployed_fargate()?;
     workdir.override_file(
         "region",
         "module \"service\" {\n  region = \"us-west-2\"\n}\n",
@@ -436,10 +433,9 @@ fn the_region_guard_fails_a_real_plan_with_its_message() -> Outcome {
 /// service's ARN from those values, and the account guard compares the lookup's account with the
 /// given one, failing the plan (and the apply) when they differ.
 #[test]
+#[ignore = "needs Terraform"]
 fn the_guard_reads_the_provider_from_the_aws_argument() -> Outcome {
-    let Some((moto, workdir, before)) = deployed_fargate()? else {
-        return Ok(());
-    };
+    let (moto, workdir, before) = deployed_fargate()?;
 
     std::fs::write(
         workdir.path.join("provider_view.tf"),
@@ -484,10 +480,9 @@ fn the_guard_reads_the_provider_from_the_aws_argument() -> Outcome {
 /// `require_live_service = true` keeps a clean plan clean while the service runs, and fails the
 /// plan when the lookup finds no service, instead of registering the bootstrap image.
 #[test]
+#[ignore = "needs Terraform"]
 fn require_live_service_fails_a_plan_that_finds_no_service() -> Outcome {
-    let Some((moto, workdir)) = set_up(&FARGATE)? else {
-        return Ok(());
-    };
+    let (moto, workdir) = set_up(&FARGATE)?;
     apply(&workdir, "first apply")?;
     workdir.override_file(
         "require",
@@ -525,10 +520,9 @@ fn require_live_service_fails_a_plan_that_finds_no_service() -> Outcome {
 /// Terraform's own, after the first apply and after every apply that moves the service; the
 /// plans stay clean and no revision is registered again.
 #[test]
+#[ignore = "needs Terraform"]
 fn a_deploy_tool_that_deregisters_terraforms_revisions() -> Outcome {
-    let Some((moto, workdir)) = set_up(&FARGATE)? else {
-        return Ok(());
-    };
+    let (moto, workdir) = set_up(&FARGATE)?;
     apply(&workdir, "first apply")?;
     let first = running(&moto, &FARGATE);
     deploy(&moto, Deploy::EcsDeploy, &FARGATE, "app", SHIPPED)?;
@@ -614,10 +608,9 @@ fn codedeploy(moto: &Moto, target_group: &str, appspec: &str) {
 /// a revision carrying the live image, whose ARN the AppSpec output names, and leaves the service
 /// to CodeDeploy; deploying that AppSpec keeps the plan clean.
 #[test]
+#[ignore = "needs Terraform"]
 fn codedeploy_story_as_far_as_motos_codedeploy_goes() -> Outcome {
-    let Some((moto, workdir)) = set_up(&CODEDEPLOY)? else {
-        return Ok(());
-    };
+    let (moto, workdir) = set_up(&CODEDEPLOY)?;
     apply(&workdir, "first apply")?;
     let first = running(&moto, &CODEDEPLOY);
     assert_eq!(first.images, CODEDEPLOY.bootstrap_images());
@@ -827,10 +820,9 @@ resource "aws_ecs_service" "this" {
 /// example's `apply.sh` deploys `registered_task_definition_arn`, the AppSpec's; the plans after
 /// each step exit 0.
 #[test]
+#[ignore = "needs Terraform"]
 fn a_codedeploy_service_managed_elsewhere_deploys_the_registered_revision() -> Outcome {
-    let Some(toolchain) = Toolchain::get() else {
-        return Ok(());
-    };
+    let toolchain = Toolchain::require();
     let moto = Moto::start();
     moto.seed(
         "create-cluster",
@@ -940,10 +932,9 @@ fn the_demo_says_what_to_install_when_terraform_is_missing_or_old() {
 /// how to replace the service on purpose, instead of planning a replacement (or, as the cluster
 /// is ignored after the create, silently keeping the old one).
 #[test]
+#[ignore = "needs Terraform"]
 fn changing_the_cluster_fails_the_plan_and_says_how_to_replace() -> Outcome {
-    let Some((moto, workdir)) = set_up(&FARGATE)? else {
-        return Ok(());
-    };
+    let (moto, workdir) = set_up(&FARGATE)?;
     apply(&workdir, "first apply")?;
     deploy(&moto, Deploy::EcsDeploy, &FARGATE, "app", SHIPPED)?;
     workdir.override_file(

@@ -35,9 +35,7 @@ fn refused_at_plan(
     arguments: &str,
     line: &str,
 ) -> Result<(), String> {
-    let Some(toolchain) = Toolchain::get() else {
-        return Ok(());
-    };
+    let toolchain = Toolchain::require();
     let moto = Moto::start();
     moto.seed(
         "create-cluster",
@@ -74,6 +72,7 @@ fn refused_at_plan(
 }
 
 #[test]
+#[ignore = "needs Terraform"]
 fn a_log_driver_fargate_refuses_fails_the_fargate_plan() -> Result<(), String> {
     refused_at_plan(
         FARGATE,
@@ -84,6 +83,7 @@ fn a_log_driver_fargate_refuses_fails_the_fargate_plan() -> Result<(), String> {
 }
 
 #[test]
+#[ignore = "needs Terraform"]
 fn a_container_memory_above_the_task_memory_fails_the_ec2_plan() -> Result<(), String> {
     refused_at_plan(
         EC2_BRIDGE,
@@ -94,6 +94,7 @@ fn a_container_memory_above_the_task_memory_fails_the_ec2_plan() -> Result<(), S
 }
 
 #[test]
+#[ignore = "needs Terraform"]
 fn links_in_awsvpc_mode_fail_the_fargate_plan_in_container_definition() -> Result<(), String> {
     refused_at_plan(
         FARGATE,

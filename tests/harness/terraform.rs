@@ -1,10 +1,10 @@
 //! Real Terraform, run on the module and its examples against a [`Moto`] server.
 //!
-//! - [`Toolchain::get`]: Terraform 1.5 or later, the AWS provider from a filesystem mirror (or the
-//!   registry), and hashicorp/external: the stand-in of `tests/terraform-provider-external`,
+//! - [`Toolchain::require`]: Terraform 1.5 or later, the AWS provider from a filesystem mirror (or
+//!   the registry), and hashicorp/external: the stand-in of `tests/terraform-provider-external`,
 //!   installed into a filesystem mirror of its own, or with `ECS_DRIFT_EXTERNAL_PROVIDER=registry`
-//!   the real one from the registry. In CI (`CI=true`) a missing piece fails the test; elsewhere
-//!   the test is skipped with a line that says what to install.
+//!   the real one from the registry. A missing piece fails the test with what to install; the
+//!   tests that need it are `#[ignore = "needs Terraform"]`, which `make test` runs.
 //! - [`Workdir::example`]: a copy of `examples/<name>` beside the module, with one override file
 //!   that points the AWS provider at moto and the module's `bin_dir` at this build's programs.
 //! - [`Workdir::plan`], [`Workdir::apply`]: the commands a drift-detection job and a person run,
@@ -13,7 +13,6 @@
 //! Terraform runs in a sealed environment: no `AWS_*` or `TF_*` variable of the caller reaches
 //! it, its credentials are dummies and every endpoint is moto's on 127.0.0.1.
 
-use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::OnceLock;
@@ -124,20 +123,11 @@ impl Toolchain {
             .map_err(|missing| format!("{missing}: {INSTALL_HINT}"))
     }
 
-    /// [`Toolchain::find`] for a test: `None` (with a line on stderr) when something is missing
-    /// outside CI; in CI (`CI=true`) a missing piece fails the test.
-    pub fn get() -> Option<&'static Toolchain> {
-        match Toolchain::find() {
-            Ok(toolchain) => Some(toolchain),
-            Err(missing) if in_ci() => panic!("{missing}"),
-            Err(missing) => {
-                let _ = writeln!(
-                    std::io::stderr(),
-                    "skipped (CI=true makes this a failure): {missing}"
-                );
-                None
-            }
-        }
+    /// [`Toolchain::find`] for a test, which fails when something is missing. Every test that
+    /// needs Terraform is `#[ignore = "needs Terraform"]`: `cargo test` lists it as ignored, and
+    /// `make test` (`-- --include-ignored`) runs it, so it never passes without running.
+    pub fn require() -> &'static Toolchain {
+        Toolchain::find().unwrap_or_else(|missing| panic!("{missing}"))
     }
 
     fn set_up() -> Result<Toolchain, String> {
