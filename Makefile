@@ -18,7 +18,7 @@ test: venv iam-evaluator lint
 venv:
 	scripts/bootstrap-venv
 
-# The IAM policy evaluator tests/iam_policies.rs runs (tests/iam/package-lock.json pins it); needs
+# The IAM policy evaluator tests/it/iam_policies.rs runs (tests/iam/package-lock.json pins it); needs
 # Node.js 20 or later and npm.
 iam-evaluator:
 	cd tests/iam && npm ci --no-audit --no-fund

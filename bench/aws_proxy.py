@@ -19,7 +19,7 @@ JSON line in LOG_FILE: {"start", "end", "caller", "service", "action", "status"}
   one (STS, EC2, IAM), from the form body or the query string.
 - request, response (with --bodies): the JSON bodies of a JSON-protocol call (ECS, CodeDeploy),
   or the form of a query-protocol one as {name: value}; null when there is none. The IAM tests
-  (tests/iam_policies.rs) read from them the resources and condition-key values each call names.
+  (tests/it/iam_policies.rs) read from them the resources and condition-key values each call names.
 - throttling: a share of the ECS calls gets ECS's throttling error instead of moto's answer,
   HTTP 400 with `{"__type":"ThrottlingException","message":"Rate exceeded"}` in the JSON
   protocol ("ThrottlingException ... The request was denied due to request throttling",

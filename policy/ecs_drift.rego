@@ -25,7 +25,7 @@
 #   opa eval -d policy -i plan.json 'data.main.deny'
 #
 # Written in Rego v1 with `import rego.v1`, which OPA 0.59 and later (1.x included) and conftest
-# 0.47 and later read. tests/policy_as_code.rs judges it with a Rego engine (regorus) on plans of
+# 0.47 and later read. tests/it/policy_as_code.rs judges it with a Rego engine (regorus) on plans of
 # real Terraform runs.
 package main
 

@@ -7,7 +7,7 @@
 # - CodeDeploy: https://docs.aws.amazon.com/service-authorization/latest/reference/list_awscodedeploy.html
 # - IAM (iam:PassRole, iam:PassedToService): https://docs.aws.amazon.com/service-authorization/latest/reference/list_awsidentityandaccessmanagementiam.html
 # Which calls each deploy tool makes is in the repository README's IAM section, with the source of
-# each; tests/iam_policies.rs evaluates both policies against those calls.
+# each; tests/it/iam_policies.rs evaluates both policies against those calls.
 
 locals {
   # The roles a revision of this family names: exactly the ones the deploy pipeline may pass.
@@ -203,7 +203,7 @@ locals {
 # IAM policies for the roles that run Terraform: the plan role and the apply role
 ################################################################################
 
-# What Terraform calls for this module's resources, recorded by tests/iam_policies.rs through
+# What Terraform calls for this module's resources, recorded by tests/it/iam_policies.rs through
 # bench/aws_proxy.py during real plans and applies (examples/fargate): a plan refreshes the service
 # (DescribeServices, with include TAGS) and the task definition (DescribeTaskDefinition, with
 # include TAGS), its data sources call only sts:GetCallerIdentity, which IAM does not authorize

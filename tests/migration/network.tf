@@ -1,5 +1,5 @@
 # The provider and the default VPC every starting point's configurations use, before and after
-# the move; tests/migration.rs copies this file beside each of them.
+# the move; tests/it/migration.rs copies this file beside each of them.
 
 terraform {
   required_providers {

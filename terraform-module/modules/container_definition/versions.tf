@@ -18,6 +18,6 @@ terraform {
 locals {
   # The release this module belongs to, sent to every program as `module_version`: a program of
   # another minor version refuses the query in one line naming both. The workspace's version
-  # (Cargo.toml), written by scripts/release and checked against it by tests/versions.rs.
+  # (Cargo.toml), written by scripts/release and checked against it by tests/it/versions.rs.
   module_version = "0.1.0"
 }

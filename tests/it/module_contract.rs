@@ -61,10 +61,10 @@ fn contracts() -> BTreeMap<String, Contract> {
 
 /// One `data "external"` block: its name, the program it runs, the query keys it sends.
 #[derive(Debug)]
-struct External {
-    name: String,
-    program: Option<String>,
-    query: Vec<String>,
+pub(crate) struct External {
+    pub(crate) name: String,
+    pub(crate) program: Option<String>,
+    pub(crate) query: Vec<String>,
 }
 
 fn label(label: &BlockLabel) -> &str {
@@ -126,7 +126,7 @@ fn query_keys(expression: &Expression, body: &Body) -> Vec<String> {
     }
 }
 
-fn externals(body: &Body) -> Vec<External> {
+pub(crate) fn externals(body: &Body) -> Vec<External> {
     body.blocks()
         .filter(|block| {
             block.ident.as_str() == "data" && block.labels.first().map(label) == Some("external")
@@ -595,7 +595,7 @@ fn every_module_readme_lists_its_inputs_and_outputs_as_the_tf_files_declare_them
     assert!(
         stale.is_empty(),
         "the Inputs or Outputs table differs from the .tf files in {}: run \
-         UPDATE_MODULE_READMES=1 cargo test -p ecs_drift_tests --test module_contract, and review \
+         UPDATE_MODULE_READMES=1 cargo test -p ecs_drift_tests --test it module_contract, and review \
          the change",
         stale.join(", ")
     );

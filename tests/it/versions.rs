@@ -50,21 +50,21 @@ fn every_module_and_the_ci_example_carry_the_workspace_version() {
             "{}/versions.tf: local.module_version must be Cargo.toml's version (scripts/release writes it)",
             module.display()
         );
-        // Every data "external" block sends it.
-        let main: String = ecs_drift_tests::tf_files(module)
+        // Every data "external" block sends it (as written, or through a local its query
+        // merges: the contract test's reading of a query).
+        let externals: Vec<_> = ecs_drift_tests::tf_files(module)
             .into_iter()
-            .map(|(_, text)| text)
-            .collect();
-        let blocks = main
-            .lines()
-            .filter(|line| line.starts_with("data \"external\" "))
-            .count();
-        let sent = main
-            .lines()
-            .filter(|line| {
-                line.split_whitespace().collect::<Vec<_>>()
-                    == ["module_version", "=", "local.module_version"]
+            .flat_map(|(name, text)| {
+                let body: hcl_edit::structure::Body = text
+                    .parse()
+                    .unwrap_or_else(|error| panic!("{name}: {error}"));
+                crate::module_contract::externals(&body)
             })
+            .collect();
+        let blocks = externals.len();
+        let sent = externals
+            .iter()
+            .filter(|external| external.query.iter().any(|key| key == "module_version"))
             .count();
         // modules/deployer_policy runs no program: it carries the version, and sends it nowhere.
         running += usize::from(blocks >= 1);
@@ -301,7 +301,7 @@ fn scripts_release_refuses_bad_arguments_and_states() {
         assert!(run.stderr.starts_with(needle), "{arguments:?}: {run:#?}");
     }
     // A bundle is never built unsigned, nor signed by a key allowed_signers does not list
-    // (tests/signing.rs signs and verifies one).
+    // (tests/it/signing.rs signs and verifies one).
     let keys = tempfile::tempdir().expect("temporary directory");
     let key = keys.path().join("key");
     let mut keygen = sealed_command("ssh-keygen");
