@@ -9,14 +9,27 @@
 //! configuration (timeouts, retries, credentials); [`lookup::lookup`] makes the two calls with
 //! the client passed in, so tests drive it with `aws-smithy-mocks`.
 
-pub mod aws;
+// The modules lie on floors: each uses only modules of the floors below it (tests.rs checks it).
+//
+// 0. error, service_settings, deployment: the errors, and what DescribeServices says of the
+//    service's settings and its deployment.
+// 1. settings, trust, live_values: the query read, the certificates trusted, the named values.
+// 2. aws: the one SDK configuration.
+// 3. lookup: the two calls.
+// 4. guard: what to do when the deployment has not settled.
 pub mod deployment;
 mod error;
-pub mod live_values;
-pub mod lookup;
 pub mod service_settings;
+
+pub mod live_values;
 mod settings;
 pub mod trust;
+
+pub mod aws;
+
+pub mod lookup;
+
+pub mod guard;
 
 use external_protocol::{Kind, Output, Program, Query, QueryKey, ResultKey};
 
@@ -322,7 +335,7 @@ live container sets, as environment. \"{}\" when not found.",
 pub fn run(query: &Query) -> Result<Output, Error> {
     let settings = Settings::from_query(query)?;
     let named = live_values::NamedKeys::from_query(query)?;
-    let deployment_settings = deployment::DeploymentSettings::from_query(query)?;
+    let deployment_settings = guard::DeploymentSettings::from_query(query)?;
     if !settings.enabled {
         let nothing = Live::not_found("", String::new(), String::new());
         let mut output = nothing.to_output(settings.region.as_deref().unwrap_or_default());
@@ -355,11 +368,11 @@ pub fn run(query: &Query) -> Result<Output, Error> {
 async fn lookup_with_settings(
     settings: &Settings,
     named: &live_values::NamedKeys,
-    deployment_settings: &deployment::DeploymentSettings,
+    deployment_settings: &guard::DeploymentSettings,
 ) -> Result<Output, Error> {
     let connection = aws::connect(settings).await?;
     let live = lookup(&connection.client, &connection.context).await?;
-    let live = deployment::settle(
+    let live = guard::settle(
         &connection.client,
         &connection.context,
         deployment_settings,
@@ -380,7 +393,7 @@ async fn lookup_with_settings(
             },
         });
     }
-    deployment::check_expected(&connection.context, deployment_settings, &live)?;
+    guard::check_expected(&connection.context, deployment_settings, &live)?;
     let mut output = live.to_output(&connection.context.region);
     named.write(live.task_definition.as_ref(), &mut output);
     Ok(output)

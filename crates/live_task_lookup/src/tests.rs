@@ -598,3 +598,26 @@ fn trust_roots_are_skipped_only_when_every_endpoint_is_plain_http() {
         );
     }
 }
+
+/// The floors of the comment in lib.rs, lowest first, with each module's source.
+const FLOORS: &[floors::Floor] = &[
+    &[
+        ("error", include_str!("error.rs")),
+        ("service_settings", include_str!("service_settings.rs")),
+        ("deployment", include_str!("deployment.rs")),
+    ],
+    &[
+        ("settings", include_str!("settings.rs")),
+        ("trust", include_str!("trust.rs")),
+        ("live_values", include_str!("live_values.rs")),
+    ],
+    &[("aws", include_str!("aws.rs"))],
+    &[("lookup", include_str!("lookup.rs"))],
+    &[("guard", include_str!("guard.rs"))],
+];
+
+#[test]
+fn each_module_uses_only_modules_on_the_floors_below_it() {
+    let found = floors::violations(include_str!("lib.rs"), FLOORS);
+    assert!(found.is_empty(), "{found:#?}");
+}
