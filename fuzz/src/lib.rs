@@ -6,9 +6,8 @@ use libfuzzer_sys::arbitrary::{Result, Unstructured};
 use serde_json::{Map, Value, json};
 
 /// What ECS would return for a registered task definition, and one real change of a valid one:
-/// the simulation the property tests use (`crates/task_definition/tests/common`).
-#[path = "../../crates/task_definition/tests/common/mod.rs"]
-pub mod ecs;
+/// the simulation the property tests use (the test harness's `ecs`).
+pub use ecs_drift_tests::ecs;
 
 /// Valid desired task definitions, as a user or the module writes them.
 pub const DEFINITIONS: &[&str] = &[

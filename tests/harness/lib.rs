@@ -27,6 +27,7 @@
 //! assert_eq!(run.assert_success()["revision"], "2");
 //! ```
 
+pub mod ecs;
 pub mod story;
 pub mod terraform;
 

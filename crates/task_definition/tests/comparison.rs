@@ -1,9 +1,7 @@
 //! The comparison form and the comparison engine: round trips that must compare equal, and
 //! single-field changes that must not.
 
-mod common;
-
-use common::{desired, ecs_describe, object};
+use ecs_drift_tests::ecs::{desired, ecs_describe, object};
 use serde_json::{Value, json};
 use task_definition::{Map, comparison_form, differences, parse_live_task_definition};
 

@@ -1,9 +1,7 @@
 //! Each list's class (ordered, keyed by a member, or a set), checked against the source that
 //! decides it: what the AWS provider does with the list on its way to ECS, and what ECS returns.
 
-mod common;
-
-use common::desired;
+use ecs_drift_tests::ecs::desired;
 use serde_json::{Value, json};
 use task_definition::{Map, differences, parse_live_task_definition};
 

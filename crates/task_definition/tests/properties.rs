@@ -2,11 +2,10 @@
 //! ECS-style round trip unchanged, any single change is reported with its path, and no input
 //! makes anything panic.
 
-mod common;
-
 use std::collections::BTreeMap;
 
-use common::{desired, ecs_describe, mutate, object, pointers};
+use ecs_drift_tests::ecs;
+use ecs_drift_tests::ecs::{desired, ecs_describe, mutate, object, pointers};
 use proptest::prelude::*;
 use serde_json::{Value, json};
 use task_definition::{
@@ -539,7 +538,7 @@ proptest! {
 
     #[test]
     fn a_single_change_is_reported_with_its_path(
-        task in task(), shuffle in 0..6usize, choice in 0..common::CHANGES, target in 0..4usize,
+        task in task(), shuffle in 0..6usize, choice in 0..ecs::CHANGES, target in 0..4usize,
     ) {
         let Some((changed, path)) = mutate(&task, choice, target) else {
             return Ok(());
@@ -548,7 +547,7 @@ proptest! {
         let found = differences(&desired(&changed), &live, true);
         prop_assert!(!found.is_empty(), "no difference for {path}");
         prop_assert!(comparison_form(&desired(&changed)) != comparison_form(&live));
-        if choice % common::CHANGES == common::REMOVES_A_CONTAINER {
+        if choice % ecs::CHANGES == ecs::REMOVES_A_CONTAINER {
             // A removed container: one difference naming it.
             prop_assert_eq!(found.len(), 1, "{:#?}", shown(&found));
             prop_assert!(found[0].path.starts_with("containerDefinitions["));

@@ -1,9 +1,7 @@
 //! Whole outputs, snapshotted: what the module hands to aws_ecs_task_definition, and what a plan
 //! shows when a deploy tool's copy reverted several Terraform changes.
 
-mod common;
-
-use common::{desired, ecs_describe};
+use ecs_drift_tests::ecs::{desired, ecs_describe};
 use serde_json::{Value, json};
 use task_definition::{NetworkMode, differences, parse_container_definitions, register_form};
 

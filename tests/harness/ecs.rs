@@ -1,7 +1,6 @@
 //! What ECS does to a task definition between RegisterTaskDefinition and DescribeTaskDefinition,
-//! simulated from docs/ecs-facts.md, for round-trip tests.
-
-#![allow(dead_code)]
+//! simulated from docs/ecs-facts.md, for round-trip tests: the task definition model's property
+//! and comparison tests, and the fuzz targets.
 
 use serde_json::{Value, json};
 use task_definition::{Map, NetworkMode, parse_task_definition, register_form};
