@@ -1,5 +1,5 @@
 //! The JSON that every floor above works on: the object type, the entries of keyed lists, whole
-//! numbers.
+//! numbers, and the accessors of an object's fields.
 
 use serde_json::Value;
 
@@ -27,4 +27,43 @@ pub(crate) fn integer(value: &Value) -> Option<i64> {
         }),
         _ => None,
     }
+}
+
+/// `key`'s value as a string.
+pub(crate) fn string<'a>(map: &'a Map, key: &str) -> Option<&'a str> {
+    map.get(key).and_then(Value::as_str)
+}
+
+/// `key`'s value as a whole number.
+pub(crate) fn int(map: &Map, key: &str) -> Option<i64> {
+    map.get(key).and_then(Value::as_i64)
+}
+
+/// The objects of a list field, with their index.
+pub(crate) fn objects<'a>(map: &'a Map, key: &str) -> impl Iterator<Item = (usize, &'a Map)> {
+    map.get(key)
+        .and_then(Value::as_array)
+        .map(Vec::as_slice)
+        .unwrap_or_default()
+        .iter()
+        .enumerate()
+        .filter_map(|(index, item)| item.as_object().map(|item| (index, item)))
+}
+
+/// The strings of the list under `key` (other items, or no list, give none).
+pub(crate) fn strings<'a>(map: &'a Map, key: &str) -> Vec<&'a str> {
+    map.get(key)
+        .and_then(Value::as_array)
+        .map(Vec::as_slice)
+        .unwrap_or_default()
+        .iter()
+        .filter_map(Value::as_str)
+        .collect()
+}
+
+/// Whether `key` holds a list with at least one item.
+pub(crate) fn non_empty_list(map: &Map, key: &str) -> bool {
+    map.get(key)
+        .and_then(Value::as_array)
+        .is_some_and(|items| !items.is_empty())
 }

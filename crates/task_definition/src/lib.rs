@@ -55,10 +55,11 @@
 //
 // 0. error, json, units: the error type, the JSON helpers, task-level sizes.
 // 1. network_mode, schema: the network mode and the field table.
-// 2. canonical, validate: the canonical forms, and the rules beyond the shape.
-// 3. diff, parse, registration: the comparison, reading JSON into the model, and the rules
+// 2. canonical, fargate: the canonical forms, and what FARGATE demands and refuses.
+// 3. validate: the rules beyond the shape.
+// 4. diff, parse, registration: the comparison, reading JSON into the model, and the rules
 //    RegisterTaskDefinition adds for the desired side.
-// 4. desired: the desired side's two checks as one step.
+// 5. desired: the desired side's two checks as one step.
 mod error;
 mod json;
 mod units;
@@ -67,6 +68,8 @@ mod network_mode;
 mod schema;
 
 mod canonical;
+mod fargate;
+
 mod validate;
 
 mod diff;

@@ -9,7 +9,8 @@ use std::fmt;
 use serde_json::Value;
 
 use crate::error::{Error, quoted};
-use crate::json::Map;
+use crate::fargate;
+use crate::json::{Map, int, objects, string, strings};
 use crate::network_mode::NetworkMode;
 use crate::units::{Unit, size_in_units};
 
@@ -50,95 +51,6 @@ const DEPENDENCY_CONDITIONS: &[&str] = &["START", "COMPLETE", "SUCCESS", "HEALTH
 /// `requiresCompatibilities` values. (ECS API reference `RegisterTaskDefinition`; the
 /// `Compatibility` enum of the AWS SDKs, which added `MANAGED_INSTANCES` in 2025)
 const COMPATIBILITIES: &[&str] = &["EC2", "FARGATE", "EXTERNAL", "MANAGED_INSTANCES"];
-
-/// Fargate task sizes: CPU units and the memory (MiB) each allows. (AWS documentation, "Task CPU
-/// and memory" table of the Fargate task definition parameters)
-enum FargateMemory {
-    OneOf(&'static [i64]),
-    Range { min: i64, max: i64, step: i64 },
-}
-
-const FARGATE_SIZES: &[(i64, FargateMemory)] = &[
-    (256, FargateMemory::OneOf(&[512, 1024, 2048])),
-    (
-        512,
-        FargateMemory::Range {
-            min: 1024,
-            max: 4096,
-            step: 1024,
-        },
-    ),
-    (
-        1024,
-        FargateMemory::Range {
-            min: 2048,
-            max: 8192,
-            step: 1024,
-        },
-    ),
-    (
-        2048,
-        FargateMemory::Range {
-            min: 4096,
-            max: 16384,
-            step: 1024,
-        },
-    ),
-    (
-        4096,
-        FargateMemory::Range {
-            min: 8192,
-            max: 30720,
-            step: 1024,
-        },
-    ),
-    (
-        8192,
-        FargateMemory::Range {
-            min: 16384,
-            max: 61440,
-            step: 4096,
-        },
-    ),
-    (
-        16384,
-        FargateMemory::Range {
-            min: 32768,
-            max: 122880,
-            step: 8192,
-        },
-    ),
-];
-
-pub(crate) fn string<'a>(map: &'a Map, key: &str) -> Option<&'a str> {
-    map.get(key).and_then(Value::as_str)
-}
-
-pub(crate) fn int(map: &Map, key: &str) -> Option<i64> {
-    map.get(key).and_then(Value::as_i64)
-}
-
-/// The objects of a list field, with their index.
-pub(crate) fn objects<'a>(map: &'a Map, key: &str) -> impl Iterator<Item = (usize, &'a Map)> {
-    map.get(key)
-        .and_then(Value::as_array)
-        .map(Vec::as_slice)
-        .unwrap_or_default()
-        .iter()
-        .enumerate()
-        .filter_map(|(index, item)| item.as_object().map(|item| (index, item)))
-}
-
-/// The strings of the list under `key` (other items, or no list, give none).
-pub(crate) fn strings<'a>(map: &'a Map, key: &str) -> Vec<&'a str> {
-    map.get(key)
-        .and_then(Value::as_array)
-        .map(Vec::as_slice)
-        .unwrap_or_default()
-        .iter()
-        .filter_map(Value::as_str)
-        .collect()
-}
 
 fn in_range(path: impl fmt::Display, value: Option<i64>, min: i64, max: i64) -> Result<(), Error> {
     match value {
@@ -740,7 +652,7 @@ pub(crate) fn task(task: &Map, root: &str) -> Result<(), Error> {
     let cpu = size(task, "cpu", Unit::Cpu, root)?;
     let memory = size(task, "memory", Unit::Memory, root)?;
     if compatibilities.contains(&"FARGATE") {
-        check_fargate(root, network_mode, cpu, memory)?;
+        fargate::check_mode_and_size(root, network_mode, cpu, memory)?;
     }
     one_of(
         format_args!("{root}.pidMode"),
@@ -889,66 +801,5 @@ fn size(task: &Map, key: &str, unit: Unit, root: &str) -> Result<Option<i64>, Er
                 format!("must be {allowed}, got {}", quoted(text)),
             ))
         }
-    }
-}
-
-fn check_fargate(
-    root: &str,
-    network_mode: NetworkMode,
-    cpu: Option<i64>,
-    memory: Option<i64>,
-) -> Result<(), Error> {
-    if network_mode != NetworkMode::Awsvpc {
-        return Err(Error::invalid(
-            format!("{root}.networkMode"),
-            format!("must be awsvpc when requiresCompatibilities has FARGATE, got {network_mode}"),
-        ));
-    }
-    let Some(cpu) = cpu else {
-        return Err(Error::invalid(
-            format!("{root}.cpu"),
-            "is required when requiresCompatibilities has FARGATE",
-        ));
-    };
-    let Some(memory) = memory else {
-        return Err(Error::invalid(
-            format!("{root}.memory"),
-            "is required when requiresCompatibilities has FARGATE",
-        ));
-    };
-    let Some((_, allowed)) = FARGATE_SIZES.iter().find(|(units, _)| *units == cpu) else {
-        let sizes: Vec<String> = FARGATE_SIZES
-            .iter()
-            .map(|(units, _)| units.to_string())
-            .collect();
-        return Err(Error::invalid(
-            format!("{root}.cpu"),
-            format!("must be one of {} for FARGATE, got {cpu}", sizes.join(", ")),
-        ));
-    };
-    let (fits, allowed) = match allowed {
-        FargateMemory::OneOf(values) => (
-            values.contains(&memory),
-            format!(
-                "one of {}",
-                values
-                    .iter()
-                    .map(i64::to_string)
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            ),
-        ),
-        FargateMemory::Range { min, max, step } => (
-            (*min..=*max).contains(&memory) && (memory - min) % step == 0,
-            format!("{min}..{max} in steps of {step}"),
-        ),
-    };
-    if fits {
-        Ok(())
-    } else {
-        Err(Error::invalid(
-            format!("{root}.memory"),
-            format!("must be {allowed} for FARGATE with cpu {cpu}, got {memory}"),
-        ))
     }
 }

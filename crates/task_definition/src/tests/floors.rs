@@ -13,8 +13,9 @@ const FLOORS: &[floors::Floor] = &[
     ],
     &[
         ("canonical", include_str!("../canonical.rs")),
-        ("validate", include_str!("../validate.rs")),
+        ("fargate", include_str!("../fargate.rs")),
     ],
+    &[("validate", include_str!("../validate.rs"))],
     &[
         ("diff", include_str!("../diff.rs")),
         ("parse", include_str!("../parse.rs")),
