@@ -57,7 +57,7 @@ pub fn differences_of_comparison_forms(
     live: &Map,
     show_environment_values: bool,
 ) -> Vec<Difference> {
-    let mut walk = Walk {
+    let mut walk = Comparison {
         show: show_environment_values,
         found: Vec::new(),
     };
@@ -129,12 +129,13 @@ fn dotted(prefix: &str, name: &str) -> String {
     }
 }
 
-struct Walk {
+/// Compares a desired and a live definition along the schema table, collecting every difference.
+struct Comparison {
     show: bool,
     found: Vec<Difference>,
 }
 
-impl Walk {
+impl Comparison {
     fn object(&mut self, desired: &Map, live: &Map, table: &'static Table, at: &Location) {
         for field in table.fields {
             let desired = desired.get(field.name);

@@ -34,7 +34,7 @@ pub(crate) fn read_container_definitions(
             false,
         ));
     };
-    let walk = Walk { strict: true };
+    let walk = Reader { strict: true };
     let root_path = Path::Root(root);
     let containers = items
         .into_iter()
@@ -69,7 +69,7 @@ pub(crate) fn read_task_definition(value: Value, root: &str) -> Result<Map, Erro
             "are not part of a task definition revision; set them on the aws_ecs_task_definition resource",
         ));
     }
-    let task = Walk { strict: true }.object(value, &schema::TASK, &Path::Root(root))?;
+    let task = Reader { strict: true }.object(value, &schema::TASK, &Path::Root(root))?;
     validate::task(&task, root)?;
     Ok(task)
 }
@@ -98,7 +98,7 @@ pub fn parse_live_task_definition_owned(value: Value, root: &str) -> Result<Map,
         }
         value => (value, root.to_string()),
     };
-    let task = Walk { strict: false }.object(value, &schema::TASK, &Path::Root(&root))?;
+    let task = Reader { strict: false }.object(value, &schema::TASK, &Path::Root(&root))?;
     let path = format!("{root}.containerDefinitions");
     let Some(containers) = task.get("containerDefinitions") else {
         return Err(Error::invalid(path, "is required"));
@@ -196,11 +196,13 @@ fn expected(kind: Kind) -> &'static str {
     }
 }
 
-struct Walk {
+/// Reads JSON into the model along the schema table: strictly (what a user wrote: unknown keys
+/// and wrong types refused) or leniently (what ECS returned: unknown keys dropped).
+struct Reader {
     strict: bool,
 }
 
-impl Walk {
+impl Reader {
     fn object(&self, value: Value, table: &'static Table, path: &Path) -> Result<Map, Error> {
         let input = match value {
             Value::Object(input) => input,

@@ -1,6 +1,6 @@
 //! The rules RegisterTaskDefinition enforces beyond each field's own shape and range: the quotas,
-//! what the network mode and `requiresCompatibilities` FARGATE refuse, and how the containers'
-//! sizes must fit the task's.
+//! what the network mode refuses, and how the containers' sizes must fit the task's; what
+//! `requiresCompatibilities` FARGATE refuses is `fargate.rs`'s, called from here.
 //!
 //! They run on what the user wrote (the desired side) only, after the strict walk and the field
 //! rules (`parse.rs`, `validate.rs`): a definition DescribeTaskDefinition returns was accepted by
