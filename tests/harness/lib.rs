@@ -188,6 +188,21 @@ impl Run {
         self.stderr.trim_end()
     }
 
+    /// A refused run as one entry of a snapshot: what was sent, the exit code, stdout and the
+    /// stderr line, after the checks of [`Run::assert_error`]. A table of bad inputs snapshotted
+    /// whole (`insta::assert_snapshot!`) shows every message as it is, and a changed one as a diff
+    /// to review.
+    #[track_caller]
+    pub fn refusal(&self, program: &str, input: &str) -> String {
+        let line = self.assert_error(program, "");
+        format!(
+            "{input}\n  exit {}, stdout {:?}\n  {line}\n",
+            self.status
+                .map_or("none".to_string(), |code| code.to_string()),
+            self.stdout
+        )
+    }
+
     /// Success: exit 0, empty stderr, stdout one JSON object of strings. Returns the object.
     #[track_caller]
     pub fn assert_success(&self) -> serde_json::Map<String, serde_json::Value> {

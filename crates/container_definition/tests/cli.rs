@@ -221,9 +221,13 @@ fn rejects_bad_input_with_one_line() {
             "live_images[\"app\"] must be a non-empty image, got \"\"",
         ),
     ];
+    let mut refusals = String::new();
     for (stdin, needle) in cases {
-        run(binary(), &[], stdin).assert_error(PROGRAM, needle);
+        let refused = run(binary(), &[], stdin);
+        refused.assert_error(PROGRAM, needle);
+        refusals.push_str(&refused.refusal(PROGRAM, stdin));
     }
+    insta::assert_snapshot!(refusals);
 }
 
 #[test]
@@ -530,9 +534,13 @@ fn rejects_bad_live_keys_with_one_line() {
             "query key `live_docker_label_values` is JSON of the wrong shape",
         ),
     ];
+    let mut refusals = String::new();
     for (extra, needle) in cases {
-        run_query(query(extra)).assert_error(PROGRAM, needle);
+        let refused = run_query(query(extra.clone()));
+        refused.assert_error(PROGRAM, needle);
+        refusals.push_str(&refused.refusal(PROGRAM, &extra.to_string()));
     }
+    insta::assert_snapshot!(refusals);
     // The valid neighbours pass.
     run_query(query(json!({
         "live_environment": { "app": ["DD_VERSION", "_x", "lower_case1"] },

@@ -300,9 +300,13 @@ fn rejects_bad_input_with_one_line() {
             "esential",
         ),
     ];
+    let mut refusals = String::new();
     for (stdin, needle) in &cases {
-        run(binary(), &[], stdin).assert_error(PROGRAM, needle);
+        let refused = run(binary(), &[], stdin);
+        refused.assert_error(PROGRAM, needle);
+        refusals.push_str(&refused.refusal(PROGRAM, stdin));
     }
+    insta::assert_snapshot!(refusals);
 }
 
 #[test]
