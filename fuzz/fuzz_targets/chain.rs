@@ -49,7 +49,7 @@ fn case(input: &mut Unstructured) -> Result<()> {
     )
     .expect("container_definitions is JSON");
     // The task's own rules (its size, FARGATE's), which container_definition cannot know.
-    if task_definition::parse_task_definition(&task, "desired").is_err() {
+    if task_definition::parse_task_definition(task.clone(), "desired").is_err() {
         return Ok(());
     }
     let described = ecs::ecs_describe(&task, input.int_in_range(0..=5usize)?);

@@ -32,7 +32,7 @@ fn case(input: &mut Unstructured) -> Result<()> {
     for _ in 0..input.int_in_range(0..=8u8)? {
         let mut candidate = task.clone();
         mutate(&mut candidate, input)?;
-        if task_definition::parse_task_definition(&candidate, "desired").is_ok() {
+        if task_definition::parse_task_definition(candidate.clone(), "desired").is_ok() {
             task = candidate;
         }
     }
@@ -50,7 +50,7 @@ fn case(input: &mut Unstructured) -> Result<()> {
     let Some((changed, path)) = ecs::mutate(&task, choice, target) else {
         return Ok(());
     };
-    if task_definition::parse_task_definition(&changed, "desired").is_err() {
+    if task_definition::parse_task_definition(changed.clone(), "desired").is_err() {
         // The change made it invalid (a port another container already maps, ...).
         return Ok(());
     }

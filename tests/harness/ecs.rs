@@ -7,7 +7,7 @@ use task_definition::{Map, NetworkMode, parse_task_definition, register_form};
 
 /// Parses a desired task definition, panicking with the message when it is invalid.
 pub fn desired(value: &Value) -> Map {
-    match parse_task_definition(value, "desired") {
+    match parse_task_definition(value.clone(), "desired") {
         Ok(task) => task,
         Err(error) => panic!("invalid desired task definition: {error}\n{value:#}"),
     }
@@ -58,7 +58,7 @@ pub fn ecs_describe(desired: &Value, shuffle: usize) -> Value {
         .iter()
         .map(|container| container.as_object().expect("container").clone())
         .collect();
-    let mut containers: Vec<Value> = register_form(&containers, network_mode)
+    let mut containers: Vec<Value> = register_form(containers.to_vec(), network_mode)
         .into_iter()
         .map(|mut container| {
             for key in ["environment", "secrets"] {
@@ -323,7 +323,7 @@ pub fn mutate(task: &Value, choice: usize, target: usize) -> Option<(Value, Stri
     }
     // A change RegisterTaskDefinition would refuse (a container's memory or CPU past the task's,
     // a container without memory on EC2) is no change a deploy could make.
-    parse_task_definition(&task, "desired").ok()?;
+    parse_task_definition(task.clone(), "desired").ok()?;
     Some((task, path))
 }
 

@@ -222,7 +222,7 @@ impl Request {
                 })?;
         // Each field's rules and what RegisterTaskDefinition refuses of containers in this
         // network mode, in one step.
-        let containers = task_definition::parse_container_definitions_owned(
+        let containers = task_definition::parse_container_definitions(
             definitions,
             "container_definitions",
             network_mode,
@@ -348,7 +348,7 @@ pub fn run(query: &Query) -> Result<Output, Error> {
             }
         }
     }
-    let containers = task_definition::into_register_form(containers, request.network_mode);
+    let containers = task_definition::register_form(containers, request.network_mode);
     let mut output = Output::new();
     output.insert_json("container_definitions", &containers);
     // Thousands of small allocations: see `discard`.

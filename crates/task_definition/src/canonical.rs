@@ -34,13 +34,9 @@ use crate::units::size_in_units;
 /// does not see the variable set to the empty string, which most programs treat as unset (a
 /// shell's `${X-default}` tells the two apart). The comparison form drops such entries on both
 /// sides, so a live revision that kept one (registered by a deploy tool) compares equal too.
-pub fn register_form(containers: &[Map], network_mode: NetworkMode) -> Vec<Map> {
-    into_register_form(containers.to_vec(), network_mode)
-}
-
-/// [`register_form`] of container definitions the caller no longer needs: their strings are
-/// moved into the result instead of copied.
-pub fn into_register_form(containers: Vec<Map>, network_mode: NetworkMode) -> Vec<Map> {
+///
+/// It takes the value it reads: its strings are moved into the result, not copied.
+pub fn register_form(containers: Vec<Map>, network_mode: NetworkMode) -> Vec<Map> {
     containers
         .into_iter()
         .map(|container| register_object(container, &schema::CONTAINER, network_mode))
@@ -142,13 +138,9 @@ fn register_value(value: Value, kind: Kind, field: &Field, network_mode: Network
 ///   and the order is meaning (`command`, `entryPoint`, ...);
 /// - task `cpu` and `memory` become strings of units (`"1 vCPU"` -> `"1024"`, `"1 GB"` -> `"1024"`);
 /// - environment entries with an empty value are dropped (see [`register_form`]).
-pub fn comparison_form(task: &Map) -> Map {
-    into_comparison_form(task.clone())
-}
-
-/// [`comparison_form`] of a task definition the caller no longer needs: its strings are moved
-/// into the result instead of copied.
-pub fn into_comparison_form(task: Map) -> Map {
+///
+/// It takes the value it reads: its strings are moved into the result, not copied.
+pub fn comparison_form(task: Map) -> Map {
     let network_mode = match task.get("networkMode").and_then(Value::as_str) {
         Some(text) => NetworkMode::parse(text, "networkMode").unwrap_or_default(),
         None => NetworkMode::default(),

@@ -17,17 +17,9 @@ use crate::registration;
 /// `environment`/`secrets` objects are turned into lists, nulls dropped, in input order.
 ///
 /// `root` names the array in messages (`container_definitions`).
+///
+/// It takes the value it reads: its strings are moved into the result, not copied.
 pub fn parse_container_definitions(
-    value: &Value,
-    root: &str,
-    network_mode: NetworkMode,
-) -> Result<Vec<Map>, Error> {
-    parse_container_definitions_owned(value.clone(), root, network_mode)
-}
-
-/// [`parse_container_definitions`] of a value the caller no longer needs: its strings are moved
-/// into the result instead of copied.
-pub fn parse_container_definitions_owned(
     value: Value,
     root: &str,
     network_mode: NetworkMode,
@@ -41,13 +33,9 @@ pub fn parse_container_definitions_owned(
 /// validated: each field's rules, and everything RegisterTaskDefinition refuses that the crate
 /// knows (the quotas, the task size, what `requiresCompatibilities` FARGATE or EC2 demands). Nulls
 /// are dropped and `environment`/`secrets` objects turned into lists; nothing else is changed.
-pub fn parse_task_definition(value: &Value, root: &str) -> Result<Map, Error> {
-    parse_task_definition_owned(value.clone(), root)
-}
-
-/// [`parse_task_definition`] of a value the caller no longer needs: its strings are moved into
-/// the result instead of copied.
-pub fn parse_task_definition_owned(value: Value, root: &str) -> Result<Map, Error> {
+///
+/// It takes the value it reads: its strings are moved into the result, not copied.
+pub fn parse_task_definition(value: Value, root: &str) -> Result<Map, Error> {
     let task = parse::read_task_definition(value, root)?;
     registration::check_task_registration(&task, root)?;
     Ok(task)

@@ -42,14 +42,14 @@ impl fmt::Display for Difference {
 /// not secret and are always shown.
 pub fn differences(desired: &Map, live: &Map, show_environment_values: bool) -> Vec<Difference> {
     differences_of_comparison_forms(
-        &comparison_form(desired),
-        &comparison_form(live),
+        &comparison_form(desired.clone()),
+        &comparison_form(live.clone()),
         show_environment_values,
     )
 }
 
 /// [`differences`] of two task definitions already in [`comparison_form`] (or
-/// `into_comparison_form`), which are compared as they are: a caller that has the
+/// `comparison_form`), which are compared as they are: a caller that has the
 /// comparison forms saves putting them in that form again. Given other forms, ECS's own
 /// additions and reorderings would be reported as differences.
 pub fn differences_of_comparison_forms(

@@ -78,16 +78,13 @@ mod registration;
 
 mod desired;
 
-pub use canonical::{comparison_form, into_comparison_form, into_register_form, register_form};
-pub use desired::{
-    parse_container_definitions, parse_container_definitions_owned, parse_task_definition,
-    parse_task_definition_owned,
-};
+pub use canonical::{comparison_form, register_form};
+pub use desired::{parse_container_definitions, parse_task_definition};
 pub use diff::{Difference, REDACTED, differences, differences_of_comparison_forms};
 pub use error::Error;
 pub use json::Map;
 pub use network_mode::NetworkMode;
-pub use parse::{parse_live_task_definition, parse_live_task_definition_owned};
+pub use parse::parse_live_task_definition;
 pub use schema::READ_ONLY_TASK_FIELDS;
 
 #[cfg(test)]

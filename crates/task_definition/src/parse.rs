@@ -80,13 +80,9 @@ pub(crate) fn read_task_definition(value: Value, root: &str) -> Result<Map, Erro
 ///
 /// Fails only when the document cannot be a task definition: not an object, or containers that
 /// cannot be matched by name.
-pub fn parse_live_task_definition(value: &Value, root: &str) -> Result<Map, Error> {
-    parse_live_task_definition_owned(value.clone(), root)
-}
-
-/// [`parse_live_task_definition`] of a value the caller no longer needs: its strings are moved
-/// into the result instead of copied.
-pub fn parse_live_task_definition_owned(value: Value, root: &str) -> Result<Map, Error> {
+///
+/// It takes the value it reads: its strings are moved into the result, not copied.
+pub fn parse_live_task_definition(value: Value, root: &str) -> Result<Map, Error> {
     // The whole DescribeTaskDefinition response: {"taskDefinition": {...}, "tags": [...]}.
     let (value, root) = match value {
         Value::Object(mut object)

@@ -6,7 +6,7 @@ use serde_json::{Value, json};
 use task_definition::{Map, comparison_form, differences, parse_live_task_definition};
 
 fn live(value: &Value) -> Map {
-    match parse_live_task_definition(value, "live") {
+    match parse_live_task_definition(value.clone(), "live") {
         Ok(task) => task,
         Err(error) => panic!("invalid live task definition: {error}"),
     }
@@ -190,7 +190,7 @@ fn with(base: Value, changes: &[(&str, Value)]) -> Value {
 
 #[test]
 fn comparison_form_of_the_real_shaped_document() {
-    let form = comparison_form(&live(&web_described()));
+    let form = comparison_form(live(&web_described()).clone());
     assert_eq!(
         Value::Object(form),
         json!({
@@ -242,7 +242,7 @@ fn comparison_form_of_the_real_shaped_document() {
 
 #[test]
 fn comparison_form_defaults_and_empties() {
-    let form = comparison_form(&object(json!({
+    let form = comparison_form(object(json!({
         "family": "web",
         "networkMode": "bridge",
         "taskRoleArn": "",
@@ -269,7 +269,7 @@ fn comparison_form_defaults_and_empties() {
             "healthCheck": {"command": ["CMD", "true"], "interval": 30, "timeout": 5, "retries": 3},
             "mountPoints": [], "volumesFrom": [], "systemControls": [], "ulimits": null
         }]
-    })));
+    })).clone());
     assert_eq!(
         Value::Object(form),
         json!({
@@ -296,11 +296,14 @@ fn comparison_form_defaults_and_empties() {
 #[test]
 fn comparison_form_host_ports_per_network_mode() {
     let task = |mode: &str, host_port: Value| {
-        let form = comparison_form(&object(json!({
-            "family": "web", "networkMode": mode,
-            "containerDefinitions": [{"name": "app", "image": "x",
-                "portMappings": [{"containerPort": 80, "hostPort": host_port}]}]
-        })));
+        let form = comparison_form(
+            object(json!({
+                "family": "web", "networkMode": mode,
+                "containerDefinitions": [{"name": "app", "image": "x",
+                    "portMappings": [{"containerPort": 80, "hostPort": host_port}]}]
+            }))
+            .clone(),
+        );
         form["containerDefinitions"][0]["portMappings"][0].clone()
     };
     assert_eq!(task("awsvpc", json!(80)), json!({"containerPort": 80}));
@@ -325,7 +328,7 @@ fn comparison_form_units() {
         ("2048", "4096", "2048", "4096"),
         (" 512 ", "3gb", "512", "3072"),
     ] {
-        let form = comparison_form(&object(json!({"cpu": cpu, "memory": memory})));
+        let form = comparison_form(object(json!({"cpu": cpu, "memory": memory})).clone());
         assert_eq!(form["cpu"], json!(expected_cpu), "{cpu}");
         assert_eq!(form["memory"], json!(expected_memory), "{memory}");
     }
@@ -334,8 +337,8 @@ fn comparison_form_units() {
 #[test]
 fn comparison_form_is_idempotent_on_the_examples() {
     for value in [web(), web_described()] {
-        let once = comparison_form(&live(&value));
-        assert_eq!(comparison_form(&once), once);
+        let once = comparison_form(live(&value).clone());
+        assert_eq!(comparison_form(once.clone()), once);
     }
 }
 

@@ -109,7 +109,7 @@ fn task() -> Value {
 }
 
 fn live(value: &Value) -> Map {
-    match parse_live_task_definition(value, "live") {
+    match parse_live_task_definition(value.clone(), "live") {
         Ok(task) => task,
         Err(error) => panic!("invalid live task definition: {error}"),
     }

@@ -487,7 +487,7 @@ fn containers(task: &Map) -> Vec<Map> {
 }
 
 fn live(value: &Value) -> Map {
-    match parse_live_task_definition(value, "live") {
+    match parse_live_task_definition(value.clone(), "live") {
         Ok(task) => task,
         Err(error) => panic!("live: {error}"),
     }
@@ -502,7 +502,7 @@ proptest! {
 
     #[test]
     fn generated_tasks_are_valid(task in task()) {
-        if let Err(error) = parse_task_definition(&task, "desired") {
+        if let Err(error) = parse_task_definition(task.clone(), "desired") {
             prop_assert!(false, "{error}\n{task:#}");
         }
     }
@@ -511,23 +511,23 @@ proptest! {
     fn register_form_is_idempotent(task in task()) {
         let parsed = desired(&task);
         let mode = network_mode(&parsed);
-        let once = register_form(&containers(&parsed), mode);
-        prop_assert_eq!(register_form(&once, mode), once.clone());
+        let once = register_form(containers(&parsed).to_vec(), mode);
+        prop_assert_eq!(register_form(once.to_vec(), mode), once.clone());
         // And its output is valid input again, giving the same register form.
         let again = parse_container_definitions(
-            &Value::Array(once.iter().cloned().map(Value::Object).collect()), "c", mode);
+            Value::Array(once.iter().cloned().map(Value::Object).collect()).clone(), "c", mode);
         match again {
-            Ok(again) => prop_assert_eq!(register_form(&again, mode), once),
+            Ok(again) => prop_assert_eq!(register_form(again.to_vec(), mode), once),
             Err(error) => prop_assert!(false, "{}", error),
         }
     }
 
     #[test]
     fn comparison_form_is_idempotent(task in task(), shuffle in 0..6usize) {
-        let desired = comparison_form(&desired(&task));
-        prop_assert_eq!(comparison_form(&desired), desired);
-        let live = comparison_form(&live(&ecs_describe(&task, shuffle)));
-        prop_assert_eq!(comparison_form(&live), live);
+        let desired = comparison_form(desired(&task).clone());
+        prop_assert_eq!(comparison_form(desired.clone()), desired);
+        let live = comparison_form(live(&ecs_describe(&task, shuffle)).clone());
+        prop_assert_eq!(comparison_form(live.clone()), live);
     }
 
     #[test]
@@ -546,7 +546,7 @@ proptest! {
         let live = live(&ecs_describe(&task, shuffle));
         let found = differences(&desired(&changed), &live, true);
         prop_assert!(!found.is_empty(), "no difference for {path}");
-        prop_assert!(comparison_form(&desired(&changed)) != comparison_form(&live));
+        prop_assert!(comparison_form(desired(&changed).clone()) != comparison_form(live.clone()));
         if choice % ecs::CHANGES == ecs::REMOVES_A_CONTAINER {
             // A removed container: one difference naming it.
             prop_assert_eq!(found.len(), 1, "{:#?}", shown(&found));
@@ -568,7 +568,7 @@ proptest! {
         if let Some(slot) = damaged.pointer_mut(pointer) {
             *slot = replacement;
         }
-        match parse_task_definition(&damaged, "desired") {
+        match parse_task_definition(damaged.clone(), "desired") {
             Ok(parsed) => {
                 let _ = differences(&parsed, &live(&ecs_describe(&task, 0)), false);
             }
@@ -580,14 +580,14 @@ proptest! {
                 prop_assert!(!message.ends_with('.'), "{}", message);
             }
         }
-        if let Ok(live) = parse_live_task_definition(&damaged, "live") {
-            let form = comparison_form(&live);
-            prop_assert_eq!(comparison_form(&form), form);
+        if let Ok(live) = parse_live_task_definition(damaged.clone(), "live") {
+            let form = comparison_form(live.clone());
+            prop_assert_eq!(comparison_form(form.clone()), form);
             let _ = differences(&desired(&task), &live, true);
         }
         if let Some(containers) = damaged.get("containerDefinitions") {
             for mode in NetworkMode::ALL {
-                if let Err(error) = parse_container_definitions(containers, "container_definitions", mode) {
+                if let Err(error) = parse_container_definitions(containers.clone(), "container_definitions", mode) {
                     prop_assert!(error.to_string().starts_with("container_definitions"));
                 }
             }
@@ -597,21 +597,21 @@ proptest! {
     #[test]
     fn parsing_never_panics(value in any_json()) {
         for mode in NetworkMode::ALL {
-            let _ = parse_container_definitions(&value, "c", mode);
-            let _ = parse_container_definitions(&json!([value.clone()]), "c", mode);
+            let _ = parse_container_definitions(value.clone(), "c", mode);
+            let _ = parse_container_definitions(json!([value.clone()]).clone(), "c", mode);
         }
-        let _ = parse_task_definition(&value, "t");
-        let _ = parse_live_task_definition(&value, "t");
-        let _ = parse_live_task_definition(&json!({"taskDefinition": value.clone()}), "t");
+        let _ = parse_task_definition(value.clone(), "t");
+        let _ = parse_live_task_definition(value.clone(), "t");
+        let _ = parse_live_task_definition(json!({"taskDefinition": value.clone()}).clone(), "t");
     }
 
     #[test]
     fn canonical_forms_and_differences_never_panic(a in any_map(), b in any_map()) {
-        let form = comparison_form(&a);
-        prop_assert_eq!(comparison_form(&form), form);
+        let form = comparison_form(a.clone());
+        prop_assert_eq!(comparison_form(form.clone()), form);
         for mode in NetworkMode::ALL {
-            let registered = register_form(&[a.clone(), b.clone()], mode);
-            prop_assert_eq!(register_form(&registered, mode), registered);
+            let registered = register_form([a.clone(), b.clone()].to_vec(), mode);
+            prop_assert_eq!(register_form(registered.to_vec(), mode), registered);
         }
         for difference in differences(&a, &b, false) {
             let line = difference.to_string();
@@ -619,7 +619,7 @@ proptest! {
             prop_assert!(line.starts_with("task: ") || line.starts_with("container "), "{}", line);
         }
         // The one error the selector must never make: "no difference" when the forms differ.
-        let same = comparison_form(&a) == comparison_form(&b);
+        let same = comparison_form(a.clone()) == comparison_form(b.clone());
         prop_assert_eq!(differences(&a, &b, false).is_empty(), same);
         prop_assert_eq!(differences(&b, &a, true).is_empty(), same);
         prop_assert!(differences(&a, &a, false).is_empty());
@@ -631,7 +631,7 @@ proptest! {
         let task = object(json!({"family": "web", "containerDefinitions": containers.iter().cloned().map(Value::Object).collect::<Vec<_>>()}));
         let _ = differences(&task, &object(json!({"containerDefinitions": []})), false);
         for mode in NetworkMode::ALL {
-            let _ = register_form(&containers, mode);
+            let _ = register_form(containers.to_vec(), mode);
         }
     }
 }

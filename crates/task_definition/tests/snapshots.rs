@@ -25,14 +25,14 @@ fn containers() -> Value {
 #[test]
 fn register_form_of_an_awsvpc_task() {
     let parsed = match parse_container_definitions(
-        &containers(),
+        containers().clone(),
         "container_definitions",
         NetworkMode::Awsvpc,
     ) {
         Ok(parsed) => parsed,
         Err(error) => panic!("{error}"),
     };
-    insta::assert_json_snapshot!(register_form(&parsed, NetworkMode::Awsvpc));
+    insta::assert_json_snapshot!(register_form(parsed.to_vec(), NetworkMode::Awsvpc));
 }
 
 #[test]
@@ -53,7 +53,10 @@ fn differences_after_a_deploy_tool_reverted_changes() {
     older["containerDefinitions"][0]["healthCheck"]["retries"] = json!(5);
     older["containerDefinitions"][0]["command"] = json!(["serve"]);
     older["containerDefinitions"][1]["image"] = json!("envoyproxy/envoy:v1.30");
-    let live = match task_definition::parse_live_task_definition(&ecs_describe(&older, 2), "live") {
+    let live = match task_definition::parse_live_task_definition(
+        ecs_describe(&older, 2).clone(),
+        "live",
+    ) {
         Ok(live) => live,
         Err(error) => panic!("{error}"),
     };

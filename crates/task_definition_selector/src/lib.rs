@@ -202,7 +202,7 @@ pub fn decide(query: &Query) -> Result<Decision, Error> {
             })?;
     // Also what RegisterTaskDefinition would refuse fails the plan here, on the desired side
     // only: the live definition was accepted by ECS already.
-    let desired = task_definition::parse_task_definition_owned(desired, "desired_task_definition")?;
+    let desired = task_definition::parse_task_definition(desired, "desired_task_definition")?;
     let show_environment_values = query.boolean("show_environment_values")?;
     let kept_live = kept_live(query)?;
     let live: Option<serde_json::Value> = query.json("live_task_definition")?;
@@ -224,10 +224,10 @@ pub fn decide(query: &Query) -> Result<Decision, Error> {
             arn: arn.to_string(),
         });
     }
-    let live = task_definition::parse_live_task_definition_owned(live, "live_task_definition")?;
+    let live = task_definition::parse_live_task_definition(live, "live_task_definition")?;
     // Each side is put in comparison form once, here, and compared as it is.
-    let desired = task_definition::into_comparison_form(desired);
-    let live = task_definition::into_comparison_form(live);
+    let desired = task_definition::comparison_form(desired);
+    let live = task_definition::comparison_form(live);
     let differences =
         task_definition::differences_of_comparison_forms(&desired, &live, show_environment_values);
     // The two forms are thousands of small allocations: see `discard`.

@@ -137,8 +137,8 @@ fn the_full_samples_compare_equal_to_themselves_and_survive_comparison_form() {
         _ => Map::new(),
     };
     assert!(differences(&base, &base, false).is_empty());
-    let form = crate::comparison_form(&base);
-    assert_eq!(crate::comparison_form(&form), form);
+    let form = crate::comparison_form(base.clone());
+    assert_eq!(crate::comparison_form(form.clone()), form);
     // Nothing of the sample is lost: every field is non-default and non-empty.
     assert_eq!(form.len(), schema::TASK.fields.len());
 }

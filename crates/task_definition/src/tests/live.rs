@@ -47,7 +47,7 @@ fn keyed_task_lists_need_their_key_once() {
     );
     assert!(
         parse_task_definition(
-            &proxy(json!([{"name": "AppPorts", "value": "80"}, {"name": "IgnoredUID", "value": "1337"}])),
+            proxy(json!([{"name": "AppPorts", "value": "80"}, {"name": "IgnoredUID", "value": "1337"}])).clone(),
             "desired_task_definition"
         )
         .is_ok()
@@ -67,7 +67,7 @@ fn live_parse_drops_read_only_and_unknown_fields_at_any_depth() {
             "futureContainerField": true,
             "portMappings": [{"containerPort": 80, "hostPort": 0, "protocol": "tcp", "hostPortRange": "x"}]}]
     }});
-    match parse_live_task_definition(&live, "live_task_definition") {
+    match parse_live_task_definition(live.clone(), "live_task_definition") {
         Ok(parsed) => assert_eq!(
             Value::Object(parsed),
             json!({"family": "web", "containerDefinitions": [{"name": "app", "image": "nginx", "cpu": 0,
@@ -80,7 +80,7 @@ fn live_parse_drops_read_only_and_unknown_fields_at_any_depth() {
 #[test]
 fn live_parse_keeps_values_of_unexpected_types() {
     let live = json!({"family": "web", "containerDefinitions": [{"name": "app", "cpu": "0"}]});
-    match parse_live_task_definition(&live, "live") {
+    match parse_live_task_definition(live.clone(), "live") {
         Ok(parsed) => assert_eq!(parsed["containerDefinitions"][0]["cpu"], json!("0")),
         Err(error) => panic!("{error}"),
     }
@@ -88,7 +88,8 @@ fn live_parse_keeps_values_of_unexpected_types() {
 
 #[test]
 fn live_parse_needs_named_containers() {
-    let check = |live: Value, expected: &str| match parse_live_task_definition(&live, "live") {
+    let check = |live: Value, expected: &str| match parse_live_task_definition(live.clone(), "live")
+    {
         Ok(parsed) => panic!("expected an error, got {parsed:?}"),
         Err(error) => assert_eq!(error.to_string(), expected),
     };

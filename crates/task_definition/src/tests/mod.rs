@@ -21,7 +21,7 @@ fn app(extra: Value) -> Value {
 }
 
 fn error_in(containers: Value, network_mode: NetworkMode) -> String {
-    match parse_container_definitions(&containers, ROOT, network_mode) {
+    match parse_container_definitions(containers.clone(), ROOT, network_mode) {
         Ok(parsed) => panic!("expected an error, got {parsed:?}"),
         Err(error) => error.to_string(),
     }
@@ -37,14 +37,14 @@ fn app_error(extra: Value) -> String {
 }
 
 fn parsed(containers: Value, network_mode: NetworkMode) -> Vec<Map> {
-    match parse_container_definitions(&containers, ROOT, network_mode) {
+    match parse_container_definitions(containers.clone(), ROOT, network_mode) {
         Ok(parsed) => parsed,
         Err(error) => panic!("unexpected error: {error}"),
     }
 }
 
 fn task_error(task: Value) -> String {
-    match parse_task_definition(&task, "desired_task_definition") {
+    match parse_task_definition(task.clone(), "desired_task_definition") {
         Ok(parsed) => panic!("expected an error, got {parsed:?}"),
         Err(error) => error.to_string(),
     }
@@ -69,9 +69,9 @@ fn object(value: Value) -> Map {
 mod container_fields;
 mod every_field;
 mod floors;
+mod forms;
 mod list_classes;
 mod live;
-mod owned;
 mod register_form;
 mod registration;
 mod shape;

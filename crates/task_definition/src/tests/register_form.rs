@@ -5,7 +5,7 @@ use super::*;
 fn register(containers: Value, network_mode: NetworkMode) -> Value {
     let containers = parsed(containers, network_mode);
     Value::Array(
-        register_form(&containers, network_mode)
+        register_form(containers.to_vec(), network_mode)
             .into_iter()
             .map(Value::Object)
             .collect(),
@@ -124,8 +124,8 @@ fn register_form_is_idempotent() {
         )]),
         NetworkMode::Awsvpc,
     );
-    let once = register_form(&once, NetworkMode::Awsvpc);
-    let twice = register_form(&once, NetworkMode::Awsvpc);
+    let once = register_form(once.to_vec(), NetworkMode::Awsvpc);
+    let twice = register_form(once.to_vec(), NetworkMode::Awsvpc);
     assert_eq!(once, twice);
 }
 

@@ -13,7 +13,7 @@ fn a_valid_task_parses_with_env_objects_as_lists() {
         "executionRoleArn": "arn:aws:iam::123456789012:role/ecs-execution",
         "containerDefinitions": [app(json!({"environment": {"A": "1"}}))]
     }));
-    match parse_task_definition(&value, "desired_task_definition") {
+    match parse_task_definition(value.clone(), "desired_task_definition") {
         Ok(parsed) => assert_eq!(
             parsed["containerDefinitions"][0]["environment"],
             json!([{"name": "A", "value": "1"}])
@@ -88,7 +88,7 @@ fn family_network_mode_and_roles() {
         "arn:aws-us-gov:iam::123456789012:role/app",
         "",
     ] {
-        if let Err(error) = parse_task_definition(&task(json!({"taskRoleArn": arn})), "t") {
+        if let Err(error) = parse_task_definition(task(json!({"taskRoleArn": arn})).clone(), "t") {
             panic!("{arn}: {error}");
         }
     }
@@ -159,7 +159,7 @@ fn fargate_rules() {
         ("0.25 vcpu", "512"),
     ] {
         if let Err(error) =
-            parse_task_definition(&fargate(json!({"cpu": cpu, "memory": memory})), "t")
+            parse_task_definition(fargate(json!({"cpu": cpu, "memory": memory})).clone(), "t")
         {
             panic!("{cpu}/{memory}: {error}");
         }
