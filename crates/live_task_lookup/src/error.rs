@@ -37,6 +37,11 @@ pub enum Error {
     InvalidArn { key: &'static str, value: String },
 
     #[error(
+        "query key `expect_task_definition_arn` must be a task definition's full ARN (arn:PARTITION:ecs:REGION:ACCOUNT:task-definition/FAMILY:REVISION), got {value:?}; the module passes the lookup's task_definition_arn"
+    )]
+    NotATaskDefinitionArn { value: String },
+
+    #[error(
         "query key `assume_role_external_id` is set without `assume_role_arn`; set both or neither"
     )]
     ExternalIdWithoutRole,

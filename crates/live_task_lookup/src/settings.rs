@@ -127,7 +127,17 @@ impl Settings {
             max_attempts,
             expect_task_definition_arn: query
                 .optional_string("expect_task_definition_arn")
-                .map(|arn| arn.trim().to_string()),
+                .map(|arn| {
+                    let arn = arn.trim();
+                    if task_definition::is_task_definition_arn(arn) {
+                        Ok(arn.to_string())
+                    } else {
+                        Err(Error::NotATaskDefinitionArn {
+                            value: arn.to_string(),
+                        })
+                    }
+                })
+                .transpose()?,
             enabled: query.boolean("enabled")?,
         })
     }

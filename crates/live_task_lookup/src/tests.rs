@@ -482,6 +482,14 @@ fn settings_refuse_what_cannot_work() {
             "must be at most 10",
         ),
         (
+            &[
+                "cluster=prod",
+                "service=web",
+                "expect_task_definition_arn=web:7",
+            ],
+            "query key `expect_task_definition_arn` must be a task definition's full ARN (arn:PARTITION:ecs:REGION:ACCOUNT:task-definition/FAMILY:REVISION), got \"web:7\"",
+        ),
+        (
             &["cluster=prod", "service=web", "timeout_seconds=0"],
             "must be a positive integer",
         ),

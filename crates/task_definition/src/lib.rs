@@ -53,13 +53,15 @@
 // The modules lie on floors: each uses only modules of the floors below it, and none uses this
 // file, which only names what the crate exports (tests.rs checks it).
 //
-// 0. error, json, units: the error type, the JSON helpers, task-level sizes.
+// 0. arn, error, json, units: a task definition's ARN, the error type, the JSON helpers,
+//    task-level sizes.
 // 1. network_mode, schema: the network mode and the field table.
 // 2. canonical, fargate: the canonical forms, and what FARGATE demands and refuses.
 // 3. validate: the rules beyond the shape.
 // 4. diff, parse, registration: the comparison, reading JSON into the model, and the rules
 //    RegisterTaskDefinition adds for the desired side.
 // 5. desired: the desired side's two checks as one step.
+mod arn;
 mod error;
 mod json;
 mod units;
@@ -78,6 +80,7 @@ mod registration;
 
 mod desired;
 
+pub use arn::is_task_definition_arn;
 pub use canonical::{comparison_form, register_form};
 pub use desired::{parse_container_definitions, parse_task_definition};
 pub use diff::{Difference, REDACTED, differences, differences_of_comparison_forms};

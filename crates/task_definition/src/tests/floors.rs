@@ -3,6 +3,7 @@
 /// The floors of the comment in lib.rs, lowest first, with each module's source.
 const FLOORS: &[floors::Floor] = &[
     &[
+        ("arn", include_str!("../arn.rs")),
         ("error", include_str!("../error.rs")),
         ("json", include_str!("../json.rs")),
         ("units", include_str!("../units.rs")),
