@@ -6,8 +6,16 @@ use std::collections::{BTreeMap, BTreeSet};
 use external_protocol::{Kind, Output, Program, Query, QueryKey, ResultKey, suggest};
 use task_definition::{Map, NetworkMode};
 
+// The modules lie on floors: each uses only modules of the floors below it, and none uses this
+// file, which holds the program (the test at its end checks it).
+//
+// 0. error: what the program fails with.
+// 1. live_values: the values a deploy pipeline owns, kept live.
+mod error;
 pub mod live_values;
-use live_values::Field;
+
+pub use error::Error;
+use live_values::{Field, container_name};
 
 pub static PROGRAM: Program = Program {
     name: "container_definition",
@@ -151,25 +159,6 @@ pub static PROGRAM: Program = Program {
               \"live_images\": \"{\\\"app\\\":\\\"nginx:1.27\\\"}\", \"network_mode\": \"awsvpc\"}' \\\n  | container_definition",
 };
 
-#[derive(Debug, thiserror::Error)]
-pub enum Error {
-    #[error(transparent)]
-    Query(#[from] external_protocol::Error),
-    #[error("query key `network_mode`: {0}")]
-    NetworkMode(String),
-    #[error(transparent)]
-    Invalid(#[from] task_definition::Error),
-    #[error(
-        "live_image_containers names `{}`, which is not a container of container_definitions; {hint}",
-        name.escape_debug()
-    )]
-    UnknownFollower { name: String, hint: String },
-    #[error("live_images[{name:?}] must be a non-empty image, got {value}")]
-    BadLiveImage { name: String, value: String },
-    #[error("{0}")]
-    LiveValues(String),
-}
-
 /// Where a container's image comes from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ImageSource {
@@ -286,10 +275,6 @@ impl Request {
     }
 }
 
-fn container_name(container: &Map) -> Option<&str> {
-    container.get("name").and_then(serde_json::Value::as_str)
-}
-
 fn read_live_images(query: &Query) -> Result<BTreeMap<String, String>, Error> {
     let images: BTreeMap<String, serde_json::Value> =
         query.json("live_images")?.unwrap_or_default();
@@ -359,4 +344,19 @@ pub fn run(query: &Query) -> Result<Output, Error> {
         .insert_json("environment_sources", &environment_sources)
         .insert_json("docker_label_sources", &docker_label_sources);
     Ok(output)
+}
+
+#[cfg(test)]
+mod tests {
+    /// The floors of the comment above, lowest first, with each module's source.
+    const FLOORS: &[floors::Floor] = &[
+        &[("error", include_str!("error.rs"))],
+        &[("live_values", include_str!("live_values.rs"))],
+    ];
+
+    #[test]
+    fn each_module_uses_only_modules_on_the_floors_below_it() {
+        let found = floors::violations(include_str!("lib.rs"), FLOORS);
+        assert!(found.is_empty(), "{found:#?}");
+    }
 }

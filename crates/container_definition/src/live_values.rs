@@ -8,7 +8,12 @@ use external_protocol::{Query, suggest};
 use serde_json::Value;
 use task_definition::Map;
 
-use crate::{Error, container_name};
+use crate::error::Error;
+
+/// A container definition's name.
+pub(crate) fn container_name(container: &Map) -> Option<&str> {
+    container.get("name").and_then(Value::as_str)
+}
 
 /// Which list of a container definition a key belongs to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
