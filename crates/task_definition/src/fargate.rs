@@ -1,5 +1,5 @@
 //! What `requiresCompatibilities` FARGATE demands and refuses, in one place: the network mode and
-//! the task sizes of the Fargate table (each field's rules, `validate.rs`), and what
+//! the task sizes of the Fargate table (each field's rules, `task.rs`), and what
 //! RegisterTaskDefinition refuses of a Fargate task and its containers (`registration.rs`).
 
 use serde_json::Value;

@@ -55,9 +55,10 @@
 //
 // 0. arn, error, json, units: a task definition's ARN, the error type, the JSON helpers,
 //    task-level sizes.
-// 1. network_mode, schema: the network mode and the field table.
-// 2. canonical, fargate: the canonical forms, and what FARGATE demands and refuses.
-// 3. validate: the rules beyond the shape.
+// 1. checks, network_mode, schema: the checks every rule uses, the network mode, the field table.
+// 2. canonical, container, fargate: the canonical forms, a container's rules, and what FARGATE
+//    demands and refuses.
+// 3. task: the task's rules.
 // 4. diff, parse, registration: the comparison, reading JSON into the model, and the rules
 //    RegisterTaskDefinition adds for the desired side.
 // 5. desired: the desired side's two checks as one step.
@@ -66,13 +67,15 @@ mod error;
 mod json;
 mod units;
 
+mod checks;
 mod network_mode;
 mod schema;
 
 mod canonical;
+mod container;
 mod fargate;
 
-mod validate;
+mod task;
 
 mod diff;
 mod parse;

@@ -8,12 +8,13 @@ use std::fmt;
 
 use serde_json::Value;
 
+use crate::container;
 use crate::error::{Error, quoted, shown};
 use crate::json::{Map, integer};
 use crate::network_mode::NetworkMode;
 use crate::schema::{self, Field, Kind, Table};
+use crate::task;
 use crate::units::Unit;
-use crate::validate;
 
 /// User-written container definitions (a JSON array, as `aws_ecs_task_definition` takes them),
 /// strictly read and held to each field's rules: `environment`/`secrets` objects turned into
@@ -42,7 +43,7 @@ pub(crate) fn read_container_definitions(
         .map(|(index, item)| walk.object(item, &schema::CONTAINER, &Path::Index(&root_path, index)))
         .collect::<Result<Vec<Map>, Error>>()?;
     let refs: Vec<&Map> = containers.iter().collect();
-    validate::containers(&refs, root, network_mode, None)?;
+    container::check_containers(&refs, root, network_mode, None)?;
     Ok(containers)
 }
 
@@ -70,7 +71,7 @@ pub(crate) fn read_task_definition(value: Value, root: &str) -> Result<Map, Erro
         ));
     }
     let task = Reader { strict: true }.object(value, &schema::TASK, &Path::Root(root))?;
-    validate::task(&task, root)?;
+    task::check_task(&task, root)?;
     Ok(task)
 }
 

@@ -3,7 +3,7 @@
 //! `requiresCompatibilities` FARGATE refuses is `fargate.rs`'s, called from here.
 //!
 //! They run on what the user wrote (the desired side) only, after the strict walk and the field
-//! rules (`parse.rs`, `validate.rs`): a definition DescribeTaskDefinition returns was accepted by
+//! rules (`parse.rs`, `container.rs`, `task.rs`): a definition DescribeTaskDefinition returns was accepted by
 //! ECS already, and refusing it would block every plan. Each rule names its source beside it. A
 //! constraint the documentation states without saying whether ECS refuses it at registration or
 //! only when a task starts is left out, so that no valid definition is refused; those are listed

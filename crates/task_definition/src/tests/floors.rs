@@ -9,14 +9,16 @@ const FLOORS: &[floors::Floor] = &[
         ("units", include_str!("../units.rs")),
     ],
     &[
+        ("checks", include_str!("../checks.rs")),
         ("network_mode", include_str!("../network_mode.rs")),
         ("schema", include_str!("../schema.rs")),
     ],
     &[
         ("canonical", include_str!("../canonical.rs")),
+        ("container", include_str!("../container.rs")),
         ("fargate", include_str!("../fargate.rs")),
     ],
-    &[("validate", include_str!("../validate.rs"))],
+    &[("task", include_str!("../task.rs"))],
     &[
         ("diff", include_str!("../diff.rs")),
         ("parse", include_str!("../parse.rs")),

@@ -1,18 +1,18 @@
-//! The rules a user-written task definition must follow, beyond its shape.
+//! The rules a user-written container definition must follow, beyond its shape: each field's
+//! range and allowed values (the ECS API reference's for the field named in each rule), and what
+//! one container may say of another (links, dependencies, `volumesFrom`).
 //!
-//! Runs on the output of the strict walk (`parse.rs`): every value already has its schema type.
-//! Ranges and allowed values are the ECS API reference's for the field named in each rule.
+//! Runs on the output of the strict read (`parse.rs`): every value already has its schema type.
 
 use std::collections::HashMap;
 use std::fmt;
 
 use serde_json::Value;
 
+use crate::checks::{check_name, in_range, list_names, one_of, required, unique};
 use crate::error::{Error, quoted};
-use crate::fargate;
-use crate::json::{Map, int, objects, string, strings};
+use crate::json::{Map, int, objects, string};
 use crate::network_mode::NetworkMode;
-use crate::units::{Unit, size_in_units};
 
 /// Log drivers a container may use. (ECS API reference `LogConfiguration.logDriver`)
 const LOG_DRIVERS: &[&str] = &[
@@ -48,99 +48,9 @@ const ULIMIT_NAMES: &[&str] = &[
 
 const DEPENDENCY_CONDITIONS: &[&str] = &["START", "COMPLETE", "SUCCESS", "HEALTHY"];
 
-/// `requiresCompatibilities` values. (ECS API reference `RegisterTaskDefinition`; the
-/// `Compatibility` enum of the AWS SDKs, which added `MANAGED_INSTANCES` in 2025)
-const COMPATIBILITIES: &[&str] = &["EC2", "FARGATE", "EXTERNAL", "MANAGED_INSTANCES"];
-
-fn in_range(path: impl fmt::Display, value: Option<i64>, min: i64, max: i64) -> Result<(), Error> {
-    match value {
-        Some(value) if !(min..=max).contains(&value) => Err(Error::invalid(
-            path.to_string(),
-            format!("must be {min}..{max}, got {value}"),
-        )),
-        _ => Ok(()),
-    }
-}
-
-fn one_of(path: impl fmt::Display, value: Option<&str>, allowed: &[&str]) -> Result<(), Error> {
-    match value {
-        Some(value) if !allowed.contains(&value) => Err(Error::invalid(
-            path.to_string(),
-            format!(
-                "must be one of {}, got {}",
-                allowed.join(", "),
-                quoted(value)
-            ),
-        )),
-        _ => Ok(()),
-    }
-}
-
-fn required<'a>(map: &'a Map, key: &str, path: impl fmt::Display) -> Result<&'a str, Error> {
-    match string(map, key) {
-        Some("") => Err(Error::invalid(format!("{path}.{key}"), "must not be empty")),
-        Some(value) => Ok(value),
-        None => Err(Error::invalid(format!("{path}.{key}"), "is required")),
-    }
-}
-
-/// 1-255 letters, digits, hyphens and underscores: container and volume names, families.
-/// (ECS API reference `ContainerDefinition.name`, `Volume.name`, `RegisterTaskDefinition.family`)
-fn check_name(path: impl fmt::Display, name: &str) -> Result<(), Error> {
-    let valid = (1..=255).contains(&name.len())
-        && name
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
-    if valid {
-        Ok(())
-    } else {
-        Err(Error::invalid(
-            path.to_string(),
-            format!(
-                "must be 1-255 letters, digits, hyphens or underscores, got {}",
-                quoted(name)
-            ),
-        ))
-    }
-}
-
-/// Adds `name` to `names`, the keys of the list `list` so far, or fails when it is already one.
-fn unique<'a>(
-    names: &mut Vec<&'a str>,
-    name: &'a str,
-    path: impl fmt::Display,
-    list: impl fmt::Display,
-    what: &str,
-) -> Result<(), Error> {
-    if let Some(first) = names.iter().position(|known| *known == name) {
-        return Err(Error::invalid(
-            path.to_string(),
-            format!(
-                "{} is already the name of {list}[{first}]; {what} must be unique",
-                quoted(name)
-            ),
-        ));
-    }
-    names.push(name);
-    Ok(())
-}
-
-/// Names for a message, each as it is when it is a valid name, else quoted: a name not yet
-/// checked may hold anything, a newline included.
-fn list_names(names: &[&str]) -> String {
-    names
-        .iter()
-        .map(|name| match check_name("", name) {
-            Ok(()) => name.to_string(),
-            Err(_) => quoted(name),
-        })
-        .collect::<Vec<_>>()
-        .join(", ")
-}
-
 /// The rules for a task's container definitions. `volumes` are the task's volume names, when
 /// known (a whole task definition), to check `mountPoints[].sourceVolume`.
-pub(crate) fn containers(
+pub(crate) fn check_containers(
     containers: &[&Map],
     root: &str,
     network_mode: NetworkMode,
@@ -599,207 +509,4 @@ fn check_health_check(check: &Map, path: &str) -> Result<(), Error> {
         300,
     )?;
     Ok(())
-}
-
-/// `arn:PARTITION:iam::ACCOUNT:role/NAME`.
-fn is_role_arn(text: &str) -> bool {
-    let mut parts = text.splitn(6, ':');
-    let (Some("arn"), Some(partition), Some("iam"), Some(""), Some(account), Some(resource)) = (
-        parts.next(),
-        parts.next(),
-        parts.next(),
-        parts.next(),
-        parts.next(),
-        parts.next(),
-    ) else {
-        return false;
-    };
-    partition.starts_with("aws")
-        && account.len() == 12
-        && account.chars().all(|c| c.is_ascii_digit())
-        && resource
-            .strip_prefix("role/")
-            .is_some_and(|name| !name.is_empty() && !name.ends_with('/'))
-}
-
-/// The rules for a whole task definition.
-pub(crate) fn task(task: &Map, root: &str) -> Result<(), Error> {
-    let family = required(task, "family", root)?;
-    check_name(format_args!("{root}.family"), family)?;
-    let network_mode = match string(task, "networkMode") {
-        Some(text) => NetworkMode::parse(text, &format!("{root}.networkMode"))?,
-        None => NetworkMode::default(),
-    };
-    for key in ["taskRoleArn", "executionRoleArn"] {
-        if let Some(arn) = string(task, key).filter(|arn| !arn.is_empty() && !is_role_arn(arn)) {
-            return Err(Error::invalid(
-                format!("{root}.{key}"),
-                format!(
-                    "must be an IAM role ARN like arn:aws:iam::123456789012:role/NAME, got {}",
-                    quoted(arn)
-                ),
-            ));
-        }
-    }
-    let compatibilities = strings(task, "requiresCompatibilities");
-    for (index, compatibility) in compatibilities.iter().enumerate() {
-        one_of(
-            format_args!("{root}.requiresCompatibilities[{index}]"),
-            Some(compatibility),
-            COMPATIBILITIES,
-        )?;
-    }
-    let cpu = size(task, "cpu", Unit::Cpu, root)?;
-    let memory = size(task, "memory", Unit::Memory, root)?;
-    if compatibilities.contains(&"FARGATE") {
-        fargate::check_mode_and_size(root, network_mode, cpu, memory)?;
-    }
-    one_of(
-        format_args!("{root}.pidMode"),
-        string(task, "pidMode"),
-        &["host", "task"],
-    )?;
-    one_of(
-        format_args!("{root}.ipcMode"),
-        string(task, "ipcMode"),
-        &["host", "task", "none"],
-    )?;
-    let mut volume_names: Vec<&str> = Vec::new();
-    for (index, volume) in objects(task, "volumes") {
-        let volume_path = format!("{root}.volumes[{index}]");
-        let name = required(volume, "name", &volume_path)?;
-        check_name(format_args!("{volume_path}.name"), name)?;
-        unique(
-            &mut volume_names,
-            name,
-            format_args!("{volume_path}.name"),
-            format_args!("{root}.volumes"),
-            "volume names",
-        )?;
-        if let Some(docker) = volume
-            .get("dockerVolumeConfiguration")
-            .and_then(Value::as_object)
-        {
-            one_of(
-                format_args!("{volume_path}.dockerVolumeConfiguration.scope"),
-                string(docker, "scope"),
-                &["task", "shared"],
-            )?;
-        }
-        if let Some(efs) = volume
-            .get("efsVolumeConfiguration")
-            .and_then(Value::as_object)
-        {
-            let efs_path = format!("{volume_path}.efsVolumeConfiguration");
-            required(efs, "fileSystemId", &efs_path)?;
-            one_of(
-                format_args!("{efs_path}.transitEncryption"),
-                string(efs, "transitEncryption"),
-                &["ENABLED", "DISABLED"],
-            )?;
-        }
-    }
-    for (index, constraint) in objects(task, "placementConstraints") {
-        let constraint_path = format!("{root}.placementConstraints[{index}]");
-        one_of(
-            format_args!("{constraint_path}.type"),
-            string(constraint, "type"),
-            &["memberOf"],
-        )?;
-    }
-    // Keyed by deviceName (schema.rs): a name used twice would make the entries unmatchable.
-    let mut device_names: Vec<&str> = Vec::new();
-    for (index, accelerator) in objects(task, "inferenceAccelerators") {
-        let accelerator_path = format!("{root}.inferenceAccelerators[{index}]");
-        let name = required(accelerator, "deviceName", &accelerator_path)?;
-        unique(
-            &mut device_names,
-            name,
-            format_args!("{accelerator_path}.deviceName"),
-            format_args!("{root}.inferenceAccelerators"),
-            "device names",
-        )?;
-        required(accelerator, "deviceType", &accelerator_path)?;
-    }
-    if let Some(storage) = task.get("ephemeralStorage").and_then(Value::as_object) {
-        // ECS API reference `EphemeralStorage.sizeInGiB`: 21 to 200 GiB.
-        let size_path = format!("{root}.ephemeralStorage.sizeInGiB");
-        if !storage.contains_key("sizeInGiB") {
-            return Err(Error::invalid(size_path, "is required (21..200)"));
-        }
-        in_range(size_path, int(storage, "sizeInGiB"), 21, 200)?;
-    }
-    if let Some(platform) = task.get("runtimePlatform").and_then(Value::as_object) {
-        one_of(
-            format_args!("{root}.runtimePlatform.cpuArchitecture"),
-            string(platform, "cpuArchitecture"),
-            &["X86_64", "ARM64"],
-        )?;
-    }
-    let container_path = format!("{root}.containerDefinitions");
-    let Some(list) = task.get("containerDefinitions").and_then(Value::as_array) else {
-        return Err(Error::invalid(container_path, "is required"));
-    };
-    let container_list: Vec<&Map> = list.iter().filter_map(Value::as_object).collect();
-    if let Some(proxy) = task.get("proxyConfiguration").and_then(Value::as_object) {
-        let proxy_path = format!("{root}.proxyConfiguration");
-        one_of(
-            format_args!("{proxy_path}.type"),
-            string(proxy, "type"),
-            &["APPMESH"],
-        )?;
-        let target = required(proxy, "containerName", &proxy_path)?;
-        // Keyed by name: the AWS provider keeps them as a map (schema.rs).
-        let mut property_names: Vec<&str> = Vec::new();
-        for (index, property) in objects(proxy, "properties") {
-            let property_path = format!("{proxy_path}.properties[{index}]");
-            let name = required(property, "name", &property_path)?;
-            unique(
-                &mut property_names,
-                name,
-                format_args!("{property_path}.name"),
-                format_args!("{proxy_path}.properties"),
-                "property names",
-            )?;
-        }
-        let names: Vec<&str> = container_list
-            .iter()
-            .filter_map(|container| string(container, "name"))
-            .collect();
-        if !names.contains(&target) {
-            return Err(Error::invalid(
-                format!("{proxy_path}.containerName"),
-                format!(
-                    "{} is not a container of this task (the containers are {})",
-                    quoted(target),
-                    list_names(&names)
-                ),
-            ));
-        }
-    }
-    containers(
-        &container_list,
-        &container_path,
-        network_mode,
-        Some(&volume_names),
-    )
-}
-
-fn size(task: &Map, key: &str, unit: Unit, root: &str) -> Result<Option<i64>, Error> {
-    let Some(text) = string(task, key) else {
-        return Ok(None);
-    };
-    match size_in_units(text, unit) {
-        Some(value) => Ok(Some(value)),
-        None => {
-            let allowed = match unit {
-                Unit::Cpu => "CPU units like \"256\" or vCPUs like \"1 vCPU\"",
-                Unit::Memory => "MiB like \"512\" or GB like \"1 GB\"",
-            };
-            Err(Error::invalid(
-                format!("{root}.{key}"),
-                format!("must be {allowed}, got {}", quoted(text)),
-            ))
-        }
-    }
 }
