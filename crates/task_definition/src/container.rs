@@ -99,8 +99,28 @@ fn check_container(
     names: &[&str],
     volumes: Option<&[&str]>,
 ) -> Result<(), Error> {
-    let name = string(container, "name").unwrap_or_default();
     required(container, "image", path)?;
+    check_sizes(container, path)?;
+    one_of(
+        format_args!("{path}.versionConsistency"),
+        string(container, "versionConsistency"),
+        &["enabled", "disabled"],
+    )?;
+    check_port_mappings(container, path, network_mode)?;
+    check_variables(container, path)?;
+    check_environment_files(container, path)?;
+    check_references(container, path, containers, names)?;
+    check_mount_points(container, path, volumes)?;
+    check_logging(container, path)?;
+    if let Some(check) = container.get("healthCheck").and_then(Value::as_object) {
+        check_health_check(check, &format!("{path}.healthCheck"))?;
+    }
+    check_limits_and_restarts(container, path)?;
+    check_smaller_objects(container, path)
+}
+
+/// `cpu`, `memory` and `memoryReservation`: in range, and the reservation within the memory.
+fn check_sizes(container: &Map, path: &str) -> Result<(), Error> {
     if let Some(cpu) = int(container, "cpu").filter(|cpu| *cpu < 0) {
         return Err(Error::invalid(
             format!("{path}.cpu"),
@@ -125,13 +145,11 @@ fn check_container(
             format!("must be at most memory ({memory}), got {reservation}"),
         ));
     }
-    one_of(
-        format_args!("{path}.versionConsistency"),
-        string(container, "versionConsistency"),
-        &["enabled", "disabled"],
-    )?;
-    check_port_mappings(container, path, network_mode)?;
-    check_variables(container, path)?;
+    Ok(())
+}
+
+/// `environmentFiles`: each an S3 object.
+fn check_environment_files(container: &Map, path: &str) -> Result<(), Error> {
     for (index, file) in objects(container, "environmentFiles") {
         let file_path = format!("{path}.environmentFiles[{index}]");
         required(file, "value", &file_path)?;
@@ -142,6 +160,18 @@ fn check_container(
         )?;
         required(file, "type", &file_path)?;
     }
+    Ok(())
+}
+
+/// What a container says of the others: `dependsOn` (a HEALTHY condition needs the target's
+/// health check) and `volumesFrom`, each naming another container of the task.
+fn check_references(
+    container: &Map,
+    path: &str,
+    containers: &[&Map],
+    names: &[&str],
+) -> Result<(), Error> {
+    let name = string(container, "name").unwrap_or_default();
     for (index, dependency) in objects(container, "dependsOn") {
         let dependency_path = format!("{path}.dependsOn[{index}]");
         let target = required(dependency, "containerName", &dependency_path)?;
@@ -183,6 +213,11 @@ fn check_container(
             names,
         )?;
     }
+    Ok(())
+}
+
+/// `mountPoints`: each of a volume of the task, when the task's volumes are known.
+fn check_mount_points(container: &Map, path: &str, volumes: Option<&[&str]>) -> Result<(), Error> {
     for (index, mount) in objects(container, "mountPoints") {
         let mount_path = format!("{path}.mountPoints[{index}]");
         let volume = required(mount, "sourceVolume", &mount_path)?;
@@ -201,6 +236,11 @@ fn check_container(
             ));
         }
     }
+    Ok(())
+}
+
+/// `logConfiguration`: a known driver, and complete secret options.
+fn check_logging(container: &Map, path: &str) -> Result<(), Error> {
     if let Some(log) = container.get("logConfiguration").and_then(Value::as_object) {
         let log_path = format!("{path}.logConfiguration");
         if string(log, "logDriver").is_none() {
@@ -220,9 +260,11 @@ fn check_container(
             required(option, "valueFrom", &option_path)?;
         }
     }
-    if let Some(check) = container.get("healthCheck").and_then(Value::as_object) {
-        check_health_check(check, &format!("{path}.healthCheck"))?;
-    }
+    Ok(())
+}
+
+/// `ulimits` (known names, the soft limit within the hard one) and `restartPolicy`.
+fn check_limits_and_restarts(container: &Map, path: &str) -> Result<(), Error> {
     for (index, limit) in objects(container, "ulimits") {
         let limit_path = format!("{path}.ulimits[{index}]");
         if string(limit, "name").is_none() {
@@ -259,7 +301,7 @@ fn check_container(
             "is required (true or false)",
         ));
     }
-    check_smaller_objects(container, path)
+    Ok(())
 }
 
 /// Required members and allowed values of the smaller objects of a container. (AWS SDK model:

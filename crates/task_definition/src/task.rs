@@ -81,78 +81,8 @@ pub(crate) fn check_task(task: &Map, root: &str) -> Result<(), Error> {
         string(task, "ipcMode"),
         &["host", "task", "none"],
     )?;
-    let mut volume_names: Vec<&str> = Vec::new();
-    for (index, volume) in objects(task, "volumes") {
-        let volume_path = format!("{root}.volumes[{index}]");
-        let name = required(volume, "name", &volume_path)?;
-        check_name(format_args!("{volume_path}.name"), name)?;
-        unique(
-            &mut volume_names,
-            name,
-            format_args!("{volume_path}.name"),
-            format_args!("{root}.volumes"),
-            "volume names",
-        )?;
-        if let Some(docker) = volume
-            .get("dockerVolumeConfiguration")
-            .and_then(Value::as_object)
-        {
-            one_of(
-                format_args!("{volume_path}.dockerVolumeConfiguration.scope"),
-                string(docker, "scope"),
-                &["task", "shared"],
-            )?;
-        }
-        if let Some(efs) = volume
-            .get("efsVolumeConfiguration")
-            .and_then(Value::as_object)
-        {
-            let efs_path = format!("{volume_path}.efsVolumeConfiguration");
-            required(efs, "fileSystemId", &efs_path)?;
-            one_of(
-                format_args!("{efs_path}.transitEncryption"),
-                string(efs, "transitEncryption"),
-                &["ENABLED", "DISABLED"],
-            )?;
-        }
-    }
-    for (index, constraint) in objects(task, "placementConstraints") {
-        let constraint_path = format!("{root}.placementConstraints[{index}]");
-        one_of(
-            format_args!("{constraint_path}.type"),
-            string(constraint, "type"),
-            &["memberOf"],
-        )?;
-    }
-    // Keyed by deviceName (schema.rs): a name used twice would make the entries unmatchable.
-    let mut device_names: Vec<&str> = Vec::new();
-    for (index, accelerator) in objects(task, "inferenceAccelerators") {
-        let accelerator_path = format!("{root}.inferenceAccelerators[{index}]");
-        let name = required(accelerator, "deviceName", &accelerator_path)?;
-        unique(
-            &mut device_names,
-            name,
-            format_args!("{accelerator_path}.deviceName"),
-            format_args!("{root}.inferenceAccelerators"),
-            "device names",
-        )?;
-        required(accelerator, "deviceType", &accelerator_path)?;
-    }
-    if let Some(storage) = task.get("ephemeralStorage").and_then(Value::as_object) {
-        // ECS API reference `EphemeralStorage.sizeInGiB`: 21 to 200 GiB.
-        let size_path = format!("{root}.ephemeralStorage.sizeInGiB");
-        if !storage.contains_key("sizeInGiB") {
-            return Err(Error::invalid(size_path, "is required (21..200)"));
-        }
-        in_range(size_path, int(storage, "sizeInGiB"), 21, 200)?;
-    }
-    if let Some(platform) = task.get("runtimePlatform").and_then(Value::as_object) {
-        one_of(
-            format_args!("{root}.runtimePlatform.cpuArchitecture"),
-            string(platform, "cpuArchitecture"),
-            &["X86_64", "ARM64"],
-        )?;
-    }
+    let volume_names = check_volumes(task, root)?;
+    check_placement_devices_storage_and_platform(task, root)?;
     let container_path = format!("{root}.containerDefinitions");
     let Some(list) = task.get("containerDefinitions").and_then(Value::as_array) else {
         return Err(Error::invalid(container_path, "is required"));
@@ -200,6 +130,90 @@ pub(crate) fn check_task(task: &Map, root: &str) -> Result<(), Error> {
         network_mode,
         Some(&volume_names),
     )
+}
+
+/// `volumes`: named as ECS names, unique, and their Docker and EFS configurations complete. Returns
+/// their names, which the containers' mount points refer to.
+fn check_volumes<'a>(task: &'a Map, root: &str) -> Result<Vec<&'a str>, Error> {
+    let mut volume_names: Vec<&str> = Vec::new();
+    for (index, volume) in objects(task, "volumes") {
+        let volume_path = format!("{root}.volumes[{index}]");
+        let name = required(volume, "name", &volume_path)?;
+        check_name(format_args!("{volume_path}.name"), name)?;
+        unique(
+            &mut volume_names,
+            name,
+            format_args!("{volume_path}.name"),
+            format_args!("{root}.volumes"),
+            "volume names",
+        )?;
+        if let Some(docker) = volume
+            .get("dockerVolumeConfiguration")
+            .and_then(Value::as_object)
+        {
+            one_of(
+                format_args!("{volume_path}.dockerVolumeConfiguration.scope"),
+                string(docker, "scope"),
+                &["task", "shared"],
+            )?;
+        }
+        if let Some(efs) = volume
+            .get("efsVolumeConfiguration")
+            .and_then(Value::as_object)
+        {
+            let efs_path = format!("{volume_path}.efsVolumeConfiguration");
+            required(efs, "fileSystemId", &efs_path)?;
+            one_of(
+                format_args!("{efs_path}.transitEncryption"),
+                string(efs, "transitEncryption"),
+                &["ENABLED", "DISABLED"],
+            )?;
+        }
+    }
+    Ok(volume_names)
+}
+
+/// Placement constraints, inference accelerators (keyed by device name), ephemeral storage and
+/// the runtime platform.
+fn check_placement_devices_storage_and_platform(task: &Map, root: &str) -> Result<(), Error> {
+    for (index, constraint) in objects(task, "placementConstraints") {
+        let constraint_path = format!("{root}.placementConstraints[{index}]");
+        one_of(
+            format_args!("{constraint_path}.type"),
+            string(constraint, "type"),
+            &["memberOf"],
+        )?;
+    }
+    // Keyed by deviceName (schema.rs): a name used twice would make the entries unmatchable.
+    let mut device_names: Vec<&str> = Vec::new();
+    for (index, accelerator) in objects(task, "inferenceAccelerators") {
+        let accelerator_path = format!("{root}.inferenceAccelerators[{index}]");
+        let name = required(accelerator, "deviceName", &accelerator_path)?;
+        unique(
+            &mut device_names,
+            name,
+            format_args!("{accelerator_path}.deviceName"),
+            format_args!("{root}.inferenceAccelerators"),
+            "device names",
+        )?;
+        required(accelerator, "deviceType", &accelerator_path)?;
+    }
+    if let Some(storage) = task.get("ephemeralStorage").and_then(Value::as_object) {
+        // ECS API reference `EphemeralStorage.sizeInGiB`: 21 to 200 GiB.
+        let size_path = format!("{root}.ephemeralStorage.sizeInGiB");
+        if !storage.contains_key("sizeInGiB") {
+            return Err(Error::invalid(size_path, "is required (21..200)"));
+        }
+        in_range(size_path, int(storage, "sizeInGiB"), 21, 200)?;
+    }
+    if let Some(platform) = task.get("runtimePlatform").and_then(Value::as_object) {
+        one_of(
+            format_args!("{root}.runtimePlatform.cpuArchitecture"),
+            string(platform, "cpuArchitecture"),
+            &["X86_64", "ARM64"],
+        )?;
+    }
+    Ok(())
 }
 
 fn size(task: &Map, key: &str, unit: Unit, root: &str) -> Result<Option<i64>, Error> {
