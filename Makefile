@@ -1,5 +1,5 @@
 # The two commands a newcomer needs: `make demo` and `make test`. Everything else is a step of those.
-.PHONY: demo test venv iam-evaluator build lint cargo-deny bench dist fuzz
+.PHONY: demo test venv iam-evaluator build lint cargo-deny bench dist fuzz fuzz-smoke
 
 # Builds the programs and the hashicorp/external stand-in, and walks the drift story with real
 # Terraform against a local ECS emulator (no AWS account).
@@ -56,3 +56,11 @@ dist: venv
 # cargo-fuzz. Not part of `make test`.
 fuzz:
 	fuzz/run
+
+# Every fuzz target for 8 seconds: what .ci/run runs after `make test`, so that a target that no
+# longer holds fails CI. Installs the pinned cargo-fuzz when missing (about 2 minutes on 2 cores).
+CARGO_FUZZ_VERSION = 0.13.2
+fuzz-smoke:
+	@cargo fuzz --version 2>/dev/null | grep -qx 'cargo-fuzz $(CARGO_FUZZ_VERSION)' || \
+	  cargo install --locked cargo-fuzz@$(CARGO_FUZZ_VERSION)
+	FUZZ_SECONDS=8 fuzz/run
