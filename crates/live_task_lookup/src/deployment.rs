@@ -318,9 +318,9 @@ pub(crate) mod tests {
             .build()
     }
 
-    #[test]
-    fn a_rolling_deployment_settles_when_completed_and_alone() {
-        let rolling = of(&service()
+    /// A rolling deployment IN_PROGRESS, the one it replaces ACTIVE beside it.
+    pub(crate) fn in_progress() -> Service {
+        service()
             .deployments(deployment(
                 "ecs-svc/2",
                 "PRIMARY",
@@ -331,7 +331,12 @@ pub(crate) mod tests {
                 "ACTIVE",
                 Some(DeploymentRolloutState::Completed),
             ))
-            .build());
+            .build()
+    }
+
+    #[test]
+    fn a_rolling_deployment_settles_when_completed_and_alone() {
+        let rolling = of(&in_progress());
         assert_eq!(
             rolling,
             Deployment {

@@ -193,7 +193,8 @@ mod tests {
 
     use super::*;
     use crate::deployment::Deployment;
-    use crate::deployment::tests::{deployment, service};
+    use crate::deployment::tests::{deployment, in_progress, service};
+    use crate::tests::context;
 
     fn settings(pairs: &[&str]) -> Result<DeploymentSettings, Error> {
         let query =
@@ -222,18 +223,6 @@ mod tests {
             "query key `deployment_in_progress` must be \"report\", \"fail\" or \"wait\", got \"skip\"; fix `deployment_in_progress`"
         );
         assert!(settings(&["cluster=prod", "service=web", "wait_timeout_seconds=0"]).is_err());
-    }
-
-    fn context() -> Context {
-        Context {
-            cluster: "prod".to_string(),
-            service: "web".to_string(),
-            region: "eu-west-1".to_string(),
-            endpoint: "the ECS endpoint of eu-west-1".to_string(),
-            max_attempts: 3,
-            timeout_seconds: 20,
-            account_from_query: None,
-        }
     }
 
     const TASK_DEFINITION: &str = r#"{"taskDefinition": {"taskDefinitionArn": "arn:aws:ecs:eu-west-1:210987654321:task-definition/web:42", "family": "web", "revision": 42, "containerDefinitions": [{"name": "app", "image": "nginx"}]}}"#;
@@ -276,21 +265,6 @@ mod tests {
                 settle(&client, &context(), &settings, live).await
             });
         (result, first_answer.num_calls() + later.num_calls())
-    }
-
-    fn in_progress() -> Service {
-        service()
-            .deployments(deployment(
-                "ecs-svc/2",
-                "PRIMARY",
-                Some(DeploymentRolloutState::InProgress),
-            ))
-            .deployments(deployment(
-                "ecs-svc/1",
-                "ACTIVE",
-                Some(DeploymentRolloutState::Completed),
-            ))
-            .build()
     }
 
     fn completed() -> Service {

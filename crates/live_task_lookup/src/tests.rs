@@ -23,7 +23,7 @@ use crate::{Error, Live, PROGRAM, Settings, lookup};
 const EVERY_FIELD: &str =
     include_str!("../tests/fixtures/describe_task_definition_every_field.json");
 
-fn context() -> Context {
+pub(crate) fn context() -> Context {
     Context {
         cluster: "prod".to_string(),
         service: "web".to_string(),
