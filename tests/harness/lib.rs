@@ -238,17 +238,15 @@ pub fn path_program(name: &str) -> Option<PathBuf> {
         .find(|candidate| candidate.is_file())
 }
 
-/// A file of the project's virtual environment (`.venv/bin/<name>`), created first by
-/// `scripts/bootstrap-venv` when `.venv/bin/moto_server` is missing.
+/// A file of the project's virtual environment (`.venv/bin/<name>`), brought to
+/// tests/requirements.txt first, once per test process, by `scripts/bootstrap-venv` (a hash
+/// comparison when the venv is up to date).
 ///
 /// Panics with the bootstrap's own message when it cannot install (no Python, no PyPI).
 pub fn venv_bin(name: &str) -> PathBuf {
     static BOOTSTRAP: std::sync::Once = std::sync::Once::new();
     let bin = repo_root().join(".venv").join("bin");
     BOOTSTRAP.call_once(|| {
-        if bin.join("moto_server").is_file() {
-            return;
-        }
         let script = repo_root().join("scripts").join("bootstrap-venv");
         let output = Command::new(&script)
             .stdin(Stdio::null())

