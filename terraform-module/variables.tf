@@ -88,6 +88,12 @@ variable "live_image_containers" {
 # Task definition
 ################################################################################
 
+# ECS's rules for these fields (allowed values, sizes, the keys of a volume, what Fargate refuses)
+# are checked once, by task_definition_selector, which fails the plan with one line naming the
+# field (`desired_task_definition.networkMode must be one of bridge, host, awsvpc, none, got
+# "nat"`), before anything reaches ECS. A validation here would repeat it, and Terraform evaluates
+# every validation once per instance and plan.
+
 variable "cpu" {
   description = "Task-level CPU units, as ECS takes them (\"256\", \"1024\", \"1 vCPU\"). Required for Fargate."
   type        = string
@@ -105,11 +111,6 @@ variable "network_mode" {
   type        = string
   default     = "awsvpc"
   nullable    = false
-
-  validation {
-    condition     = contains(["awsvpc", "bridge", "host", "none"], var.network_mode)
-    error_message = "network_mode must be one of: awsvpc, bridge, host, none."
-  }
 }
 
 variable "requires_compatibilities" {
@@ -117,11 +118,6 @@ variable "requires_compatibilities" {
   type        = list(string)
   default     = ["FARGATE"]
   nullable    = false
-
-  validation {
-    condition     = alltrue([for compatibility in var.requires_compatibilities : contains(["EC2", "FARGATE", "EXTERNAL", "MANAGED_INSTANCES"], compatibility)])
-    error_message = "requires_compatibilities may contain only: EC2, FARGATE, EXTERNAL, MANAGED_INSTANCES."
-  }
 }
 
 variable "task_role_arn" {
@@ -141,13 +137,6 @@ variable "volumes" {
   type        = any
   default     = []
   nullable    = false
-
-  validation {
-    condition = try(alltrue([
-      for volume in var.volumes : can(tostring(volume.name)) && length(setsubtract(keys(volume), ["name", "host", "dockerVolumeConfiguration", "efsVolumeConfiguration", "configuredAtLaunch"])) == 0
-    ]), false)
-    error_message = "each volume needs a `name` and may only have the keys: name, host, dockerVolumeConfiguration, efsVolumeConfiguration, configuredAtLaunch."
-  }
 }
 
 variable "runtime_platform" {
@@ -157,22 +146,12 @@ variable "runtime_platform" {
     cpu_architecture        = optional(string)
   })
   default = null
-
-  validation {
-    condition     = contains(["X86_64", "ARM64"], coalesce(try(var.runtime_platform.cpu_architecture, null), "X86_64"))
-    error_message = "runtime_platform.cpu_architecture must be one of: X86_64, ARM64."
-  }
 }
 
 variable "ephemeral_storage_size_in_gib" {
   description = "Fargate ephemeral storage in GiB, 21 to 200. Null: the Fargate default (20 GiB)."
   type        = number
   default     = null
-
-  validation {
-    condition     = var.ephemeral_storage_size_in_gib == null || try(var.ephemeral_storage_size_in_gib >= 21 && var.ephemeral_storage_size_in_gib <= 200, false)
-    error_message = "ephemeral_storage_size_in_gib must be null or 21 to 200."
-  }
 }
 
 variable "task_placement_constraints" {
@@ -183,33 +162,18 @@ variable "task_placement_constraints" {
   }))
   default  = []
   nullable = false
-
-  validation {
-    condition     = alltrue([for constraint in var.task_placement_constraints : constraint.type == "memberOf"])
-    error_message = "task_placement_constraints[].type must be: memberOf."
-  }
 }
 
 variable "pid_mode" {
   description = "Process namespace of the containers: host or task. Null: each container its own."
   type        = string
   default     = null
-
-  validation {
-    condition     = var.pid_mode == null || contains(["host", "task"], coalesce(var.pid_mode, "-"))
-    error_message = "pid_mode must be null or one of: host, task."
-  }
 }
 
 variable "ipc_mode" {
   description = "IPC namespace of the containers: host, task or none. Null: Docker's default."
   type        = string
   default     = null
-
-  validation {
-    condition     = var.ipc_mode == null || contains(["host", "task", "none"], coalesce(var.ipc_mode, "-"))
-    error_message = "ipc_mode must be null or one of: host, task, none."
-  }
 }
 
 variable "proxy_configuration" {
@@ -220,11 +184,6 @@ variable "proxy_configuration" {
     type           = optional(string, "APPMESH")
   })
   default = null
-
-  validation {
-    condition     = try(var.proxy_configuration.type, "APPMESH") == "APPMESH"
-    error_message = "proxy_configuration.type must be: APPMESH."
-  }
 }
 
 ################################################################################
@@ -523,12 +482,8 @@ variable "live_environment" {
   default     = {}
   nullable    = false
 
-  # POSIX.1-2017, Base Definitions, 8.1: names of letters, digits and underscores, not starting
-  # with a digit (https://pubs.opengroup.org/onlinepubs/9699919799/basedefs/V1_chap08.html).
-  validation {
-    condition     = alltrue([for names in values(var.live_environment) : alltrue([for name in names : can(regex("^[A-Za-z_][A-Za-z0-9_]*$", name))]) && length(distinct(names)) == length(names)])
-    error_message = "live_environment names each environment variable once, by a valid name: letters, digits and _, not starting with a digit (such as DD_VERSION)."
-  }
+  # Checked by container_definition, which names the container and the name it refuses: a valid
+  # environment variable name (POSIX), each once, in a container that follows deployments.
 }
 
 variable "live_docker_labels" {
@@ -537,12 +492,7 @@ variable "live_docker_labels" {
   default     = {}
   nullable    = false
 
-  # Docker's key format recommendations (https://docs.docker.com/engine/manage-resources/labels/),
-  # with `_` and `/` that tools' keys use.
-  validation {
-    condition     = alltrue([for keys in values(var.live_docker_labels) : alltrue([for key in keys : can(regex("^[A-Za-z0-9]([A-Za-z0-9._/-]*[A-Za-z0-9])?$", key))]) && length(distinct(keys)) == length(keys)])
-    error_message = "live_docker_labels names each label once, by a valid key: letters, digits, '.', '-', '_' and '/', starting and ending with a letter or digit (such as com.datadoghq.tags.version)."
-  }
+  # Checked by container_definition, as live_environment: a valid Docker label key, each once.
 }
 
 ################################################################################

@@ -106,3 +106,16 @@ fn links_in_awsvpc_mode_fail_the_fargate_plan_in_container_definition() -> Resul
         "container_definition: container_definitions[0].links are only supported in bridge network mode, not awsvpc; containers of one task reach each other on localhost in awsvpc and host mode",
     )
 }
+
+/// A task-level variable the module does not validate itself (variables.tf: the selector checks
+/// ECS's rules once) fails the plan with the selector's line, naming the field.
+#[test]
+#[ignore = "needs Terraform"]
+fn a_task_field_out_of_range_fails_the_fargate_plan_naming_the_field() -> Result<(), String> {
+    refused_at_plan(
+        FARGATE,
+        ("logDriver = \"awslogs\"", "logDriver = \"awslogs\""),
+        "execution_role_arn = \"arn:aws:iam::123456789012:role/ecs-drift-fargate-execution\"\n  ephemeral_storage_size_in_gib = 500",
+        "task_definition_selector: desired_task_definition.ephemeralStorage.sizeInGiB must be 21..200, got 500",
+    )
+}

@@ -137,7 +137,13 @@ pub fn read_named(
             )));
         }
         let secrets = secret_names(definition);
+        let mut seen = BTreeSet::new();
         for name in &names {
+            if !seen.insert(name.as_str()) {
+                return Err(Error::LiveValues(format!(
+                    "{key}[{container:?}] names {name:?} twice; name each once"
+                )));
+            }
             let valid = match field {
                 Field::Environment => is_environment_name(name),
                 Field::DockerLabels => is_docker_label_key(name),

@@ -502,6 +502,14 @@ fn rejects_bad_live_keys_with_one_line() {
             "live_docker_labels[\"app\"] names \"com.datadoghq.tags.version=\", which is not a valid Docker label key",
         ),
         (
+            json!({ "live_environment": { "app": ["DD_VERSION", "GIT_SHA", "DD_VERSION"] } }),
+            "live_environment[\"app\"] names \"DD_VERSION\" twice; name each once",
+        ),
+        (
+            json!({ "live_docker_labels": { "app": ["version", "version"] } }),
+            "live_docker_labels[\"app\"] names \"version\" twice; name each once",
+        ),
+        (
             json!({ "live_docker_labels": { "app": [".version"] } }),
             "which is not a valid Docker label key",
         ),

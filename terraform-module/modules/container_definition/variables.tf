@@ -47,10 +47,7 @@ variable "network_mode" {
   default     = "awsvpc"
   nullable    = false
 
-  validation {
-    condition     = contains(["awsvpc", "bridge", "host", "none"], var.network_mode)
-    error_message = "network_mode must be one of: awsvpc, bridge, host, none."
-  }
+  # Checked by container_definition, whose one line names the query key and the four modes.
 }
 
 variable "live_environment" {
