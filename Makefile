@@ -47,8 +47,8 @@ bench: venv build
 dist: venv
 	scripts/dist
 
-# Every fuzz target for FUZZ_SECONDS each (default 60), one at a time; needs nightly (cargo-fuzz is
-# the venv's). Not part of `make test`.
+# Every fuzz target for FUZZ_SECONDS each (default 60), one per core at a time; needs nightly
+# (cargo-fuzz is the venv's). Not part of `make test`.
 fuzz: venv
 	fuzz/run
 
