@@ -48,6 +48,9 @@ locals {
   # service of the ECS controller, the only one deployed that way.
   task_reads = !local.uses_code_deploy && contains(var.deployer_policy_add, "task_reads")
   deregister = !local.uses_code_deploy && contains(var.deployer_policy_add, "deregister")
+  # The service-deployment calls: added by name too (none of the documented paths makes them), and
+  # only for a service of the ECS controller, whose deployments they are.
+  service_deployments = !local.uses_code_deploy && contains(var.deployer_policy_add, "service_deployments")
 
   # The policies as IAM JSON, built here rather than by aws_iam_policy_document data sources: two
   # fewer provider reads per instance and plan, and the same document (IAM reads a one-element list
@@ -82,16 +85,15 @@ locals {
         # TagResource with that condition is only ever evaluated as part of a registration ("Grant
         # permission to tag resources on creation": a policy allowing it with ecs:CreateAction
         # lets no one call ecs:TagResource directly,
-        # https://docs.aws.amazon.com/AmazonECS/latest/developerguide/supported-iam-actions-tagging.html).
-        # So every task definition of the account here allows exactly what this family would:
-        # a registration of another family is refused by RegisterTaskDefinition, tagging at any
-        # other time stays denied; and many services' policies merged (modules/deployer_policy)
-        # hold this statement once instead of each family a second time.
+        # https://docs.aws.amazon.com/AmazonECS/latest/developerguide/supported-iam-actions-tagging.html),
+        # so tagging at any other time stays denied. Scoped to the family as RegisterThisFamily
+        # is, the statement is the one earlier releases wrote: an upgrade leaves the policy as it
+        # was.
         {
-          Sid       = "TagAtRegistration"
+          Sid       = "TagThisFamilyAtRegistration"
           Effect    = "Allow"
           Action    = "ecs:TagResource"
-          Resource  = "${local.ecs_arn_prefix}:task-definition/*"
+          Resource  = local.family_revisions_arn
           Condition = { StringEquals = { "ecs:CreateAction" = "RegisterTaskDefinition" } }
         },
       ],
@@ -121,7 +123,9 @@ locals {
       # three take the service and the service-deployment
       # (service-deployment/CLUSTER/SERVICE/ID), both allowed for this service only. Service
       # deployments are the ECS controller's; a CODE_DEPLOY service gets neither statement.
-      local.uses_code_deploy ? [] : [
+      # Added by name (deployer_policy_add = ["service_deployments"]): StopServiceDeployment rolls
+      # a deployment back, which none of the documented deploy paths does.
+      local.service_deployments ? [
         # One statement for the four: the same resources, written once per service when many
         # services' policies are merged (modules/deployer_policy).
         {
@@ -130,7 +134,7 @@ locals {
           Action   = ["ecs:ListServiceDeployments", "ecs:DescribeServiceDeployments", "ecs:ContinueServiceDeployment", "ecs:StopServiceDeployment"]
           Resource = [local.service_arn, local.service_deployments_arn]
         },
-      ],
+      ] : [],
       # DeregisterTaskDefinition takes no resource type: allowing it allows it for every family.
       local.deregister ? [
         {

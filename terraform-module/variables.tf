@@ -450,14 +450,14 @@ variable "code_deploy_deployment_config_name" {
 }
 
 variable "deployer_policy_add" {
-  description = "What `deployer_policy_json` adds, by name, to what every documented deploy path needs (the GitHub Actions pair, the AWS CLI recipe, `ecs deploy --no-deregister --timeout -1`), for `ecs deploy` with its defaults: `task_reads` (ecs:ListTasks and ecs:DescribeTasks for its wait, scoped to the cluster, not the service) and `deregister` (ecs:DeregisterTaskDefinition for its `--deregister`, which takes no resource type, so it is allowed for every family). Ignored for a CODE_DEPLOY service."
+  description = "What `deployer_policy_json` adds, by name, to what every documented deploy path needs (the GitHub Actions pair, the AWS CLI recipe, `ecs deploy --no-deregister --timeout -1`), for `ecs deploy` with its defaults: `task_reads` (ecs:ListTasks and ecs:DescribeTasks for its wait, scoped to the cluster, not the service) and `deregister` (ecs:DeregisterTaskDefinition for its `--deregister`, which takes no resource type, so it is allowed for every family); for tools that follow ECS's record of a deployment or drive its lifecycle hooks (ecspresso's `--wait-until=deployed`, a pipeline that continues or stops a paused deployment): `service_deployments` (ecs:ListServiceDeployments, DescribeServiceDeployments, ContinueServiceDeployment and StopServiceDeployment on this service and its deployments). Ignored for a CODE_DEPLOY service."
   type        = set(string)
   default     = []
   nullable    = false
 
   validation {
-    condition     = alltrue([for item in var.deployer_policy_add : contains(["deregister", "task_reads"], item)])
-    error_message = "deployer_policy_add may contain only: deregister, task_reads."
+    condition     = alltrue([for item in var.deployer_policy_add : contains(["deregister", "task_reads", "service_deployments"], item)])
+    error_message = "deployer_policy_add may contain only: deregister, task_reads, service_deployments."
   }
 }
 

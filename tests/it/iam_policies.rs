@@ -719,8 +719,9 @@ fn roles_of(revision: &Value) -> Vec<String> {
 
 /// `ecs deploy`, `aws-cli.sh`, the lookup, and the GitHub Actions pair, against the sidecar
 /// example (the ECS controller), which adds what `ecs deploy` with its defaults needs: every call
-/// Allowed; the point-2 requests denied; and with the defaults (`deployer_policy_add` empty), the
-/// other paths' calls Allowed, ecs-deploy's task reads and deregistration denied.
+/// Allowed; the point-2 requests and the service-deployment calls denied; with the defaults
+/// (`deployer_policy_add` empty), the other paths' calls Allowed, ecs-deploy's task reads and
+/// deregistration denied; with `service_deployments`, this service's deployments Allowed.
 #[test]
 #[ignore = "needs Terraform and the IAM evaluator"]
 fn the_deployer_policy_allows_every_ecs_deploy_path_and_nothing_beyond() -> Outcome {
@@ -940,16 +941,14 @@ fn the_deployer_policy_allows_every_ecs_deploy_path_and_nothing_beyond() -> Outc
         "a revision with tags is registered"
     );
     assert_allowed(&node, "deployer_policy_json", &deployer, &deploy_requests);
-    assert_allowed(
-        &node,
-        "deployer_policy_json",
-        &deployer,
-        &service_deployment_requests(
-            "ecspresso --wait-until=deployed, lifecycle hooks",
-            example.cluster,
-            example.service,
-        ),
+    // This service's deployments, which only `deployer_policy_add = ["service_deployments"]`
+    // opens (below), and other services' deployments, which nothing opens.
+    let own_deployments = service_deployment_requests(
+        "ecspresso --wait-until=deployed, lifecycle hooks",
+        example.cluster,
+        example.service,
     );
+    assert_denied(&node, "deployer_policy_json", &deployer, &own_deployments);
     let mut beyond = beyond_this_service(&example, &family, &roles);
     for (cluster, service) in [
         (example.cluster, "another-service"),
@@ -1018,6 +1017,26 @@ fn the_deployer_policy_allows_every_ecs_deploy_path_and_nothing_beyond() -> Outc
     );
     assert_denied(&node, "the default deployer policy", &defaults, &added);
     assert_denied(&node, "the default deployer policy", &defaults, &beyond);
+    assert_denied(
+        &node,
+        "the default deployer policy",
+        &defaults,
+        &own_deployments,
+    );
+
+    // `service_deployments` by name: this service's deployments Allowed, with every path's calls
+    // as before; another service's still denied.
+    workdir.override_file(
+        "defaults",
+        "module \"service\" {\n  deployer_policy_add = [\"service_deployments\"]\n}\n",
+    );
+    let run = workdir.apply();
+    assert_eq!(run.status, Some(0), "terraform apply: {run:#?}");
+    let (with_deployments, _) = policies(&workdir);
+    let name = "deployer_policy_add = [\"service_deployments\"]";
+    assert_allowed(&node, name, &with_deployments, &own_deployments);
+    assert_allowed(&node, name, &with_deployments, &path_requests);
+    assert_denied(&node, name, &with_deployments, &beyond);
     Ok(())
 }
 
