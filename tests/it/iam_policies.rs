@@ -717,6 +717,17 @@ fn roles_of(revision: &Value) -> Vec<String> {
         .collect()
 }
 
+/// The example applied again with `deployer_policy_add = ADD` (HCL), and its deployer policy.
+fn deployer_policy_with(workdir: &Workdir, add: &str) -> Value {
+    workdir.override_file(
+        "deployer_policy_add",
+        &format!("module \"service\" {{\n  deployer_policy_add = {add}\n}}\n"),
+    );
+    let run = workdir.apply();
+    assert_eq!(run.status, Some(0), "terraform apply: {run:#?}");
+    policies(workdir).0
+}
+
 /// `ecs deploy`, `aws-cli.sh`, the lookup, and the GitHub Actions pair, against the sidecar
 /// example (the ECS controller), which adds what `ecs deploy` with its defaults needs: every call
 /// Allowed; the point-2 requests and the service-deployment calls denied; with the defaults
@@ -984,13 +995,7 @@ fn the_deployer_policy_allows_every_ecs_deploy_path_and_nothing_beyond() -> Outc
     // every call of theirs Allowed, and what only ecs-deploy's defaults need (the wait's
     // cluster-wide task reads, the deregistration on `*`) denied. The rest of ecs-deploy's calls
     // are what `ecs deploy --no-deregister --timeout -1` makes, Allowed.
-    workdir.override_file(
-        "defaults",
-        "module \"service\" {\n  deployer_policy_add = []\n}\n",
-    );
-    let run = workdir.apply();
-    assert_eq!(run.status, Some(0), "terraform apply: {run:#?}");
-    let (defaults, _) = policies(&workdir);
+    let defaults = deployer_policy_with(&workdir, "[]");
     let (added, kept): (Vec<Request>, Vec<Request>) =
         ecs_deploy_requests.into_iter().partition(|request| {
             matches!(
@@ -1026,13 +1031,7 @@ fn the_deployer_policy_allows_every_ecs_deploy_path_and_nothing_beyond() -> Outc
 
     // `service_deployments` by name: this service's deployments Allowed, with every path's calls
     // as before; another service's still denied.
-    workdir.override_file(
-        "defaults",
-        "module \"service\" {\n  deployer_policy_add = [\"service_deployments\"]\n}\n",
-    );
-    let run = workdir.apply();
-    assert_eq!(run.status, Some(0), "terraform apply: {run:#?}");
-    let (with_deployments, _) = policies(&workdir);
+    let with_deployments = deployer_policy_with(&workdir, "[\"service_deployments\"]");
     let name = "deployer_policy_add = [\"service_deployments\"]";
     assert_allowed(&node, name, &with_deployments, &own_deployments);
     assert_allowed(&node, name, &with_deployments, &path_requests);
