@@ -23,6 +23,16 @@ use crate::{Moto, path_program, repo_root, run_command, venv_bin};
 /// The region every example's provider manages.
 pub const REGION: &str = "eu-west-1";
 
+/// moto on loopback with `cluster` created in REGION: every example takes its cluster as given.
+pub fn moto_with_cluster(cluster: &str) -> crate::Moto {
+    let moto = crate::Moto::start();
+    moto.seed(
+        "create-cluster",
+        serde_json::json!({ "cluster": cluster, "region": REGION }),
+    );
+    moto
+}
+
 /// The image a pipeline ships in the story.
 pub const SHIPPED: &str = "public.ecr.aws/nginx/nginx:1.27.3";
 

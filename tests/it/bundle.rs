@@ -5,12 +5,11 @@
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use ecs_drift_tests::story::{self, Change, Deploy, FARGATE, Failure, REGION};
+use ecs_drift_tests::story::{self, Change, Deploy, FARGATE, Failure, moto_with_cluster};
 use ecs_drift_tests::terraform::{Toolchain, Workdir};
 use ecs_drift_tests::{
     Moto, bundle_of_this_build, repo_root, run_command, sealed_command, workspace_binary,
 };
-use serde_json::json;
 
 const PROGRAMS: [&str; 3] = [
     "live_task_lookup",
@@ -209,11 +208,7 @@ fn scripts_dist_refuses_bad_arguments() {
 fn the_story_runs_from_a_copy_of_the_bundle() -> Result<(), Box<dyn std::error::Error>> {
     let toolchain = Toolchain::require();
     let (_dir, bundle) = bundle_of_this_build();
-    let moto = Moto::start();
-    moto.seed(
-        "create-cluster",
-        json!({ "cluster": FARGATE.cluster, "region": REGION }),
-    );
+    let moto = moto_with_cluster(FARGATE.cluster);
     let workdir = Workdir::vendored(toolchain, &moto, FARGATE.name, &bundle).map_err(Failure)?;
     let main = std::fs::read_to_string(workdir.path.join("main.tf"))?;
     assert!(main.contains("source = \"./vendor/ecs-drift/terraform-module\""));

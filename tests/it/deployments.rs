@@ -15,7 +15,7 @@
 use ecs_drift_tests::Moto;
 use ecs_drift_tests::story::{
     self, CODEDEPLOY, Deploy, Example, FARGATE, Failure, REGION, Running, SHIPPED, check,
-    check_clean, check_moves, deploy, running, task_definition,
+    check_clean, check_moves, deploy, moto_with_cluster, running, task_definition,
 };
 use ecs_drift_tests::terraform::{Plan, Toolchain, Workdir, unwrapped};
 use serde_json::{Value, json};
@@ -63,11 +63,7 @@ fn set_strategy(
 
 fn set_up(example: &Example) -> Result<(Moto, Workdir), Failure> {
     let toolchain = Toolchain::require();
-    let moto = Moto::start();
-    moto.seed(
-        "create-cluster",
-        json!({ "cluster": example.cluster, "region": REGION }),
-    );
+    let moto = moto_with_cluster(example.cluster);
     let workdir = Workdir::example(toolchain, &moto, example.name).map_err(Failure)?;
     story::applied(&workdir.apply(), "the first apply")?;
     check_clean(&workdir.plan(), "right after the first apply")?;

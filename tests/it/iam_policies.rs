@@ -24,7 +24,9 @@ use std::io::{BufRead, BufReader, Write};
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 
-use ecs_drift_tests::story::{self, CODEDEPLOY, Example, FARGATE, REGION, SIDECAR};
+use ecs_drift_tests::story::{
+    self, CODEDEPLOY, Example, FARGATE, REGION, SIDECAR, moto_with_cluster,
+};
 use ecs_drift_tests::terraform::{Toolchain, Workdir};
 use ecs_drift_tests::{
     MOTO_ACCOUNT, Moto, Run, path_program, repo_root, run_command, sealed_command, venv_bin,
@@ -431,11 +433,7 @@ fn aws(moto: &Moto, arguments: &[&str]) -> Value {
 fn applied(example: &Example) -> (PathBuf, Moto, Workdir) {
     let node = evaluator();
     let toolchain = Toolchain::require();
-    let moto = Moto::start();
-    moto.seed(
-        "create-cluster",
-        json!({ "cluster": example.cluster, "region": REGION }),
-    );
+    let moto = moto_with_cluster(example.cluster);
     let workdir =
         Workdir::example(toolchain, &moto, example.name).unwrap_or_else(|e| panic!("{e}"));
     workdir.override_file("tags", TAGS);
@@ -1300,11 +1298,7 @@ fn the_plan_and_apply_policies_allow_what_terraform_calls_and_the_plan_role_writ
     let example = FARGATE;
     let node = evaluator();
     let toolchain = Toolchain::require();
-    let moto = Moto::start();
-    moto.seed(
-        "create-cluster",
-        json!({ "cluster": example.cluster, "region": REGION }),
-    );
+    let moto = moto_with_cluster(example.cluster);
     let workdir =
         Workdir::example(toolchain, &moto, example.name).unwrap_or_else(|e| panic!("{e}"));
     workdir.override_file("tags", TAGS);

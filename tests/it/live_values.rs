@@ -18,11 +18,11 @@
 
 use ecs_drift_tests::story::{
     self, Change, FARGATE, Failure, REGION, SHIPPED, check, check_clean, check_moves,
-    planned_differences, running,
+    moto_with_cluster, planned_differences, running,
 };
 use ecs_drift_tests::terraform::{Toolchain, Workdir, unwrapped};
 use ecs_drift_tests::{Moto, repo_root, run_command, venv_bin};
-use serde_json::{Value, json};
+use serde_json::Value;
 
 type Outcome = Result<(), Box<dyn std::error::Error>>;
 
@@ -185,11 +185,7 @@ fn story(
 #[ignore = "needs Terraform"]
 fn the_release_a_pipeline_stamps_follows_each_deploy() -> Outcome {
     let toolchain = Toolchain::require();
-    let moto = Moto::start();
-    moto.seed(
-        "create-cluster",
-        json!({ "cluster": FARGATE.cluster, "region": REGION }),
-    );
+    let moto = moto_with_cluster(FARGATE.cluster);
     let workdir = Workdir::example_with(toolchain, &moto, FARGATE.name, with_bootstrap_release)
         .map_err(Failure)?;
     workdir.override_file("live", INPUTS);

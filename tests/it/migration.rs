@@ -8,12 +8,12 @@
 
 use std::path::PathBuf;
 
+use ecs_drift_tests::repo_root;
 use ecs_drift_tests::story::{
-    Deploy, Example, Failure, Layout, REGION, SHIPPED, check, check_clean, deploy, running,
-    task_definition,
+    Deploy, Example, Failure, Layout, SHIPPED, check, check_clean, deploy, moto_with_cluster,
+    running, task_definition,
 };
 use ecs_drift_tests::terraform::{Plan, Toolchain, Workdir};
-use ecs_drift_tests::{Moto, repo_root};
 use serde_json::json;
 
 type Outcome = Result<(), Box<dyn std::error::Error>>;
@@ -122,11 +122,7 @@ fn check_imported_unchanged(
 fn migrate(start: Start) -> Outcome {
     let toolchain = Toolchain::require();
     let example = example(&start);
-    let moto = Moto::start();
-    moto.seed(
-        "create-cluster",
-        json!({ "cluster": "prod", "region": REGION }),
-    );
+    let moto = moto_with_cluster("prod");
 
     // The old way: created, then a pipeline ships an image.
     let workdir =
@@ -414,11 +410,7 @@ fn keep_the_service_module(kept: KeptModule) -> Outcome {
     let toolchain = Toolchain::require();
     let example = KEPT;
     let at = format!("examples/{}/before", kept.example);
-    let moto = Moto::start();
-    moto.seed(
-        "create-cluster",
-        json!({ "cluster": example.cluster, "region": REGION }),
-    );
+    let moto = moto_with_cluster(example.cluster);
 
     // The service module as the team runs it; a pipeline ships an image.
     let before = copy_phase(&kept, "before");

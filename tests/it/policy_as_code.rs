@@ -10,10 +10,10 @@
 
 use serde_json::{Value, json};
 
+use ecs_drift_tests::Run;
 use ecs_drift_tests::repo_root;
-use ecs_drift_tests::story::{FARGATE, REGION};
+use ecs_drift_tests::story::{FARGATE, moto_with_cluster};
 use ecs_drift_tests::terraform::{Toolchain, Workdir};
-use ecs_drift_tests::{Moto, Run};
 
 /// The gate's `deny` messages for `plan` (a `terraform show -json`), sorted.
 fn gate(plan: &Value) -> Vec<String> {
@@ -100,11 +100,7 @@ const TERRAFORM_SIDE_CHANGE: (&str, &str) = ("LOG_LEVEL = \"info\"", "LOG_LEVEL 
 #[ignore = "needs Terraform"]
 fn the_gate_passes_the_modules_replacement_and_names_every_other_deletion() {
     let toolchain = Toolchain::require();
-    let moto = Moto::start();
-    moto.seed(
-        "create-cluster",
-        json!({ "cluster": FARGATE.cluster, "region": REGION }),
-    );
+    let moto = moto_with_cluster(FARGATE.cluster);
     let workdir =
         Workdir::example(toolchain, &moto, FARGATE.name).unwrap_or_else(|e| panic!("{e}"));
     std::fs::write(workdir.path.join("plain.tf"), PLAIN).expect("write plain.tf");

@@ -5,7 +5,7 @@
 
 use ecs_drift_tests::story::{
     self, AUTOSCALED, Deploy, Failure, REGION, Running, SHIPPED, check, check_clean, check_moves,
-    deploy, running, task_definition,
+    deploy, moto_with_cluster, running, task_definition,
 };
 use ecs_drift_tests::terraform::{Toolchain, Workdir, unwrapped};
 use ecs_drift_tests::{Moto, Run};
@@ -65,11 +65,7 @@ fn check_refused(moto: &Moto, run: &Run, before: &Running, step: &str) -> Result
 #[ignore = "needs Terraform"]
 fn autoscaling_default_tags_and_saved_plans_keep_the_promise() -> Outcome {
     let toolchain = Toolchain::require();
-    let moto = Moto::start();
-    moto.seed(
-        "create-cluster",
-        json!({ "cluster": AUTOSCALED.cluster, "region": REGION }),
-    );
+    let moto = moto_with_cluster(AUTOSCALED.cluster);
     let workdir = Workdir::example(toolchain, &moto, AUTOSCALED.name).map_err(Failure)?;
 
     // 1. The first apply starts the service with desired_count and tags revision 1.

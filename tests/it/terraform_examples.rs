@@ -10,8 +10,8 @@
 
 use ecs_drift_tests::story::{
     self, CODEDEPLOY, Change, Deploy, EC2_BRIDGE, Example, FARGATE, Failure, Layout, OWN_SERVICE,
-    REGION, Running, SHIPPED, SIDECAR, check, check_clean, check_moves, deploy, running,
-    task_definition,
+    REGION, Running, SHIPPED, SIDECAR, check, check_clean, check_moves, deploy, moto_with_cluster,
+    running, task_definition,
 };
 use ecs_drift_tests::terraform::{Toolchain, Workdir, unwrapped};
 use ecs_drift_tests::{MOTO_ACCOUNT, Moto, repo_root, run_command, venv_bin};
@@ -23,11 +23,7 @@ type Outcome = Result<(), Box<dyn std::error::Error>>;
 /// initialises a copy of the example.
 fn set_up(example: &Example) -> Result<(Moto, Workdir), Failure> {
     let toolchain = Toolchain::require();
-    let moto = Moto::start();
-    moto.seed(
-        "create-cluster",
-        json!({ "cluster": example.cluster, "region": REGION }),
-    );
+    let moto = moto_with_cluster(example.cluster);
     let workdir = Workdir::example(toolchain, &moto, example.name).map_err(Failure)?;
     Ok((moto, workdir))
 }
@@ -822,11 +818,7 @@ resource "aws_ecs_service" "this" {
 #[ignore = "needs Terraform"]
 fn a_codedeploy_service_managed_elsewhere_deploys_the_registered_revision() -> Outcome {
     let toolchain = Toolchain::require();
-    let moto = Moto::start();
-    moto.seed(
-        "create-cluster",
-        json!({ "cluster": CODEDEPLOY.cluster, "region": REGION }),
-    );
+    let moto = moto_with_cluster(CODEDEPLOY.cluster);
     let workdir = Workdir::example_with(
         toolchain,
         &moto,

@@ -9,7 +9,7 @@
 //! and the selector then runs during the apply instead; an existing role, as most services name,
 //! is known at plan.
 
-use ecs_drift_tests::story::{EC2_BRIDGE, Example, FARGATE, REGION};
+use ecs_drift_tests::story::{EC2_BRIDGE, Example, FARGATE, REGION, moto_with_cluster};
 use ecs_drift_tests::terraform::{Toolchain, Workdir, unwrapped};
 use ecs_drift_tests::{Moto, run_command, venv_bin};
 use serde_json::{Value, json};
@@ -36,11 +36,7 @@ fn refused_at_plan(
     line: &str,
 ) -> Result<(), String> {
     let toolchain = Toolchain::require();
-    let moto = Moto::start();
-    moto.seed(
-        "create-cluster",
-        json!({ "cluster": example.cluster, "region": REGION }),
-    );
+    let moto = moto_with_cluster(example.cluster);
     let workdir = Workdir::example(toolchain, &moto, example.name)?;
     workdir.edit(from, to);
     if !arguments.is_empty() {

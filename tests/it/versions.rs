@@ -6,10 +6,9 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use ecs_drift_tests::story::{FARGATE, Failure, REGION};
+use ecs_drift_tests::story::{FARGATE, Failure, moto_with_cluster};
 use ecs_drift_tests::terraform::{Toolchain, Workdir, unwrapped};
-use ecs_drift_tests::{Moto, bundle_of_this_build, repo_root, run_command, sealed_command};
-use serde_json::json;
+use ecs_drift_tests::{bundle_of_this_build, repo_root, run_command, sealed_command};
 
 const VERSION: &str = env!("CARGO_PKG_VERSION");
 
@@ -170,11 +169,7 @@ fn a_module_of_another_minor_version_fails_the_plan_in_one_line() -> Result<(), 
     let toolchain = Toolchain::require();
     let skewed = bumped(true);
     let (_dir, bundle) = bundle_with_module_version(&skewed);
-    let moto = Moto::start();
-    moto.seed(
-        "create-cluster",
-        json!({ "cluster": FARGATE.cluster, "region": REGION }),
-    );
+    let moto = moto_with_cluster(FARGATE.cluster);
     let workdir = Workdir::vendored(toolchain, &moto, FARGATE.name, &bundle).map_err(Failure)?;
     let plan = workdir.plan();
     assert_eq!(plan.exit_code, Some(1), "{plan:#?}");
@@ -196,11 +191,7 @@ fn a_module_of_another_minor_version_fails_the_plan_in_one_line() -> Result<(), 
 fn a_module_of_another_patch_version_plans() -> Result<(), Failure> {
     let toolchain = Toolchain::require();
     let (_dir, bundle) = bundle_with_module_version(&bumped(false));
-    let moto = Moto::start();
-    moto.seed(
-        "create-cluster",
-        json!({ "cluster": FARGATE.cluster, "region": REGION }),
-    );
+    let moto = moto_with_cluster(FARGATE.cluster);
     let workdir = Workdir::vendored(toolchain, &moto, FARGATE.name, &bundle).map_err(Failure)?;
     let plan = workdir.plan();
     // The first plan: every program answered, and the service is to be created.
