@@ -121,10 +121,9 @@ locals {
       # ecspresso issue 850) and of pipelines that drive lifecycle hooks (ContinueServiceDeployment,
       # StopServiceDeployment). ListServiceDeployments takes the service resource type; the other
       # three take the service and the service-deployment
-      # (service-deployment/CLUSTER/SERVICE/ID), both allowed for this service only. Service
-      # deployments are the ECS controller's; a CODE_DEPLOY service gets neither statement.
-      # Added by name (deployer_policy_add = ["service_deployments"]): StopServiceDeployment rolls
-      # a deployment back, which none of the documented deploy paths does.
+      # (service-deployment/CLUSTER/SERVICE/ID), both allowed for this service only. Added by name
+      # (local.service_deployments above): StopServiceDeployment rolls a deployment back, which
+      # none of the documented deploy paths does.
       local.service_deployments ? [
         # One statement for the four: the same resources, written once per service when many
         # services' policies are merged (modules/deployer_policy).

@@ -91,8 +91,7 @@ variable "live_image_containers" {
 # ECS's rules for these fields (allowed values, sizes, the keys of a volume, what Fargate refuses)
 # are checked once, by task_definition_selector, which fails the plan with one line naming the
 # field (`desired_task_definition.networkMode must be one of bridge, host, awsvpc, none, got
-# "nat"`), before anything reaches ECS. A validation here would repeat it, and Terraform evaluates
-# every validation once per instance and plan.
+# "nat"`), before anything reaches ECS. A validation here would be a second copy of that rule.
 
 variable "cpu" {
   description = "Task-level CPU units, as ECS takes them (\"256\", \"1024\", \"1 vCPU\"). Required for Fargate."
