@@ -67,7 +67,7 @@ output "live_desired_count" {
 
 output "service_arn" {
   description = "ARN of the ECS service this task definition is for (known at plan time)."
-  value       = local.service_arn
+  value       = local.arns.service
 }
 
 output "service_name" {
@@ -81,12 +81,17 @@ output "service_name" {
 
 output "deployer_policy_json" {
   description = "IAM policy for the deploy pipeline (ecs deploy, the AWS CLI, the GitHub ECS actions, CodeDeploy), scoped to this service: DescribeServices and (ECS controller) UpdateService on it; RegisterTaskDefinition on this family, and TagResource on it at registration (ecs:CreateAction = RegisterTaskDefinition); DescribeTaskDefinition (no resource type); only as deployer_policy_add names them (ECS controller): ListTasks and DescribeTasks in this cluster and DeregisterTaskDefinition (no resource type), for ecs deploy with its defaults, and the service-deployment calls on this service and its deployments; iam:PassRole on exactly the task and execution roles towards ecs-tasks.amazonaws.com; with CODE_DEPLOY, the CodeDeploy calls on this application, deployment group and deployment configuration."
-  value       = jsonencode(local.deployer_policy)
+  value       = jsonencode(local.policies.deployer)
 }
 
 output "lookup_policy_json" {
-  description = "IAM policy for whoever runs `terraform plan` (the live lookup), read-only: DescribeServices on this service, DescribeTaskDefinition (no resource type), and sts:AssumeRole on assume_role_arn when set."
-  value       = jsonencode(local.lookup_policy)
+  description = "IAM policy for the live lookup and for the role that runs `terraform plan` (Atlantis' or HCP Terraform's plan role, a drift job), read-only: DescribeServices on this service, DescribeTaskDefinition (no resource type), and sts:AssumeRole on assume_role_arn when set. These are also everything the AWS provider reads of this module's resources."
+  value       = jsonencode(local.policies.lookup)
+}
+
+output "apply_policy_json" {
+  description = "IAM policy for the role that runs `terraform apply` of this module: lookup_policy_json's reads, CreateService and UpdateService on this service, RegisterTaskDefinition on this family, TagResource and UntagResource on this service and family, and iam:PassRole on exactly the task and execution roles towards ecs-tasks.amazonaws.com. No DeleteService and no DeregisterTaskDefinition (skip_destroy)."
+  value       = jsonencode(local.policies.apply)
 }
 
 ################################################################################
@@ -101,18 +106,4 @@ output "environment_sources" {
 output "docker_label_sources" {
   description = "Container name to { key = source } for each key in live_docker_labels, as environment_sources."
   value       = jsondecode(data.external.container_definitions.result.docker_label_sources)
-}
-
-################################################################################
-# IAM: the roles that run Terraform
-################################################################################
-
-output "plan_policy_json" {
-  description = "IAM policy for the role that runs `terraform plan` (Atlantis' or HCP Terraform's plan role), read-only: what the AWS provider reads of this module's resources and what the lookup reads, which are the same calls: DescribeServices on this service, DescribeTaskDefinition (no resource type), and sts:AssumeRole on assume_role_arn when set. The same document as lookup_policy_json."
-  value       = jsonencode(local.plan_policy)
-}
-
-output "apply_policy_json" {
-  description = "IAM policy for the role that runs `terraform apply` of this module: the plan policy's reads, CreateService and UpdateService on this service, RegisterTaskDefinition on this family, TagResource and UntagResource on this service and family, and iam:PassRole on exactly the task and execution roles towards ecs-tasks.amazonaws.com. No DeleteService and no DeregisterTaskDefinition (skip_destroy)."
-  value       = jsonencode(local.apply_policy)
 }

@@ -4,15 +4,17 @@
 ################################################################################
 
 locals {
-  cluster_error_message = "the service runs in cluster %s, but var.cluster is ${var.cluster}: ECS cannot move a service to another cluster, so Terraform would have to delete it and create it again. To do that on purpose, replace it"
+  service = {
+    cluster_error_message = "the service runs in cluster %s, but var.cluster is ${var.cluster}: ECS cannot move a service to another cluster, so Terraform would have to delete it and create it again. To do that on purpose, replace it"
 
-  # An autoscaled service keeps the count ECS reports (the autoscaler's): read at plan time, it
-  # equals what the refresh read, so the plan shows no change, and the provider sends
-  # desired_count to UpdateService only when it changes, so an apply never resets it, not even
-  # from a saved plan. desired_count is the count the service is created with.
-  desired_count = (var.ignore_changes_desired_count && data.external.lookup.result.desired_count != ""
-    ? tonumber(data.external.lookup.result.desired_count)
-  : var.desired_count)
+    # An autoscaled service keeps the count ECS reports (the autoscaler's): read at plan time, it
+    # equals what the refresh read, so the plan shows no change, and the provider sends
+    # desired_count to UpdateService only when it changes, so an apply never resets it, not even
+    # from a saved plan. desired_count is the count the service is created with.
+    desired_count = (var.ignore_changes_desired_count && data.external.lookup.result.desired_count != ""
+      ? tonumber(data.external.lookup.result.desired_count)
+    : var.desired_count)
+  }
 }
 
 # Two resources, one of which exists (count): lifecycle.ignore_changes cannot depend on a variable.
@@ -22,12 +24,12 @@ locals {
 #   a CodeDeploy deployment; provider #12703), so those are ignored and the module outputs
 #   registered_task_definition_arn for the AppSpec instead.
 resource "aws_ecs_service" "this" {
-  count = var.create_service && !local.uses_code_deploy ? 1 : 0
+  count = var.create_service && !local.given.uses_code_deploy ? 1 : 0
 
   name                               = var.name
   cluster                            = var.cluster
   task_definition                    = local.task_definition_arn
-  desired_count                      = local.desired_count
+  desired_count                      = local.service.desired_count
   launch_type                        = length(var.capacity_provider_strategy) > 0 ? null : var.launch_type
   platform_version                   = var.platform_version
   health_check_grace_period_seconds  = var.health_check_grace_period_seconds
@@ -95,19 +97,19 @@ resource "aws_ecs_service" "this" {
       error_message = "network_configuration is required with network_mode awsvpc (allowed network modes without it: bridge, host, none)."
     }
     postcondition {
-      condition     = local.cluster_name == element(split("/", self.cluster), length(split("/", self.cluster)) - 1)
-      error_message = "${format(local.cluster_error_message, self.cluster)} (terraform apply -replace='module.NAME.aws_ecs_service.this[0]')."
+      condition     = local.given.cluster_name == element(split("/", self.cluster), length(split("/", self.cluster)) - 1)
+      error_message = "${format(local.service.cluster_error_message, self.cluster)} (terraform apply -replace='module.NAME.aws_ecs_service.this[0]')."
     }
   }
 }
 
 resource "aws_ecs_service" "codedeploy" {
-  count = var.create_service && local.uses_code_deploy ? 1 : 0
+  count = var.create_service && local.given.uses_code_deploy ? 1 : 0
 
   name                               = var.name
   cluster                            = var.cluster
   task_definition                    = local.task_definition_arn
-  desired_count                      = local.desired_count
+  desired_count                      = local.service.desired_count
   launch_type                        = length(var.capacity_provider_strategy) > 0 ? null : var.launch_type
   platform_version                   = var.platform_version
   health_check_grace_period_seconds  = var.health_check_grace_period_seconds
@@ -166,8 +168,8 @@ resource "aws_ecs_service" "codedeploy" {
       error_message = "the CODE_DEPLOY controller needs a load balancer (load_balancers): CodeDeploy shifts its traffic between two target groups."
     }
     postcondition {
-      condition     = local.cluster_name == element(split("/", self.cluster), length(split("/", self.cluster)) - 1)
-      error_message = "${format(local.cluster_error_message, self.cluster)} (terraform apply -replace='module.NAME.aws_ecs_service.codedeploy[0]')."
+      condition     = local.given.cluster_name == element(split("/", self.cluster), length(split("/", self.cluster)) - 1)
+      error_message = "${format(local.service.cluster_error_message, self.cluster)} (terraform apply -replace='module.NAME.aws_ecs_service.codedeploy[0]')."
     }
   }
 }

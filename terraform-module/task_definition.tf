@@ -24,14 +24,28 @@ data "aws_partition" "current" {
   count = var.aws == null ? 1 : 0
 }
 
+# Each local of a module is a node Terraform evaluates once per instance and plan, whatever its size
+# (BENCHMARKS.md, "What the module costs a `terraform plan`"), so the values derived from the same
+# inputs share one object.
 locals {
-  # "" means: find the programs on PATH. Program paths are written "${local.bin_prefix}<program>".
-  bin_prefix = var.bin_dir == "" ? "" : "${trimsuffix(var.bin_dir, "/")}/"
+  # What the inputs alone give.
+  given = {
+    # "" means: find the programs on PATH. Program paths are written "${local.given.bin_prefix}<program>".
+    bin_prefix = var.bin_dir == "" ? "" : "${trimsuffix(var.bin_dir, "/")}/"
 
-  family = coalesce(var.family, var.name)
+    family = coalesce(var.family, var.name)
 
-  # The cluster may be given by name or ARN (arn:...:cluster/NAME); ARNs in policies need the name.
-  cluster_name = element(split("/", var.cluster), length(split("/", var.cluster)) - 1)
+    # The cluster may be given by name or ARN (arn:...:cluster/NAME); ARNs in policies need the name.
+    cluster_name = element(split("/", var.cluster), length(split("/", var.cluster)) - 1)
+
+    uses_code_deploy = var.deployment_controller == "CODE_DEPLOY"
+
+    # The container whose image bootstrap_container_image gives.
+    main_container_name = coalesce(var.main_container_name, var.container_definitions[0].name)
+
+    # The roles a revision of this family names: exactly the ones the deploy pipeline may pass.
+    task_roles = distinct([for arn in [var.task_role_arn, var.execution_role_arn] : arn if arn != null])
+  }
 
   # The AWS provider's account, partition and region: as the root module gives them, or read here.
   aws = var.aws != null ? var.aws : {
@@ -40,22 +54,15 @@ locals {
     region     = one(data.aws_region.current[*].id)
   }
 
-  # Known at plan time, unlike the service resource's own ARN on the first apply.
-  service_arn = "arn:${local.aws.partition}:ecs:${local.aws.region}:${local.aws.account_id}:service/${local.cluster_name}/${var.name}"
-
-  # The lookup asks the provider's region unless told otherwise: Terraform's provider settings do not
-  # reach an external program, and an AWS_REGION pointing elsewhere would find no service.
-  lookup_region = coalesce(var.region, local.aws.region)
-
-  uses_code_deploy = var.deployment_controller == "CODE_DEPLOY"
-
   # Who the three lookups below ask, and how: the query keys they share. Every query value is a
   # string, and an unset one is "" (read as absent by the program), never null: the external
   # provider 2.3.0 drops "", 2.3.1 turns null into "" and 2.3.2+ drops null.
   lookup_connection = {
-    cluster                  = var.cluster
-    service                  = var.name
-    region                   = local.lookup_region
+    cluster = var.cluster
+    service = var.name
+    # The provider's region unless told otherwise: Terraform's provider settings do not reach an
+    # external program, and an AWS_REGION pointing elsewhere would find no service.
+    region                   = coalesce(var.region, local.aws.region)
     profile                  = var.profile
     assume_role_arn          = var.assume_role_arn
     assume_role_external_id  = var.assume_role_external_id
@@ -73,7 +80,7 @@ locals {
 
 # Re-run on every plan and refresh; read-only (DescribeServices, DescribeTaskDefinition).
 data "external" "lookup" {
-  program = ["${local.bin_prefix}live_task_lookup"]
+  program = ["${local.given.bin_prefix}live_task_lookup"]
 
   query = merge(local.lookup_connection, {
     # Only the values of these keys leave the lookup in its `environment` and `docker_labels`.
@@ -92,24 +99,26 @@ data "external" "lookup" {
 # runs what the plan was computed from. Otherwise no call; a plan that moves nothing passes
 # whatever the state. README.md, "Deployments in progress".
 locals {
-  unsettled = data.external.lookup.result.deployment_settled == "false"
+  guard = {
+    unsettled = data.external.lookup.result.deployment_settled == "false"
 
-  # The settings of this module's service whose change starts a deployment (UpdateService: "This
-  # parameter triggers a new service deployment",
-  # https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_UpdateService.html). A
-  # CODE_DEPLOY service's are changed by a CodeDeploy deployment, not here (service.tf).
-  guards_service_settings = var.create_service && !local.uses_code_deploy
+    # The settings of this module's service whose change starts a deployment (UpdateService: "This
+    # parameter triggers a new service deployment",
+    # https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_UpdateService.html). A
+    # CODE_DEPLOY service's are changed by a CodeDeploy deployment, not here (service.tf).
+    service_settings = var.create_service && !local.given.uses_code_deploy
+  }
 }
 
 data "external" "deployment_guard" {
-  program = ["${local.bin_prefix}live_task_lookup"]
+  program = ["${local.given.bin_prefix}live_task_lookup"]
 
   query = merge(local.lookup_connection, {
-    enabled               = tostring((local.changed || local.guards_service_settings) && local.unsettled)
+    enabled               = tostring((local.changed || local.guard.service_settings) && local.guard.unsettled)
     moves_task_definition = tostring(local.changed)
     # Only while unsettled: a value known only at apply (new subnets) would otherwise defer
     # this read to the apply of every plan.
-    service_settings = local.guards_service_settings && local.unsettled ? jsonencode({
+    service_settings = local.guard.service_settings && local.guard.unsettled ? jsonencode({
       platform_version           = var.platform_version
       network_configuration      = var.network_configuration
       load_balancers             = var.load_balancers
@@ -127,26 +136,20 @@ data "external" "deployment_guard" {
 # 2. What should the containers be? (the live image kept where it follows deployments)
 ################################################################################
 
-locals {
-  main_container_name = coalesce(var.main_container_name, var.container_definitions[0].name)
-
-  # The containers as written, with `bootstrap_container_image` as the main container's image. The
-  # override is an object `for` (empty unless it applies), so a container written without `image`
-  # and one with it go through the same expression without a conditional's type unification.
-  configured_containers = [
-    for container in var.container_definitions : merge(container, {
-      for key, value in { image = var.bootstrap_container_image } : key => value
-      if value != null && container.name == local.main_container_name
-    })
-  ]
-}
-
 data "external" "container_definitions" {
-  program = ["${local.bin_prefix}container_definition"]
+  program = ["${local.given.bin_prefix}container_definition"]
 
   query = {
-    container_definitions = jsonencode(local.configured_containers)
-    live_images           = data.external.lookup.result.images
+    # The containers as written, with `bootstrap_container_image` as the main container's image. The
+    # override is an object `for` (empty unless it applies), so a container written without `image`
+    # and one with it go through the same expression without a conditional's type unification.
+    container_definitions = jsonencode([
+      for container in var.container_definitions : merge(container, {
+        for key, value in { image = var.bootstrap_container_image } : key => value
+        if value != null && container.name == local.given.main_container_name
+      })
+    ])
+    live_images = data.external.lookup.result.images
     # "" lets every container follow deployments; "[]" lets none.
     live_image_containers = var.live_image_containers == null ? "" : jsonencode(var.live_image_containers)
     force_bootstrap_image = tostring(var.force_bootstrap_container_image)
@@ -169,7 +172,7 @@ locals {
   # below reads ONLY these, and the selector gets exactly these (nulls left out, which the selector
   # reads as ECS's defaults), so what is compared and what is registered cannot disagree.
   task_fields = {
-    family                  = local.family
+    family                  = local.given.family
     cpu                     = var.cpu
     memory                  = var.memory
     networkMode             = var.network_mode
@@ -203,19 +206,17 @@ locals {
     }
   }
 
-  # An object `for` keeps each value's own type; null fields are left out.
-  desired_task_fields = { for key, value in local.task_fields : key => value if value != null }
-
   # The container definitions to register: the canonical JSON container_definition writes, in the form
   # ECS returns, so the provider's containerDefinitionsAreEquivalent finds no difference on refresh.
   container_definitions_json = data.external.container_definitions.result.container_definitions
 }
 
 data "external" "selector" {
-  program = ["${local.bin_prefix}task_definition_selector"]
+  program = ["${local.given.bin_prefix}task_definition_selector"]
 
   query = {
-    desired_task_definition = jsonencode(merge(local.desired_task_fields, {
+    # The task fields set (an object `for` keeps each value's own type; null fields are left out).
+    desired_task_definition = jsonencode(merge({ for key, value in local.task_fields : key => value if value != null }, {
       containerDefinitions = jsondecode(data.external.container_definitions.result.container_definitions)
     }))
     live_task_definition     = data.external.lookup.result.task_definition
@@ -238,15 +239,6 @@ locals {
   #   exactly the desired one and the task definition resource therefore does not change).
   task_definition_arn = local.changed ? aws_ecs_task_definition.this.arn : data.external.selector.result.task_definition_arn
 
-  # The guard: a lookup that asked another region or account finds no service, and the module would
-  # then register the bootstrap images and roll the service back to them.
-  lookup_region_matches  = data.external.lookup.result.region == local.aws.region
-  lookup_account_matches = data.external.lookup.result.account_id == "" || data.external.lookup.result.account_id == local.aws.account_id
-  lookup_found_or_new    = data.external.lookup.result.found == "true" || !var.require_live_service
-
-  region_error_message  = "the live lookup asked region ${data.external.lookup.result.region}, but the AWS provider manages ${local.aws.region}: a lookup in the wrong region finds no service, so continuing would register the bootstrap image and roll the service back to it. Set var.region to ${local.aws.region} (or null)."
-  account_error_message = "the live lookup saw account ${data.external.lookup.result.account_id}, but the AWS provider runs as account ${local.aws.account_id}: a lookup in the wrong account finds no service (or another one), so continuing would roll the service back to the bootstrap image. Give the lookup the provider's credentials (var.profile, var.assume_role_arn)."
-  found_error_message   = "the live lookup found no service ${var.name} in cluster ${var.cluster} (status ${data.external.lookup.result.status}) in region ${data.external.lookup.result.region}, and require_live_service is true: continuing would register the bootstrap image and roll the service back to it. Check the lookup's credentials (var.profile, var.assume_role_arn), region and endpoint."
 }
 
 ################################################################################
@@ -265,7 +257,7 @@ locals {
 # selector is read then when its inputs are), and a count must be known at plan time. When the plan
 # registers nothing, the lookup is disabled instead: read at plan time, it makes no call.
 data "external" "apply_time_lookup" {
-  program = ["${local.bin_prefix}live_task_lookup"]
+  program = ["${local.given.bin_prefix}live_task_lookup"]
 
   query = merge(local.lookup_connection, {
     enabled                    = tostring(local.changed && data.external.lookup.result.found == "true")
@@ -403,17 +395,19 @@ resource "aws_ecs_task_definition" "this" {
     # Terraform registers.
     ignore_changes = [tags, tags_all]
 
+    # The guard: a lookup that asked another region or account finds no service, and the module would
+    # then register the bootstrap images and roll the service back to them.
     precondition {
-      condition     = local.lookup_region_matches
-      error_message = local.region_error_message
+      condition     = data.external.lookup.result.region == local.aws.region
+      error_message = "the live lookup asked region ${data.external.lookup.result.region}, but the AWS provider manages ${local.aws.region}: a lookup in the wrong region finds no service, so continuing would register the bootstrap image and roll the service back to it. Set var.region to ${local.aws.region} (or null)."
     }
     precondition {
-      condition     = local.lookup_account_matches
-      error_message = local.account_error_message
+      condition     = data.external.lookup.result.account_id == "" || data.external.lookup.result.account_id == local.aws.account_id
+      error_message = "the live lookup saw account ${data.external.lookup.result.account_id}, but the AWS provider runs as account ${local.aws.account_id}: a lookup in the wrong account finds no service (or another one), so continuing would roll the service back to the bootstrap image. Give the lookup the provider's credentials (var.profile, var.assume_role_arn)."
     }
     precondition {
-      condition     = local.lookup_found_or_new
-      error_message = local.found_error_message
+      condition     = data.external.lookup.result.found == "true" || !var.require_live_service
+      error_message = "the live lookup found no service ${var.name} in cluster ${var.cluster} (status ${data.external.lookup.result.status}) in region ${data.external.lookup.result.region}, and require_live_service is true: continuing would register the bootstrap image and roll the service back to it. Check the lookup's credentials (var.profile, var.assume_role_arn), region and endpoint."
     }
   }
 }

@@ -1,6 +1,6 @@
 //! The module's IAM policies under a real IAM evaluator: `deployer_policy_json` lets every deploy
 //! path make every call it makes for this service, and nothing beyond it; `lookup_policy_json` lets
-//! the lookup make its calls, and writes nothing; `plan_policy_json` and `apply_policy_json` let
+//! the lookup make its calls, and writes nothing; `lookup_policy_json` and `apply_policy_json` let
 //! the roles that run Terraform make every call a real plan and apply of `examples/fargate` makes
 //! (recorded the same way), the plan role no write, the apply role nothing beyond this service.
 //!
@@ -1251,10 +1251,10 @@ fn the_evaluator_decides_and_rejects_bad_requests() {
 }
 
 // ---------------------------------------------------------------------------------------------
-// The roles that run Terraform: plan_policy_json and apply_policy_json.
+// The roles that run Terraform: lookup_policy_json (the plan role's) and apply_policy_json.
 
 /// Outputs for the roles that run Terraform.
-const TERRAFORM_ROLE_OUTPUTS: &str = "output \"iam_plan_policy_json\" {\n  value = module.service.plan_policy_json\n}\n\n\
+const TERRAFORM_ROLE_OUTPUTS: &str = "output \"iam_plan_policy_json\" {\n  value = module.service.lookup_policy_json\n}\n\n\
      output \"iam_apply_policy_json\" {\n  value = module.service.apply_policy_json\n}\n";
 
 /// `terraform ARGS` in `workdir`, every AWS call (the provider's and the lookup's) through
@@ -1378,17 +1378,17 @@ fn the_plan_and_apply_policies_allow_what_terraform_calls_and_the_plan_role_writ
     }
 
     // The plan role: every call of a plan, and no write of an apply.
-    assert_allowed(&node, "plan_policy_json", &plan_policy, &plan_requests);
+    assert_allowed(&node, "lookup_policy_json", &plan_policy, &plan_requests);
     let writes: Vec<Request> = apply_requests
         .iter()
         .filter(|request| !request.action.starts_with("ecs:Describe"))
         .cloned()
         .collect();
     assert!(writes.len() >= 5, "{writes:#?}");
-    assert_denied(&node, "plan_policy_json", &plan_policy, &writes);
+    assert_denied(&node, "lookup_policy_json", &plan_policy, &writes);
     assert_denied(
         &node,
-        "plan_policy_json",
+        "lookup_policy_json",
         &plan_policy,
         &lookup_must_not(&example, &family, &roles),
     );

@@ -36,6 +36,65 @@ fn program_modules(root: &Path) -> Vec<PathBuf> {
     modules
 }
 
+/// `required_version` and the hashicorp/external bounds a module's versions.tf states, as written.
+fn stated_bounds(module: &Path) -> (Option<String>, Option<String>) {
+    let text = std::fs::read_to_string(module.join("versions.tf")).expect("versions.tf");
+    let body: hcl_edit::structure::Body = text.parse().expect("versions.tf parses");
+    let Some(terraform) = body
+        .blocks()
+        .find(|block| block.ident.as_str() == "terraform")
+    else {
+        return (None, None);
+    };
+    let string = |expression: &hcl_edit::expr::Expression| expression.as_str().map(str::to_string);
+    let required_version = terraform
+        .body
+        .get_attribute("required_version")
+        .and_then(|attribute| string(&attribute.value));
+    let external = terraform
+        .body
+        .blocks()
+        .find(|block| block.ident.as_str() == "required_providers")
+        .and_then(|block| block.body.get_attribute("external"))
+        .and_then(|attribute| attribute.value.as_object())
+        .and_then(|object| {
+            object.iter().find_map(|(key, value)| {
+                (key.as_ident().map(|ident| ident.as_str()) == Some("version"))
+                    .then(|| string(value.expr()))
+                    .flatten()
+            })
+        });
+    (required_version, external)
+}
+
+/// The root module's versions.tf gives each bound its reason; the program modules state the same
+/// bounds without repeating the reasons, so this binds them.
+#[test]
+fn every_program_module_states_the_root_modules_bounds() {
+    let root = repo_root();
+    let (root_terraform, root_external) = stated_bounds(&root.join("terraform-module"));
+    assert!(
+        root_terraform.is_some() && root_external.is_some(),
+        "{root_terraform:?} {root_external:?}"
+    );
+    for module in [
+        "container_definition",
+        "live_task_lookup",
+        "task_definition_selector",
+    ] {
+        let (terraform, external) =
+            stated_bounds(&root.join("terraform-module/modules").join(module));
+        assert_eq!(
+            terraform, root_terraform,
+            "modules/{module}: required_version"
+        );
+        assert_eq!(
+            external, root_external,
+            "modules/{module}: the hashicorp/external bounds"
+        );
+    }
+}
+
 #[test]
 fn every_module_and_the_ci_example_carry_the_workspace_version() {
     let modules = program_modules(&repo_root());
