@@ -10,8 +10,8 @@
 # each; tests/it/iam_policies.rs evaluates both policies against those calls.
 
 # Each local below is a node Terraform evaluates once per module instance and plan, whatever its
-# size (BENCHMARKS.md, "What the module costs a `terraform plan`"), so the values each stage builds
-# share one object: the names, then the ARNs, then the statements, then the documents.
+# size (BENCHMARKS.md, "Why the module is written with few locals and outputs"), so the values each
+# stage builds share one object: the names, then the ARNs, then the statements, then the documents.
 locals {
   policy_names = {
     ecs_arn_prefix        = "arn:${local.aws.partition}:ecs:${local.aws.region}:${local.aws.account_id}"
@@ -56,6 +56,16 @@ locals {
         Action    = "iam:PassRole"
         Resource  = local.given.task_roles
         Condition = { StringEquals = { "iam:PassedToService" = "ecs-tasks.amazonaws.com" } }
+      },
+    ]
+
+    # Registering a revision of this family: the deployer's and the apply role's.
+    register_this_family = [
+      {
+        Sid      = "RegisterThisFamily"
+        Effect   = "Allow"
+        Action   = "ecs:RegisterTaskDefinition"
+        Resource = local.arns.family_revisions
       },
     ]
 
@@ -110,12 +120,9 @@ locals {
             Action   = local.given.uses_code_deploy ? ["ecs:DescribeServices"] : ["ecs:DescribeServices", "ecs:UpdateService"]
             Resource = local.arns.service
           },
-          {
-            Sid      = "RegisterThisFamily"
-            Effect   = "Allow"
-            Action   = "ecs:RegisterTaskDefinition"
-            Resource = local.arns.family_revisions
-          },
+        ],
+        local.policy_statements.register_this_family,
+        [
           # Registering a revision with tags also authorizes ecs:TagResource on it, with
           # ecs:CreateAction = RegisterTaskDefinition: such a request needs both permissions, and
           # TagResource with that condition is only ever evaluated as part of a registration ("Grant
@@ -242,12 +249,9 @@ locals {
             Action   = ["ecs:CreateService", "ecs:UpdateService"]
             Resource = local.arns.service
           },
-          {
-            Sid      = "RegisterThisFamily"
-            Effect   = "Allow"
-            Action   = "ecs:RegisterTaskDefinition"
-            Resource = local.arns.family_revisions
-          },
+        ],
+        local.policy_statements.register_this_family,
+        [
           # Tags at creation (authorized as TagResource with ecs:CreateAction) and a change of
           # the module's `tags` (TagResource, UntagResource in place): on this service and family.
           {

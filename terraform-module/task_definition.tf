@@ -25,8 +25,8 @@ data "aws_partition" "current" {
 }
 
 # Each local of a module is a node Terraform evaluates once per instance and plan, whatever its size
-# (BENCHMARKS.md, "What the module costs a `terraform plan`"), so the values derived from the same
-# inputs share one object.
+# (BENCHMARKS.md, "Why the module is written with few locals and outputs"), so the values derived
+# from the same inputs share one object (CONTRIBUTING.md, "Writing the module").
 locals {
   # What the inputs alone give.
   given = {
