@@ -35,7 +35,15 @@ fn side(
         proptest::collection::btree_set(key, 0..4),
     )
         .prop_flat_map(|(configured, extra)| {
-            let candidates: Vec<String> = configured.keys().cloned().chain(extra).collect();
+            // Each name once: the program refuses a name given twice, and `extra` may repeat one
+            // Terraform has.
+            let candidates: Vec<String> = configured
+                .keys()
+                .cloned()
+                .chain(extra)
+                .collect::<std::collections::BTreeSet<_>>()
+                .into_iter()
+                .collect();
             let count = candidates.len();
             (
                 Just(configured),
