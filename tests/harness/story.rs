@@ -24,8 +24,8 @@ use crate::{Moto, path_program, repo_root, run_command, venv_bin};
 pub const REGION: &str = "eu-west-1";
 
 /// moto on loopback with `cluster` created in REGION: every example takes its cluster as given.
-pub fn moto_with_cluster(cluster: &str) -> crate::Moto {
-    let moto = crate::Moto::start();
+pub fn moto_with_cluster(cluster: &str) -> Moto {
+    let moto = Moto::start();
     moto.seed(
         "create-cluster",
         serde_json::json!({ "cluster": cluster, "region": REGION }),

@@ -165,9 +165,9 @@ fn state_list(workdir: &Workdir) -> Vec<String> {
 /// user upgrades: the same configuration with this commit's module, and for a user of the
 /// deleted `modules/task_definition` the edit MIGRATING.md gives (`source` to the root module,
 /// `create_service = false`, and the example's pipeline, `ecs deploy` with its defaults, names
-/// what it needs beyond the default deployer policy, which that module had allowed). The upgrade's plan exits 0 (no move, no replacement, no revision,
-/// no output changed), its apply registers nothing and leaves every address where it was, and the
-/// plan after it exits 0.
+/// what it needs beyond the default deployer policy, which that module had allowed). The
+/// upgrade's plan exits 0 (no move, no replacement, no revision, no output changed), its apply
+/// registers nothing and leaves every address where it was, and the plan after it exits 0.
 fn upgrade_story(example: &Example) -> Outcome {
     let (moto, workdir) = set_up(example)?;
     let root = workdir.path.join("../..");
