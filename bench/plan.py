@@ -259,9 +259,12 @@ AWS_ARGUMENT = """
 # With --before REV, also `before`: the module as commit REV wrote it, `aws` given, and
 # `composed-before`: REV's composed form (its modules/task_definition where REV has one, else its
 # root module with create_service = false), planned in the same runs as the others. --variants
-# picks some of them (plain is always planned: every ratio is to it).
+# picks some of them (plain is always planned: every ratio is to it). Only when --variants names it:
+# `module-one-output`, the module with its outputs folded into one object output: the least any
+# grouping of the outputs could cost a plan (BENCHMARKS.md, "What folding the outputs would buy").
 ALL_VARIANTS = ("plain", "module", "module-unset", "composed")
 VARIANTS = ALL_VARIANTS
+OPTIONAL_VARIANTS = ("module-one-output",)
 BEFORE = None
 
 
@@ -353,8 +356,11 @@ def write_configuration(directory, variant):
             "create_service": create_service,
         }
     else:
-        given = variant in ("module", "before")
-        module = BEFORE if variant == "before" else ROOT / "terraform-module"
+        given = variant in ("module", "before", "module-one-output")
+        module = {
+            "before": BEFORE,
+            "module-one-output": one_output_module(directory.parent / "one-output-module"),
+        }.get(variant, ROOT / "terraform-module")
         text += MODULE % {
             "source": os.path.relpath(module, directory),
             "variant": variant,
@@ -362,6 +368,22 @@ def write_configuration(directory, variant):
             "aws": AWS_ARGUMENT if given else "",
         }
     (directory / "main.tf").write_text(text)
+
+
+def one_output_module(directory):
+    """A copy of terraform-module/ in DIRECTORY whose outputs are one object output, `all`, with each
+    output's value as an attribute of the same name; returns its path."""
+    module = directory / "terraform-module"
+    shutil.rmtree(directory, ignore_errors=True)
+    shutil.copytree(ROOT / "terraform-module", module, ignore=shutil.ignore_patterns(".terraform*"))
+    text = (module / "outputs.tf").read_text()
+    values = re.findall(r'^output "(\w+)" \{\n.*?^  value\s*=\s*(.+?)\n\}', text, re.M | re.S)
+    declared = len(re.findall(r'^output "', text, re.M))
+    if len(values) != declared:
+        fail(f"terraform-module/outputs.tf: read the value of {len(values)} of its {declared} outputs")
+    body = "".join(f"    {name} = {value}\n" for name, value in values)
+    (module / "outputs.tf").write_text(f'output "all" {{\n  value = {{\n{body}  }}\n}}\n')
+    return module
 
 
 def export_module(revision, directory):
@@ -680,7 +702,8 @@ def main():
     parser.add_argument("--no-instrument", action="store_true", help="skip the instrumented plans")
     parser.add_argument("--before", metavar="REV", help="also plan the module as git revision REV wrote it (`before`)")
     parser.add_argument("--variants", help="comma-separated variants besides plain (default: all; "
-                        "module, module-unset, composed, and with --before: before, composed-before)")
+                        "module, module-unset, composed, and with --before: before, composed-before; "
+                        "module-one-output only when named)")
     parser.add_argument("--out", default=str(ROOT / "target/bench/plan"))
     arguments = parser.parse_args()
     sizes = sorted(int(n) for n in arguments.services.split(","))
@@ -693,10 +716,11 @@ def main():
         BEFORE = export_module(arguments.before, bench.out / "before-module")
     if arguments.variants:
         chosen = {variant.strip() for variant in arguments.variants.split(",") if variant.strip()}
-        unknown = chosen - set(VARIANTS)
+        known = (*VARIANTS, *OPTIONAL_VARIANTS)
+        unknown = chosen - set(known)
         if unknown:
-            fail(f"unknown variants {sorted(unknown)}; known: {', '.join(VARIANTS)}")
-        VARIANTS = tuple(variant for variant in VARIANTS if variant == "plain" or variant in chosen)
+            fail(f"unknown variants {sorted(unknown)}; known: {', '.join(known)}")
+        VARIANTS = tuple(variant for variant in known if variant == "plain" or variant in chosen)
     results = {"sizes": {}, "load_before": os.getloadavg(), "before": arguments.before}
     try:
         bench.set_up()
@@ -713,7 +737,7 @@ def main():
             plain = statistics.median(times["plain"])
             for variant in VARIANTS:
                 median, low, high = summary(times[variant])
-                print(f"  {variant:<13} {median:.2f} s ({low:.2f}-{high:.2f}), {median / plain:.2f}x plain", flush=True)
+                print(f"  {variant:<17} {median:.2f} s ({low:.2f}-{high:.2f}), {median / plain:.2f}x plain", flush=True)
             print(f"  load {min(loads):.1f}-{max(loads):.1f}", flush=True)
         largest = sizes[-1]
         if not arguments.no_instrument:
