@@ -357,10 +357,12 @@ def write_configuration(directory, variant):
         }
     else:
         given = variant in ("module", "before", "module-one-output")
-        module = {
-            "before": BEFORE,
-            "module-one-output": one_output_module(directory.parent / "one-output-module"),
-        }.get(variant, ROOT / "terraform-module")
+        if variant == "before":
+            module = BEFORE
+        elif variant == "module-one-output":
+            module = one_output_module(directory.parent / "one-output-module")
+        else:
+            module = ROOT / "terraform-module"
         text += MODULE % {
             "source": os.path.relpath(module, directory),
             "variant": variant,
